@@ -1,0 +1,77 @@
+/**
+ * Signed tokens (HMAC-SHA256 JWTs through jose). Three kinds, told apart by `typ`:
+ * visitor session tokens, agent tokens and visitor context tokens. `tid` is the tenant,
+ * `sub` the visitor or agent id.
+ */
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { ApiError } from '../http/errors.ts';
+
+export type TokenType = 'visitor' | 'agent' | 'context';
+
+/** What a verified token says. */
+export interface TokenClaims {
+  typ: TokenType;
+  /** Tenant id. */
+  tid: string;
+  /** Visitor id (`visitor`), agent id (`agent`) or the customer's external id (`context`). */
+  sub: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+  scopes?: string[];
+  /** Verified identity carried by a context token. */
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+  expiresAt: string;
+}
+
+export interface TokenService {
+  sign(claims: Omit<TokenClaims, 'exp'>, ttlSeconds: number): Promise<IssuedToken>;
+  /**
+   * Verifies signature and expiry. Expired → 401 `TOKEN_EXPIRED`; anything else wrong
+   * (garbage, bad signature, wrong shape) → 401 `SDK_SESSION_REQUIRED`.
+   */
+  verify(token: string): Promise<TokenClaims>;
+}
+
+const ISSUER = 'ringnity-reference-server';
+
+export function createTokenService(secret: string): TokenService {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(claims, ttlSeconds) {
+      const now = Math.floor(Date.now() / 1000);
+      const exp = now + ttlSeconds;
+      const { sub, ...rest } = claims;
+      const token = await new SignJWT({ ...rest })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setSubject(sub)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, expiresIn: ttlSeconds, expiresAt: new Date(exp * 1000).toISOString() };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+        const { typ, tid, sub, exp } = payload;
+        if ((typ !== 'visitor' && typ !== 'agent' && typ !== 'context') || typeof tid !== 'string' || !sub || !exp) {
+          throw new ApiError(401, 'SDK_SESSION_REQUIRED', 'The session token is not valid. Start a new session.');
+        }
+        return payload as unknown as TokenClaims;
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        if (error instanceof joseErrors.JWTExpired) {
+          throw new ApiError(401, 'TOKEN_EXPIRED', 'The session token has expired. Refresh the session.');
+        }
+        throw new ApiError(401, 'SDK_SESSION_REQUIRED', 'The session token is not valid. Start a new session.');
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Reference server configuration, read from the environment once at startup (`main.ts`).
+ * Tests build a {@link ServerConfig} directly through `createServer` options instead.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the reference server needs to start. */
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. @default 8192 */
+  port: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host: string;
+  /**
+   * Where PGlite keeps its data (`<dataDir>/pglite`), or `memory://` for a throwaway database.
+   * Ignored when {@link databaseUrl} is set.
+   * @default '.data'
+   */
+  dataDir: string;
+  /** PostgreSQL connection string; when set, `pg` is used instead of PGlite. */
+  databaseUrl?: string;
+  /** HMAC secret for tokens. When unset one is generated once and kept in the database. */
+  tokenSecret?: string;
+  /** Lifetime of visitor session tokens in seconds. @default 900 */
+  sessionTtlSeconds: number;
+  /** Origins allowed for the demo tenant besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
+  extraAllowedOrigins: string[];
+  /** The demo tenant's Server API key. @default DEMO_SERVER_API_KEY */
+  demoServerApiKey: string;
+  /** Repository root: static files are served from `dist/` and `demo/site/` under it. */
+  rootDir: string;
+  /** How long a new socket may take to send its auth frame. @default 10000 */
+  realtimeAuthTimeoutMs: number;
+  /** Interval of server-side WebSocket pings; a socket that missed the previous one is dropped. @default 25000 */
+  realtimePingIntervalMs: number;
+  /** Log requests that failed with a 500 and server lifecycle events to stderr. @default true */
+  log: boolean;
+}
+
+/** The documented demo Server API key (a demo value: never use it outside local development). */
+export const DEMO_SERVER_API_KEY = 'sk_demo_acme_0123456789abcdef';
+
+/** Repository root, two folders above this file. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Defaults for every option; {@link readEnvConfig} and tests override some. */
+export function defaultConfig(): ServerConfig {
+  return {
+    port: 8192,
+    host: '127.0.0.1',
+    dataDir: path.join(REPO_ROOT, '.data'),
+    sessionTtlSeconds: 900,
+    extraAllowedOrigins: [],
+    demoServerApiKey: DEMO_SERVER_API_KEY,
+    rootDir: REPO_ROOT,
+    realtimeAuthTimeoutMs: 10_000,
+    realtimePingIntervalMs: 25_000,
+    log: true,
+  };
+}
+
+/** Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`, `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`. */
+export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const config = defaultConfig();
+  if (env.PORT) config.port = parseInteger('PORT', env.PORT, 0, 65535);
+  if (env.HOST) config.host = env.HOST;
+  if (env.DATA_DIR) config.dataDir = path.resolve(env.DATA_DIR);
+  if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  if (env.TOKEN_SECRET) config.tokenSecret = env.TOKEN_SECRET;
+  if (env.SESSION_TTL_SECONDS) config.sessionTtlSeconds = parseInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, 1, 86_400);
+  if (env.DEMO_ALLOWED_ORIGINS) config.extraAllowedOrigins = splitList(env.DEMO_ALLOWED_ORIGINS);
+  if (env.DEMO_SERVER_API_KEY) config.demoServerApiKey = env.DEMO_SERVER_API_KEY;
+  return config;
+}
+
+function parseInteger(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

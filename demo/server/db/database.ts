@@ -1,0 +1,22 @@
+/**
+ * The tiny database interface the server codes against. Two adapters implement it: PGlite
+ * (embedded, the default) and PostgreSQL through `pg` (when `DATABASE_URL` is set). Both speak
+ * the same SQL, so there is one set of migrations.
+ */
+
+/** One result row: column name → value as the driver decoded it. */
+export type Row = Record<string, unknown>;
+
+/** Something SQL can be sent to: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one parameterised statement (`$1`, `$2`, …) and returns its rows. */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+/** PostgreSQL adapter through `pg`, used when `DATABASE_URL` is set. */
+import pg from 'pg';
+import type { Database, Queryable, Row } from './database.ts';
+
+export async function openPostgres(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Fail at startup, not on the first request, when the database is unreachable.
+  await pool.query('SELECT 1');
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query<T>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+  return {
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

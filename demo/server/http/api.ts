@@ -1,0 +1,64 @@
+/**
+ * The Hono application: cross-cutting middleware (CORS, body limit), the `/api` routes, the
+ * demo-only routes and the static files, with every API failure answered as an error envelope.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { AppEnv, Deps } from './context.ts';
+import { ApiError, errorHandler, routeNotFound } from './errors.ts';
+import { agentRoutes } from '../routes/agent.ts';
+import { demoLoginRoutes } from '../routes/demo-login.ts';
+import { sdkRoutes } from '../routes/sdk.ts';
+import { serverApiRoutes } from '../routes/server-api.ts';
+import { visitorRoutes } from '../routes/visitor.ts';
+import { mountStatic } from '../static.ts';
+
+/** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler(deps.log));
+
+  // Requests that arrive between listen() and the end of seeding wait for it.
+  app.use('*', async (_c, next) => {
+    await ready;
+    await next();
+  });
+
+  const limit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than the ${JSON_BODY_LIMIT / 1024} KiB limit.`);
+    },
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    cors({
+      // Reflect the caller: the allowlist (with a readable error body), not CORS, refuses foreign sites.
+      origin: (origin) => origin,
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'X-Ringnity-SDK-Session', 'Authorization'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  api.use('*', limit);
+  api.route('/sdk', sdkRoutes(deps));
+  api.route('/chat/visitor', visitorRoutes(deps));
+  api.route('/agent-sdk', agentRoutes(deps));
+  api.route('/server', serverApiRoutes(deps));
+  api.all('*', routeNotFound);
+  app.route('/api', api);
+
+  const demo = new Hono<AppEnv>();
+  demo.use('*', limit);
+  demo.route('/', demoLoginRoutes(deps));
+  app.route('/demo', demo);
+
+  mountStatic(app, deps.config.rootDir);
+  return app;
+}

@@ -1,0 +1,42 @@
+/** What every route handler can reach: shared services and the caller's verified identity. */
+import type { SdkToken } from '../../../src/contract/extensions.ts';
+import type { Database } from '../db/database.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { TokenClaims, TokenService } from '../auth/tokens.ts';
+import type { Hub } from '../realtime/hub.ts';
+import type { TenantRow } from '../store/tenants.ts';
+import type { VisitorRow } from '../store/visitors.ts';
+import type { AgentRow } from '../store/agents.ts';
+
+/** Services built once at startup and handed to every route module. */
+export interface Deps {
+  db: Database;
+  tokens: TokenService;
+  hub: Hub;
+  config: ServerConfig;
+  log: Logger;
+  /** Mints an agent token: the one code path behind the Server API and the demo login. */
+  issueAgentToken(tenant: TenantRow, agent: AgentRow, ttlSeconds: number): Promise<SdkToken>;
+}
+
+export interface VisitorAuth {
+  tenant: TenantRow;
+  visitor: VisitorRow;
+  claims: TokenClaims;
+}
+
+export interface AgentAuth {
+  tenant: TenantRow;
+  agent: AgentRow;
+  claims: TokenClaims;
+}
+
+/** Hono environment: variables the auth guards set. */
+export interface AppEnv {
+  Variables: {
+    visitorAuth: VisitorAuth;
+    agentAuth: AgentAuth;
+    serverTenant: TenantRow;
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm start` / `tsx demo/server/main.ts`: starts the reference server from environment
+ * variables (see config.ts) and shuts it down gracefully on SIGINT/SIGTERM.
+ */
+import { createServer } from './app.ts';
+import { readEnvConfig } from './config.ts';
+
+const config = readEnvConfig();
+const server = await createServer(config);
+const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+process.stdout.write(
+  [
+    'Ringnity reference server is running:',
+    `  demo site  ${base}/`,
+    `  console    ${base}/console   (sign in demo / demo)`,
+    `  API        ${base}/api`,
+    `  realtime   ${base.replace(/^http/, 'ws')}/api/realtime`,
+    `  storage    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1); // a second Ctrl-C forces it
+    stopping = true;
+    process.stdout.write(`\n${signal}: shutting down…\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}

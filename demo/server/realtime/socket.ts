@@ -1,0 +1,177 @@
+/**
+ * The realtime WebSocket at `/api/realtime` (extensions.md §6): auth in the first frame,
+ * ping/pong, server pings that drop dead sockets, close codes, and a bounded send buffer.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ServerFrame } from '../../../src/contract/extensions.ts';
+import { CLOSE_CODES } from '../../../src/contract/extensions.ts';
+import { isOriginAllowed } from '../auth/origin.ts';
+import type { TokenClaims } from '../auth/tokens.ts';
+import type { Deps } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { findAgent } from '../store/agents.ts';
+import { findTenantById } from '../store/tenants.ts';
+import { findVisitorById } from '../store/visitors.ts';
+import type { Subscriber } from './hub.ts';
+
+export const REALTIME_PATH = '/api/realtime';
+/** A socket whose unsent data exceeds this is closed with 4008 rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Frames are small JSON; anything bigger is a misbehaving client. */
+const MAX_FRAME_BYTES = 16 * 1024;
+
+export interface Realtime {
+  /** The http server's `upgrade` listener. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every socket with `code` and stops the heartbeat. */
+  close(code: number, reason: string): void;
+}
+
+export function createRealtime(deps: Deps): Realtime {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, deps.config.realtimePingIntervalMs);
+  heartbeat.unref();
+
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    const origin = request.headers.origin;
+    let subscriber: Subscriber | undefined;
+    let authStarted = false;
+    let expiryTimer: NodeJS.Timeout | undefined;
+
+    const send = (frame: ServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const fail = (closeCode: number, code: ServerFrame & { type: 'error' }) => {
+      send(code);
+      ws.close(closeCode, code.message.slice(0, 120));
+    };
+
+    const authTimer = setTimeout(() => {
+      fail(CLOSE_CODES.authTimeout, { type: 'error', code: 'SDK_SESSION_REQUIRED', message: 'Send {"type":"auth","token":…} as the first frame.' });
+    }, deps.config.realtimeAuthTimeoutMs);
+
+    ws.on('message', (data, isBinary) => {
+      alive.set(ws, true);
+      const frame = isBinary ? undefined : parseFrame(data.toString());
+      if (!frame) {
+        fail(CLOSE_CODES.authTimeout, { type: 'error', code: 'VALIDATION_FAILED', message: 'Frames must be JSON objects with a "type".' });
+        return;
+      }
+      if (!authStarted) {
+        authStarted = true;
+        clearTimeout(authTimer);
+        if (frame.type !== 'auth' || typeof frame.token !== 'string') {
+          fail(CLOSE_CODES.authTimeout, { type: 'error', code: 'SDK_SESSION_REQUIRED', message: 'The first frame must be {"type":"auth","token":…}.' });
+          return;
+        }
+        void authenticate(deps, frame.token, origin).then(
+          (claims) => {
+            if (ws.readyState !== ws.OPEN) return;
+            subscriber = {
+              role: claims.typ === 'agent' ? 'agent' : 'visitor',
+              tenantId: claims.tid,
+              subject: claims.sub,
+              send(text) {
+                if (ws.readyState !== ws.OPEN) return;
+                if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+                  ws.close(CLOSE_CODES.slowConsumer, 'Too slow: reconnect and resume from seq');
+                  return;
+                }
+                ws.send(text);
+              },
+            };
+            deps.hub.add(subscriber);
+            // The socket lives no longer than its token; the client refreshes and reconnects.
+            const msLeft = claims.exp * 1000 - Date.now();
+            expiryTimer = setTimeout(() => {
+              fail(CLOSE_CODES.tokenExpired, { type: 'error', code: 'TOKEN_EXPIRED', message: 'The token expired. Refresh it and reconnect.' });
+            }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1));
+            send({ type: 'ready', role: subscriber.role, subject: claims.sub, serverTime: new Date().toISOString() });
+          },
+          (error: unknown) => {
+            const expired = error instanceof ApiError && error.code === 'TOKEN_EXPIRED';
+            const code = error instanceof ApiError ? error.code : 'SDK_SESSION_REQUIRED';
+            const message = error instanceof ApiError ? error.message : 'The token is not valid.';
+            if (!(error instanceof ApiError)) deps.log.error('realtime auth failed', error);
+            fail(expired ? CLOSE_CODES.tokenExpired : CLOSE_CODES.tokenInvalid, { type: 'error', code, message });
+          },
+        );
+        return;
+      }
+      if (frame.type === 'ping') {
+        send({ type: 'pong', t: typeof frame.t === 'number' ? frame.t : 0 });
+      }
+      // Other frame types are ignored so newer clients can talk to this server.
+    });
+
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      clearTimeout(expiryTimer);
+      if (subscriber) deps.hub.remove(subscriber);
+    });
+    ws.on('error', () => ws.terminate());
+  });
+
+  return {
+    handleUpgrade(request, socket, head) {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== REALTIME_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    close(code, reason) {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(code, reason);
+      wss.close();
+    },
+  };
+}
+
+function parseFrame(text: string): { type: string; token?: unknown; t?: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {
+      return value as { type: string };
+    }
+  } catch {
+    // fall through: not JSON
+  }
+  return undefined;
+}
+
+/** Verifies the auth frame's token: a live visitor (from an allowed origin) or agent. */
+async function authenticate(deps: Deps, token: string, origin: string | undefined): Promise<TokenClaims> {
+  const claims = await deps.tokens.verify(token);
+  const invalidToken = (message: string) => new ApiError(401, 'SDK_SESSION_REQUIRED', message);
+  const tenant = await findTenantById(deps.db, claims.tid);
+  if (!tenant) throw invalidToken('The session no longer exists.');
+  if (claims.typ === 'visitor') {
+    if (!isOriginAllowed(origin, tenant.allowed_origins)) {
+      throw new ApiError(403, 'SDK_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not on ${tenant.name}'s allowed domains.`);
+    }
+    if (!(await findVisitorById(deps.db, tenant.id, claims.sub))) throw invalidToken('The session no longer exists.');
+    return claims;
+  }
+  if (claims.typ === 'agent') {
+    if (!(await findAgent(deps.db, tenant.id, { agentId: claims.sub }))) throw invalidToken('The agent no longer exists.');
+    return claims;
+  }
+  throw invalidToken('A context token cannot open the realtime socket.');
+}

@@ -1,0 +1,91 @@
+/** `/sdk/health`, `/sdk/bootstrap`, `/sdk/session`: finding the tenant and starting a visitor session. */
+import { Hono } from 'hono';
+import type { CreateRuntimeSessionRequest, RuntimeBootstrap, RuntimeSession } from '../../../src/contract/extensions.ts';
+import { assertOriginAllowed } from '../auth/origin.ts';
+import type { TokenClaims } from '../auth/tokens.ts';
+import type { AppEnv, Deps } from '../http/context.ts';
+import { ok } from '../http/envelope.ts';
+import { ApiError } from '../http/errors.ts';
+import { invalid, readJson } from '../http/validate.ts';
+import { type TenantRow, findTenantByPublicKey, findTenantBySlug, toTenant } from '../store/tenants.ts';
+import { createVisitor, findVisitorByCredential, updateVisitor } from '../store/visitors.ts';
+import { MAX_MESSAGE_LENGTH } from './message-body.ts';
+import { serviceCapabilities } from './services.ts';
+
+export function sdkRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/health', (c) => ok(c, { status: 'ok', serverTime: new Date().toISOString() }));
+
+  app.get('/bootstrap', async (c) => {
+    const tenant = await resolveTenant(deps, c.req.query('slug'), c.req.query('apiKey'));
+    assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);
+    const data: RuntimeBootstrap = {
+      tenant: toTenant(tenant),
+      branding: { name: tenant.name, ...tenant.branding },
+      services: serviceCapabilities(),
+      sdk: { realtimePath: '/api/realtime', maxMessageLength: MAX_MESSAGE_LENGTH },
+    };
+    return ok(c, data);
+  });
+
+  app.post('/session', async (c) => {
+    const body = await readJson<CreateRuntimeSessionRequest>(c, 'CreateRuntimeSessionRequestExt');
+    const tenant = await resolveTenant(deps, body.slug, body.apiKey);
+    assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);
+    const context = body.contextToken === undefined ? undefined : await verifyContextToken(deps, tenant, body.contextToken);
+
+    const identity = context
+      ? { externalId: context.sub, name: context.name, email: context.email, phone: context.phone }
+      : (body.visitor ?? {});
+    const metadata = body.metadata ?? {};
+    const verified = context !== undefined;
+    const known = body.visitorCredential ? await findVisitorByCredential(deps.db, tenant.id, body.visitorCredential) : undefined;
+    let visitorId: string;
+    let credential: string;
+    if (known) {
+      await updateVisitor(deps.db, known, identity, metadata, verified);
+      visitorId = known.id;
+      credential = body.visitorCredential as string;
+    } else {
+      const created = await createVisitor(deps.db, tenant.id, identity, metadata, verified);
+      visitorId = created.visitor.id;
+      credential = created.credential;
+    }
+    const issued = await deps.tokens.sign({ typ: 'visitor', tid: tenant.id, sub: visitorId }, deps.config.sessionTtlSeconds);
+    const data: RuntimeSession = {
+      sessionToken: issued.token,
+      expiresIn: issued.expiresIn,
+      expiresAt: issued.expiresAt,
+      visitorId,
+      visitorCredential: credential,
+    };
+    return ok(c, data, 201);
+  });
+
+  return app;
+}
+
+async function resolveTenant(deps: Deps, slug: string | undefined, apiKey: string | undefined): Promise<TenantRow> {
+  if (!slug && !apiKey) invalid('slug', 'slug or apiKey is required');
+  const tenant = slug ? await findTenantBySlug(deps.db, slug) : await findTenantByPublicKey(deps.db, apiKey as string);
+  if (!tenant) {
+    throw new ApiError(404, 'SDK_CLIENT_NOT_FOUND', slug ? `No tenant with slug "${slug}".` : 'No tenant with this public key.');
+  }
+  if (!tenant.is_active) throw new ApiError(403, 'SDK_CLIENT_INACTIVE', `${tenant.name} has chat turned off.`);
+  return tenant;
+}
+
+/** A context token is minted by the tenant's backend (`/server/visitor-context-token`). */
+async function verifyContextToken(deps: Deps, tenant: TenantRow, token: string): Promise<TokenClaims> {
+  const rejected = (why: string) => new ApiError(401, 'SDK_CONTEXT_TOKEN_INVALID', `The visitor context token was rejected: ${why}.`);
+  let claims: TokenClaims;
+  try {
+    claims = await deps.tokens.verify(token);
+  } catch (error) {
+    throw rejected(error instanceof ApiError && error.code === 'TOKEN_EXPIRED' ? 'it has expired' : 'it is not a token this server signed');
+  }
+  if (claims.typ !== 'context') throw rejected('it is not a visitor context token');
+  if (claims.tid !== tenant.id) throw rejected('it belongs to another tenant');
+  return claims;
+}

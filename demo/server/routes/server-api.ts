@@ -1,0 +1,37 @@
+/** `/server/*`: called by a customer's backend with its secret Server API key. */
+import { Hono } from 'hono';
+import { requireServerKey } from '../auth/guards.ts';
+import type { AppEnv, Deps } from '../http/context.ts';
+import { ok } from '../http/envelope.ts';
+import { ApiError } from '../http/errors.ts';
+import { invalid, readJson } from '../http/validate.ts';
+import { findAgent } from '../store/agents.ts';
+
+interface CreateAgentTokenRequest {
+  agentId?: string;
+  username?: string;
+  expiresIn?: number;
+}
+
+/** Longest agent token the server mints (a console re-mints through its backend). */
+const MAX_AGENT_TOKEN_SECONDS = 86_400;
+
+export function serverApiRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requireServerKey(deps));
+
+  app.post('/sdk-token/agent', async (c) => {
+    const body = await readJson<CreateAgentTokenRequest>(c, 'CreateAgentTokenRequest');
+    const tenant = c.get('serverTenant');
+    if (!body.agentId && !body.username) invalid('agentId', 'agentId or username is required');
+    const ttl = body.expiresIn ?? 900;
+    if (ttl < 60 || ttl > MAX_AGENT_TOKEN_SECONDS) invalid('expiresIn', `must be from 60 to ${MAX_AGENT_TOKEN_SECONDS} seconds, got ${ttl}`);
+    const agent = await findAgent(deps.db, tenant.id, body);
+    if (!agent) {
+      throw new ApiError(404, 'AGENT_NOT_FOUND', `No agent ${body.agentId ?? body.username} in ${tenant.name}.`);
+    }
+    return ok(c, await deps.issueAgentToken(tenant, agent, ttl), 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,149 @@
+/**
+ * Conversations. Reads always join the visitor and agent names the contract extension adds
+ * (extensions.md §1). "Who may see it" is part of every query: a visitor's reads filter on its
+ * visitor id, an agent's on its tenant, so a foreign id simply finds nothing (→ 404).
+ */
+import type { Conversation } from '../../../src/contract/extensions.ts';
+import type { Queryable } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import { compact, iso, isoRequired } from './time.ts';
+
+export interface ConversationRow {
+  [column: string]: unknown;
+  id: string;
+  tenant_id: string;
+  visitor_id: string;
+  number: string | number;
+  status: 'open' | 'closed';
+  subject: string | null;
+  assigned_agent_id: string | null;
+  last_seq: number;
+  last_message_at: Date | string | null;
+  last_message_preview: string | null;
+  activity: string | number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  visitor_name: string | null;
+  assigned_agent_name: string | null;
+}
+
+/** Who is asking: decides which conversations exist for the caller. */
+export type Viewer = { tenantId: string; visitorId: string } | { tenantId: string; visitorId?: undefined };
+
+const SELECT = `SELECT c.*, c.activity::text AS activity, v.name AS visitor_name, a.name AS assigned_agent_name
+  FROM conversations c
+  JOIN visitors v ON v.id = c.visitor_id
+  LEFT JOIN agents a ON a.id = c.assigned_agent_id`;
+
+export async function findConversation(db: Queryable, viewer: Viewer, id: string): Promise<ConversationRow | undefined> {
+  const rows = viewer.visitorId
+    ? await db.query<ConversationRow>(`${SELECT} WHERE c.id = $1 AND c.tenant_id = $2 AND c.visitor_id = $3`, [id, viewer.tenantId, viewer.visitorId])
+    : await db.query<ConversationRow>(`${SELECT} WHERE c.id = $1 AND c.tenant_id = $2`, [id, viewer.tenantId]);
+  return rows[0];
+}
+
+/** The visitor's open conversation, if any (there is at most one). */
+export async function findOpenConversation(db: Queryable, tenantId: string, visitorId: string): Promise<ConversationRow | undefined> {
+  const rows = await db.query<ConversationRow>(
+    `${SELECT} WHERE c.tenant_id = $1 AND c.visitor_id = $2 AND c.status = 'open'`,
+    [tenantId, visitorId],
+  );
+  return rows[0];
+}
+
+/**
+ * Returns the visitor's open conversation, creating it when there is none. Race-safe: a
+ * partial unique index allows one open conversation per visitor, and the loser of a race
+ * reads the winner's.
+ */
+export async function openConversation(
+  db: Queryable,
+  tenantId: string,
+  visitorId: string,
+  subject: string | undefined,
+  metadata: Record<string, unknown> = {},
+): Promise<{ conversation: ConversationRow; created: boolean }> {
+  const inserted = await db.query<{ id: string }>(
+    `INSERT INTO conversations (id, tenant_id, visitor_id, subject, metadata) VALUES ($1, $2, $3, $4, $5::jsonb)
+     ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING RETURNING id`,
+    [newId('conv'), tenantId, visitorId, subject ?? null, JSON.stringify(metadata)],
+  );
+  const conversation = await findOpenConversation(db, tenantId, visitorId);
+  if (!conversation) throw new Error('open conversation vanished right after it was created');
+  return { conversation, created: inserted.length > 0 };
+}
+
+export interface ConversationPage {
+  conversations: ConversationRow[];
+  nextCursor?: string;
+}
+
+/** The tenant's inbox, newest activity first; `cursor` is the previous page's `nextCursor`. */
+export async function listConversations(
+  db: Queryable,
+  tenantId: string,
+  options: { status: 'open' | 'closed' | 'all'; limit: number; cursor?: string },
+): Promise<ConversationPage> {
+  const params: unknown[] = [tenantId];
+  let where = 'c.tenant_id = $1';
+  if (options.status !== 'all') {
+    params.push(options.status);
+    where += ` AND c.status = $${params.length}`;
+  }
+  if (options.cursor !== undefined) {
+    params.push(options.cursor);
+    where += ` AND c.activity < $${params.length}::bigint`;
+  }
+  params.push(options.limit + 1);
+  const rows = await db.query<ConversationRow>(`${SELECT} WHERE ${where} ORDER BY c.activity DESC LIMIT $${params.length}`, params);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return rows.length > options.limit && last ? { conversations: page, nextCursor: String(last.activity) } : { conversations: page };
+}
+
+/** Assigns (or unassigns with `null`) and records the assignment. Returns the assignment row id. */
+export async function assignConversation(
+  db: Queryable,
+  conversation: ConversationRow,
+  change: { agentId: string | null; departmentId: string | null; byAgentId: string; reason: string | null },
+): Promise<{ assignmentId: string; createdAt: string }> {
+  await db.query(
+    "UPDATE conversations SET assigned_agent_id = $2, activity = nextval('activity_seq'), updated_at = now() WHERE id = $1",
+    [conversation.id, change.agentId],
+  );
+  const [row] = await db.query<{ id: string; created_at: Date | string }>(
+    `INSERT INTO assignments (id, conversation_id, tenant_id, assigned_agent_id, assigned_department_id, assigned_by_agent_id, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
+    [newId('asg'), conversation.id, conversation.tenant_id, change.agentId, change.departmentId, change.byAgentId, change.reason],
+  );
+  return { assignmentId: row?.id ?? '', createdAt: isoRequired(row?.created_at) };
+}
+
+export async function closeConversation(db: Queryable, conversationId: string): Promise<void> {
+  await db.query(
+    `UPDATE conversations SET status = 'closed', closed_at = COALESCE(closed_at, now()),
+       activity = CASE WHEN status = 'closed' THEN activity ELSE nextval('activity_seq') END, updated_at = now()
+     WHERE id = $1`,
+    [conversationId],
+  );
+}
+
+export function toConversation(row: ConversationRow): Conversation {
+  return compact({
+    conversationId: row.id,
+    conversationNumber: String(row.number),
+    visitorId: row.visitor_id,
+    assignedAgentId: row.assigned_agent_id ?? undefined,
+    channel: 'web',
+    status: row.status,
+    priority: 'normal',
+    subject: row.subject ?? undefined,
+    lastMessageAt: iso(row.last_message_at),
+    createdAt: isoRequired(row.created_at),
+    updatedAt: isoRequired(row.updated_at),
+    lastSeq: row.last_seq,
+    lastMessagePreview: row.last_message_preview ?? undefined,
+    visitorName: row.visitor_name ?? undefined,
+    assignedAgentName: row.assigned_agent_name ?? undefined,
+  });
+}

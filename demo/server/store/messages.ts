@@ -1,0 +1,173 @@
+/**
+ * Messages: the idempotent, ordered send and the history reads (extensions.md §1–2).
+ *
+ * A send locks its conversation row, so sends into one conversation commit one at a time and
+ * `seq` is `last_seq + 1` in commit order. The unique `(conversation_id, client_message_id)`
+ * constraint is what makes a repeated `clientMessageId` the same message, even across servers.
+ */
+import type { Message, SenderType } from '../../../src/contract/extensions.ts';
+import type { Queryable } from '../db/database.ts';
+import { ApiError } from '../http/errors.ts';
+import { newId } from '../ids.ts';
+import { type ConversationRow, type Viewer, findConversation } from './conversations.ts';
+import { compact, isoRequired } from './time.ts';
+
+export interface MessageRow {
+  [column: string]: unknown;
+  id: string;
+  conversation_id: string;
+  seq: number;
+  client_message_id: string | null;
+  sender_type: SenderType;
+  sender_id: string | null;
+  sender_name: string | null;
+  body: string;
+  message_type: string;
+  metadata: Record<string, unknown> | null;
+  sent_at: Date | string;
+}
+
+export interface NewMessage {
+  body: string;
+  messageType?: string;
+  metadata?: Record<string, unknown>;
+  clientMessageId?: string;
+  sender: { type: SenderType; id: string; name?: string | null };
+}
+
+export interface SendResult {
+  message: MessageRow;
+  /** The conversation after the send. */
+  conversation: ConversationRow;
+  /** False when `clientMessageId` repeated an earlier send (nothing was written). */
+  created: boolean;
+}
+
+const PREVIEW_LENGTH = 140;
+
+/** Sends into a conversation the viewer can see; an agent's send also claims an unassigned one. */
+export async function sendMessage(db: Queryable, viewer: Viewer, conversationId: string, input: NewMessage): Promise<SendResult> {
+  const visible = viewer.visitorId
+    ? await db.query<{ status: string; assigned_agent_id: string | null }>(
+        'SELECT status, assigned_agent_id FROM conversations WHERE id = $1 AND tenant_id = $2 AND visitor_id = $3 FOR UPDATE',
+        [conversationId, viewer.tenantId, viewer.visitorId],
+      )
+    : await db.query<{ status: string; assigned_agent_id: string | null }>(
+        'SELECT status, assigned_agent_id FROM conversations WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+        [conversationId, viewer.tenantId],
+      );
+  const locked = visible[0];
+  if (!locked) throw conversationNotFound(conversationId);
+
+  if (input.clientMessageId) {
+    const earlier = await findByClientId(db, conversationId, input.clientMessageId);
+    if (earlier) return { message: earlier, conversation: await mustFind(db, viewer, conversationId), created: false };
+  }
+  if (locked.status === 'closed') {
+    throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed. Start a new conversation to send more messages.');
+  }
+
+  const [message] = await db.query<MessageRow>(
+    `INSERT INTO messages (id, conversation_id, seq, client_message_id, sender_type, sender_id, sender_name, body, message_type, metadata)
+     SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6, $7, $8, $9::jsonb FROM conversations c WHERE c.id = $2
+     ON CONFLICT (conversation_id, client_message_id) DO NOTHING
+     RETURNING *`,
+    [
+      newId('msg'),
+      conversationId,
+      input.clientMessageId ?? null,
+      input.sender.type,
+      input.sender.id,
+      input.sender.name ?? null,
+      input.body,
+      input.messageType ?? 'text',
+      input.metadata ? JSON.stringify(input.metadata) : null,
+    ],
+  );
+  if (!message) {
+    // Only reachable if a writer skipped the row lock; the constraint still kept one row.
+    const earlier = await findByClientId(db, conversationId, input.clientMessageId ?? '');
+    if (!earlier) throw new Error('message insert conflicted but no earlier message exists');
+    return { message: earlier, conversation: await mustFind(db, viewer, conversationId), created: false };
+  }
+
+  const claim = input.sender.type === 'agent' && !locked.assigned_agent_id ? input.sender.id : null;
+  await db.query(
+    // now() is the transaction's start time, the same instant the insert used for sent_at.
+    `UPDATE conversations SET last_seq = $2, last_message_at = now(), last_message_preview = $3,
+       assigned_agent_id = COALESCE(assigned_agent_id, $4), activity = nextval('activity_seq'), updated_at = now()
+     WHERE id = $1`,
+    [conversationId, message.seq, input.body.slice(0, PREVIEW_LENGTH), claim],
+  );
+  if (claim) {
+    await db.query(
+      `INSERT INTO assignments (id, conversation_id, tenant_id, assigned_agent_id, assigned_by_agent_id, reason)
+       VALUES ($1, $2, $3, $4, $4, 'Replied first')`,
+      [newId('asg'), conversationId, viewer.tenantId, claim],
+    );
+  }
+  return { message, conversation: await mustFind(db, viewer, conversationId), created: true };
+}
+
+export interface HistoryQuery {
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
+/**
+ * Oldest first. With `after`: the oldest `limit` newer than it (resume); otherwise the newest
+ * `limit` (older than `before` when given). `hasMore` is about the direction asked.
+ */
+export async function listMessages(db: Queryable, conversationId: string, query: HistoryQuery): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
+  const params: unknown[] = [conversationId];
+  let where = 'conversation_id = $1';
+  if (query.after !== undefined) {
+    params.push(query.after);
+    where += ` AND seq > $${params.length}`;
+  }
+  if (query.before !== undefined) {
+    params.push(query.before);
+    where += ` AND seq < $${params.length}`;
+  }
+  params.push(query.limit + 1);
+  const order = query.after !== undefined ? 'ASC' : 'DESC';
+  const rows = await db.query<MessageRow>(`SELECT * FROM messages WHERE ${where} ORDER BY seq ${order} LIMIT $${params.length}`, params);
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  return { messages: order === 'ASC' ? page : page.reverse(), hasMore };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return compact({
+    messageId: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    senderType: row.sender_type,
+    senderAgentId: row.sender_type === 'agent' ? (row.sender_id ?? undefined) : undefined,
+    senderName: row.sender_name ?? undefined,
+    body: row.body,
+    messageType: row.message_type,
+    metadata: row.metadata ?? undefined,
+    clientMessageId: row.client_message_id ?? undefined,
+    sentAt: isoRequired(row.sent_at),
+  });
+}
+
+export function conversationNotFound(id: string): ApiError {
+  return new ApiError(404, 'CONVERSATION_NOT_FOUND', `No conversation ${id} for this session.`);
+}
+
+async function findByClientId(db: Queryable, conversationId: string, clientMessageId: string): Promise<MessageRow | undefined> {
+  const rows = await db.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND client_message_id = $2', [
+    conversationId,
+    clientMessageId,
+  ]);
+  return rows[0];
+}
+
+async function mustFind(db: Queryable, viewer: Viewer, id: string): Promise<ConversationRow> {
+  const row = await findConversation(db, viewer, id);
+  if (!row) throw conversationNotFound(id);
+  return row;
+}

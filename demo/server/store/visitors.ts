@@ -1,0 +1,110 @@
+/** Anonymous visitors, found again through the credential their device keeps (extensions.md §3). */
+import type { Queryable } from '../db/database.ts';
+import { newId, newSecret, sha256 } from '../ids.ts';
+import type { VisitorIdentity } from '../../../src/contract/extensions.ts';
+import { compact } from './time.ts';
+
+export interface VisitorRow {
+  [column: string]: unknown;
+  id: string;
+  tenant_id: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  verified: boolean;
+  metadata: Record<string, unknown>;
+}
+
+/** What `/chat/visitor/sessions` answers. */
+export interface VisitorProfile {
+  visitorId: string;
+  externalId?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  verified: boolean;
+  metadata: Record<string, unknown>;
+}
+
+export async function findVisitorByCredential(db: Queryable, tenantId: string, credential: string): Promise<VisitorRow | undefined> {
+  const rows = await db.query<VisitorRow>('SELECT * FROM visitors WHERE credential_hash = $1 AND tenant_id = $2', [
+    sha256(credential),
+    tenantId,
+  ]);
+  return rows[0];
+}
+
+export async function findVisitorById(db: Queryable, tenantId: string, id: string): Promise<VisitorRow | undefined> {
+  return (await db.query<VisitorRow>('SELECT * FROM visitors WHERE id = $1 AND tenant_id = $2', [id, tenantId]))[0];
+}
+
+/** Creates a visitor; returns it with the credential (shown once, stored hashed). */
+export async function createVisitor(
+  db: Queryable,
+  tenantId: string,
+  identity: VisitorIdentity = {},
+  metadata: Record<string, unknown> = {},
+  verified = false,
+): Promise<{ visitor: VisitorRow; credential: string }> {
+  const credential = newSecret(24);
+  const [visitor] = await db.query<VisitorRow>(
+    `INSERT INTO visitors (id, tenant_id, credential_hash, external_id, name, email, phone, verified, metadata)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING *`,
+    [
+      newId('vis'),
+      tenantId,
+      sha256(credential),
+      identity.externalId ?? null,
+      identity.name ?? null,
+      identity.email ?? null,
+      identity.phone ?? null,
+      verified,
+      JSON.stringify(metadata),
+    ],
+  );
+  return { visitor: visitor as VisitorRow, credential };
+}
+
+/**
+ * Updates the given identity fields (absent ones are kept) and merges metadata.
+ * `verified` is only ever raised by a valid context token, and unverified data never
+ * overwrites verified data.
+ */
+export async function updateVisitor(
+  db: Queryable,
+  visitor: VisitorRow,
+  identity: VisitorIdentity = {},
+  metadata: Record<string, unknown> = {},
+  verified = false,
+): Promise<VisitorRow> {
+  if (visitor.verified && !verified) identity = {};
+  const [row] = await db.query<VisitorRow>(
+    `UPDATE visitors SET
+       external_id = COALESCE($2, external_id), name = COALESCE($3, name), email = COALESCE($4, email),
+       phone = COALESCE($5, phone), verified = verified OR $6, metadata = metadata || $7::jsonb, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [
+      visitor.id,
+      identity.externalId ?? null,
+      identity.name ?? null,
+      identity.email ?? null,
+      identity.phone ?? null,
+      verified,
+      JSON.stringify(metadata),
+    ],
+  );
+  return row as VisitorRow;
+}
+
+export function toVisitorProfile(row: VisitorRow): VisitorProfile {
+  return compact({
+    visitorId: row.id,
+    externalId: row.external_id ?? undefined,
+    name: row.name ?? undefined,
+    email: row.email ?? undefined,
+    phone: row.phone ?? undefined,
+    verified: row.verified,
+    metadata: row.metadata ?? {},
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * A small HTTP client for contract tests: every call validates the response body against
+ * the contract for its path, method and status, so no test can forget to.
+ */
+import { expectMatchesContract } from '../helpers/contract-schema.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+export interface CallOptions {
+  /** JSON-encoded unless a string (sent as is). */
+  body?: unknown;
+  /** Visitor or agent token for `X-Ringnity-SDK-Session`. */
+  token?: string;
+  headers?: Record<string, string>;
+  /** Skip contract validation (for non-JSON answers). */
+  raw?: boolean;
+}
+
+export interface CallResult<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  // `data` is read loosely in tests: its shape was already checked against the contract.
+  body: T & { success: boolean; data?: any; code?: string; message?: string; details?: string[] };
+}
+
+export function client(server: TestServer) {
+  async function call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.token) headers['X-Ringnity-SDK-Session'] = options.token;
+    const response = await fetch(`${server.baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as CallResult['body']) : ({} as CallResult['body']);
+    if (!options.raw) expectMatchesContract(method, path, response.status, parsed);
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  /** A fresh anonymous visitor with a session token. */
+  async function newVisitor(visitor?: Record<string, string>) {
+    const res = await call('POST', '/sdk/session', { body: { slug: server.slug, ...(visitor ? { visitor } : {}) } });
+    if (res.status !== 201) throw new Error(`session failed: ${JSON.stringify(res.body)}`);
+    const data = res.body.data as { sessionToken: string; visitorId: string; visitorCredential: string };
+    return { token: data.sessionToken, visitorId: data.visitorId, credential: data.visitorCredential };
+  }
+
+  /** A visitor with an open conversation. */
+  async function visitorWithConversation(visitor?: Record<string, string>) {
+    const v = await newVisitor(visitor);
+    const res = await call('POST', '/chat/visitor/conversations', { token: v.token, body: {} });
+    return { ...v, conversationId: res.body.data.conversation.conversationId as string };
+  }
+
+  /** The demo agent's token, through the Server API. */
+  async function agentToken(): Promise<string> {
+    const res = await call('POST', '/server/sdk-token/agent', {
+      headers: { authorization: `Bearer ${server.serverApiKey}` },
+      body: { agentId: 'agent-demo' },
+    });
+    if (res.status !== 201) throw new Error(`agent token failed: ${JSON.stringify(res.body)}`);
+    return res.body.data.token as string;
+  }
+
+  return { call, newVisitor, visitorWithConversation, agentToken };
+}

@@ -1,0 +1,137 @@
+/**
+ * Validates response bodies against the vendored contract: the schema the contract names for
+ * a path, method and status (exact status, then `4XX`-style ranges, then `default`). The
+ * contract's `ErrorCode` is widened with our extension codes (extensions.md §5), and the
+ * extension endpoints/fields get their own schemas written against the contract's `Message`.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { EXTENSION_ERROR_CODES } from '../../src/contract/extensions.ts';
+
+const addFormats = createRequire(import.meta.url)('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SPEC_PATH = path.join(ROOT, 'src/contract/ringnity-openapi.json');
+const SPEC_ID = 'contract';
+
+interface Operation {
+  responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: object }> }>;
+}
+interface Spec {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { enum?: string[] }>; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+}
+
+const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Spec;
+const errorCode = spec.components.schemas.ErrorCode;
+if (errorCode?.enum) errorCode.enum = [...errorCode.enum, ...EXTENSION_ERROR_CODES];
+
+const ref = (name: string) => ({ $ref: `${SPEC_ID}#/components/schemas/${name}` });
+
+/** A message as extensions.md §1 promises it: the contract's Message plus required fields. */
+const EXT_MESSAGE = {
+  allOf: [
+    ref('Message'),
+    {
+      type: 'object',
+      required: ['messageId', 'conversationId', 'seq', 'senderType', 'body', 'sentAt'],
+      properties: {
+        seq: { type: 'integer', minimum: 1 },
+        senderType: { enum: ['visitor', 'agent', 'system', 'ai'] },
+        senderName: { type: 'string' },
+      },
+    },
+  ],
+};
+
+/** Extension endpoints the contract does not have (extensions.md §2). */
+const EXTENSION_RESPONSES: Record<string, object> = {
+  'GET /chat/visitor/conversations/{conversationId}/messages 200': {
+    type: 'object',
+    required: ['success', 'data'],
+    properties: {
+      success: { const: true },
+      data: {
+        type: 'object',
+        required: ['messages', 'hasMore'],
+        properties: { messages: { type: 'array', items: EXT_MESSAGE }, hasMore: { type: 'boolean' } },
+      },
+    },
+  },
+};
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ ...spec, $id: SPEC_ID });
+ajv.addSchema({ ...EXT_MESSAGE, $id: 'ExtMessage' });
+
+const compiled = new Map<string, ValidateFunction>();
+
+function templateFor(concretePath: string): string {
+  const clean = concretePath.split('?')[0] ?? concretePath;
+  if (spec.paths[clean] || EXTENSION_RESPONSES[`GET ${clean} 200`]) return clean;
+  const candidates = [...Object.keys(spec.paths), ...Object.keys(EXTENSION_RESPONSES).map((k) => k.split(' ')[1] ?? '')];
+  for (const template of candidates) {
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    if (pattern.test(clean)) return template;
+  }
+  throw new Error(`The contract has no path matching ${clean}`);
+}
+
+function schemaFor(method: string, template: string, status: number): object {
+  const extension = EXTENSION_RESPONSES[`${method} ${template} ${status}`];
+  if (extension) return extension;
+  const operation = spec.paths[template]?.[method.toLowerCase()];
+  if (!operation && status >= 400) return ref('ErrorEnvelope'); // extension endpoints: errors are envelopes
+  if (!operation) throw new Error(`The contract has no ${method} ${template}`);
+  const responses = operation.responses ?? {};
+  let response = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+  // A repeated idempotent create answers 200 with the same body as its documented 201
+  // (clientMessageId repeats, the visitor's already-open conversation).
+  if (!response && status >= 200 && status < 300) {
+    response = Object.entries(responses).find(([code]) => code.startsWith('2'))?.[1];
+  }
+  // extensions.md §5: every error is the contract's ErrorEnvelope, also where an operation lists none.
+  if (!response && status >= 400) return ref('ErrorEnvelope');
+  if (!response) throw new Error(`The contract has no ${status} response for ${method} ${template}`);
+  if (response.$ref) {
+    response = spec.components.responses[response.$ref.split('/').pop() ?? ''] ?? {};
+  }
+  const schema = response.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`No JSON schema for ${status} of ${method} ${template}`);
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${SPEC_ID}#/components/`)) as object;
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `  ${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n');
+}
+
+/**
+ * Throws (failing the test) unless `body` matches the schema the contract names for
+ * `method path status`. `path` may be concrete (`/chat/visitor/conversations/conv_1`) and is
+ * relative to `/api`.
+ */
+export function expectMatchesContract(method: string, path: string, status: number, body: unknown): void {
+  const upper = method.toUpperCase();
+  const template = templateFor(path);
+  const key = `${upper} ${template} ${status}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schemaFor(upper, template, status));
+    compiled.set(key, validate);
+  }
+  if (!validate(body)) {
+    throw new Error(`${key} does not match the contract:\n${describe(validate.errors)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+}
+
+/** Throws unless `value` matches a contract component schema (e.g. `Message`, `Conversation`) or `ExtMessage`. */
+export function expectMatchesSchema(name: string, value: unknown): void {
+  const validate = name === 'ExtMessage' ? ajv.getSchema('ExtMessage') : ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
+  if (!validate) throw new Error(`No schema ${name}`);
+  if (!validate(value)) throw new Error(`value does not match ${name}:\n${describe(validate.errors)}\nvalue: ${JSON.stringify(value).slice(0, 2000)}`);
+}
