@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three layers, run together by `npm test` (after the build, which e2e and size tests use).
+// Four layers, run together by `npm test` (after the build, which e2e and build tests use).
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +11,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'contract', include: ['test/contract/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: { name: 'build', include: ['test/build/**/*.test.ts'], environment: 'node' },
       },
       {
         extends: true,
