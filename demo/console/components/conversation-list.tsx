@@ -1,0 +1,44 @@
+/** Open conversations, latest activity first, with unread counts. */
+import type { Desk } from '../desk.ts';
+import { shortTime, visitorName } from './names.ts';
+
+export function ConversationList({ desk }: { desk: Desk }) {
+  const conversations = desk.conversations.value;
+  const unread = desk.unread.value;
+  const selected = desk.selected.value?.conversationId;
+  return (
+    <nav class="list" aria-label="Conversations">
+      {conversations.length === 0 && <p class="empty">No open conversations yet. Say hello from the demo site.</p>}
+      <ul>
+        {conversations.map((c) => {
+          const count = unread[c.conversationId] ?? 0;
+          return (
+            <li key={c.conversationId}>
+              <button
+                type="button"
+                class={`item${c.conversationId === selected ? ' selected' : ''}${count ? ' unread' : ''}`}
+                aria-current={c.conversationId === selected}
+                data-testid="conversation-item"
+                onClick={() => desk.select(c.conversationId)}
+              >
+                <span class="row">
+                  <span class="name">{visitorName(c)}</span>
+                  <span class="time">{shortTime(c.lastMessageAt ?? c.createdAt)}</span>
+                </span>
+                <span class="row">
+                  <span class="preview">{c.lastMessagePreview ?? ''}</span>
+                  {count > 0 && (
+                    <span class="count" aria-label={`${count} unread`}>
+                      {count}
+                    </span>
+                  )}
+                </span>
+                {c.status === 'closed' && <span class="tag">closed</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,42 @@
+/** The signed-in screen: status bar, conversation list on the left, the open conversation. */
+import type { Desk } from '../desk.ts';
+import { ConversationList } from './conversation-list.tsx';
+import { ConversationView } from './conversation-view.tsx';
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  connected: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  closed: 'Disconnected',
+};
+
+export function DeskView({ desk, onSignOut }: { desk: Desk; onSignOut(): void }) {
+  const status = desk.status.value;
+  const me = desk.me.value;
+  return (
+    <div class="desk">
+      <header class="bar">
+        <strong>Ringnity console</strong>
+        <span class={`status status-${status}`} data-testid="connection-status" role="status">
+          {STATUS_TEXT[status] ?? status}
+        </span>
+        <span class="spacer" />
+        {me && <span>{me.name ?? me.username ?? 'Agent'}</span>}
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {desk.problem.value && (
+        <p class="problem" role="alert">
+          {desk.problem.value}
+        </p>
+      )}
+      <div class="columns">
+        <ConversationList desk={desk} />
+        <ConversationView key={desk.selected.value?.conversationId} desk={desk} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Every browser build of the project, one per `mode` (`scripts/build.mjs` runs them in turn):
+ *
+ * | mode      | output                       | what                                              |
+ * | --------- | ---------------------------- | ------------------------------------------------- |
+ * | `loader`  | `dist/loader.js`             | script-tag loader, IIFE, no dependencies          |
+ * | `app`     | `dist/widget/app.js` + chunks | widget app, everything bundled (loaded by loader) |
+ * | `library` | `dist/core/index.js`, `dist/widget/index.js` | npm entries, dependencies external |
+ * | `console` | `dist/console/`              | the agent console, served at `/console/`          |
+ *
+ * `npx vite --mode console` serves the console for development (API calls need the server).
+ */
+import path from 'node:path';
+import { defineConfig, type UserConfig } from 'vite';
+
+const root = import.meta.dirname;
+const dist = path.join(root, 'dist');
+const at = (file: string) => path.join(root, file);
+
+/** Settings shared by every target. */
+const base: UserConfig = {
+  publicDir: false,
+  logLevel: 'warn',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+};
+
+/** Packages the npm entries leave to the consumer's bundler. */
+const dependencies = /^(preact|@preact\/signals|@preact\/signals-core|ky|idb-keyval)(\/|$)/;
+
+const targets: Record<string, UserConfig> = {
+  loader: {
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'es2020',
+      minify: true,
+      lib: { entry: at('widget/loader.ts'), formats: ['iife'], name: 'RingnityLoader', fileName: () => 'loader.js' },
+    },
+  },
+  app: {
+    build: {
+      outDir: path.join(dist, 'widget'),
+      emptyOutDir: false,
+      target: 'es2020',
+      minify: true,
+      lib: { entry: at('widget/app/boot.ts'), formats: ['es'], fileName: () => 'app.js' },
+      rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    },
+  },
+  library: {
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'es2022',
+      // Readable output: the consumer's bundler minifies.
+      minify: false,
+      lib: {
+        entry: { 'core/index': at('src/index.ts'), 'widget/index': at('widget/index.ts') },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rolldownOptions: {
+        external: (id) => dependencies.test(id),
+        // Let the core entry carry shared code, so widget/index.js imports ../core/index.js.
+        preserveEntrySignatures: 'allow-extension',
+        output: { chunkFileNames: 'shared/[name]-[hash].js' },
+      },
+    },
+  },
+  console: {
+    root: at('demo/console'),
+    base: '/console/',
+    build: { outDir: path.join(dist, 'console'), emptyOutDir: true, target: 'es2022' },
+    // `npx vite --mode console` during development: the API and the demo login come from the
+    // reference server (`npm run dev:server`).
+    server: {
+      proxy: {
+        '/api': { target: 'http://127.0.0.1:8192', ws: true },
+        '/demo': 'http://127.0.0.1:8192',
+      },
+    },
+  },
+};
+
+export default defineConfig(({ mode }) => {
+  const target = targets[mode];
+  if (!target) throw new Error(`vite.config.ts: unknown mode "${mode}"; expected one of ${Object.keys(targets).join(', ')}`);
+  return { ...base, ...target };
+});

@@ -1,0 +1,38 @@
+/**
+ * What the script-tag loader hands the widget app when it has loaded it. Types only: the
+ * loader stays dependency-free and the app chunk is loaded with `import()` at run time.
+ */
+
+/** Settings the site owner gave on the `<script>` tag. */
+export interface LoaderConfig {
+  /** Tenant slug from `data-slug`. */
+  slug: string;
+  /** API base including `/api`, from `data-api` or next to the loader's own URL. */
+  api: string;
+  /** Launcher colour from `data-color` (validated `#rgb`/`#rrggbb`), if given. */
+  color?: string;
+}
+
+/** One `window.Ringnity(command, ...args)` call. */
+export type QueuedCall = [command: string, ...args: unknown[]];
+
+/** Runs a `window.Ringnity(...)` call once the app is there. */
+export type CommandHandler = (...call: QueuedCall) => void;
+
+/** Argument of the app's `boot()`. */
+export interface BootOptions {
+  /** The host element in the page (carries the shadow root). */
+  host: HTMLElement;
+  /** The open shadow root the loader drew its launcher into; the app takes it over. */
+  root: ShadowRoot;
+  config: LoaderConfig;
+  /** Calls made before the app arrived, oldest first. */
+  queue: QueuedCall[];
+  /** The visitor already clicked the launcher: open the panel at once. */
+  openNow: boolean;
+}
+
+/** The shape of `dist/widget/app.js`. */
+export interface WidgetAppModule {
+  boot(options: BootOptions): CommandHandler;
+}

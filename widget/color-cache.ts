@@ -1,0 +1,27 @@
+/**
+ * The tenant's launcher colour remembered in the host page's `localStorage`, so a returning
+ * visitor's launcher is drawn by the loader in the right colour instead of changing colour when
+ * the app has read the tenant's branding. Storage may be blocked (privacy settings, sandboxed
+ * frames): every access is guarded and a failure only means the neutral colour is drawn first.
+ */
+const key = (tenant: string) => `ringnity:color:${tenant}`;
+
+/** A `#rgb`/`#rrggbb` colour, the only form put into a stylesheet. */
+export const isHexColor = (value: string | null | undefined): value is string => !!value && /^#[\da-f]{3}([\da-f]{3})?$/i.test(value);
+
+export function readColor(tenant: string): string | undefined {
+  try {
+    const color = localStorage.getItem(key(tenant));
+    return isHexColor(color) ? color : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeColor(tenant: string, color: string): void {
+  try {
+    if (localStorage.getItem(key(tenant)) !== color) localStorage.setItem(key(tenant), color);
+  } catch {
+    // Storage blocked: nothing to remember.
+  }
+}

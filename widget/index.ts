@@ -1,0 +1,82 @@
+/**
+ * `ringnity-web/widget`: the chat widget for single-page apps that bundle their own code
+ * instead of pasting the script tag. Importing this module touches no `window`/`document`;
+ * only {@link mountWidget} does.
+ */
+import type { Runtime } from '../src/types.ts';
+import { mountApp } from './app/mount.tsx';
+
+/** Options of {@link mountWidget}. */
+export interface MountWidgetOptions {
+  /**
+   * Base URL of the Ringnity API, including the `/api` prefix.
+   * @example 'https://chat.example.com/api'
+   */
+  baseUrl: string;
+  /** Public tenant slug. One of `slug` or `publicKey` is required. */
+  slug?: string;
+  /** Public widget key (legacy alternative to `slug`). */
+  publicKey?: string;
+  /**
+   * Element the widget's host element is appended to. The launcher and panel are
+   * `position: fixed`, so this only decides where the host sits in the DOM.
+   * @default document.body
+   */
+  target?: Element;
+  /**
+   * Launcher and accent colour as `#rgb` or `#rrggbb`; overrides the tenant's branding.
+   * @default the tenant's `branding.primaryColor`, else a neutral dark grey
+   */
+  color?: string;
+  /**
+   * Open the panel at once.
+   * @default false
+   */
+  open?: boolean;
+}
+
+/** A mounted widget. */
+export interface MountedWidget {
+  /** Opens the chat panel. */
+  open(): void;
+  /** Closes the chat panel. */
+  close(): void;
+  /** Opens the panel when closed, closes it when open. */
+  toggle(): void;
+  /** Removes the widget from the page and closes its connection. */
+  destroy(): void;
+  /** The runtime under the widget, for listening to events or reading state. */
+  readonly runtime: Runtime;
+}
+
+/**
+ * Mounts the chat widget (launcher and panel) into its own shadow root and starts its runtime.
+ *
+ * @example
+ * ```ts
+ * import { mountWidget } from 'ringnity-web/widget';
+ *
+ * const widget = mountWidget({ baseUrl: 'https://chat.example.com/api', slug: 'acme' });
+ * document.querySelector('#help')!.addEventListener('click', () => widget.open());
+ * widget.runtime.on('message', (message) => console.log('new message', message.body));
+ * // later, e.g. when the route unmounts:
+ * widget.destroy();
+ * ```
+ */
+export function mountWidget(options: MountWidgetOptions): MountedWidget {
+  const { baseUrl, slug, publicKey, target, color, open } = options;
+  const host = document.createElement('ringnity-widget');
+  const root = host.attachShadow({ mode: 'open' });
+  (target ?? document.body).append(host);
+  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey }, color, open });
+  return {
+    runtime: widget.runtime,
+    open: widget.open,
+    close: widget.close,
+    toggle: widget.toggle,
+    destroy() {
+      widget.destroy();
+      host.remove();
+    },
+  };
+}

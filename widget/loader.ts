@@ -1,0 +1,101 @@
+/**
+ * The script-tag loader (`dist/loader.js`, an IIFE of at most 1.5 KB gzip, no dependencies).
+ *
+ * ```html
+ * <script src="https://chat.example.com/loader.js" data-slug="acme" async></script>
+ * ```
+ *
+ * It draws the launcher itself, so the visitor sees it without waiting for Preact or the
+ * network, installs the `window.Ringnity(command, ...args)` queue, and imports the app chunk
+ * on intent (hover, focus, click, a queued command that needs UI) or when the browser is idle
+ * after the page's `load`.
+ */
+import type { CommandHandler, LoaderConfig, QueuedCall, WidgetAppModule } from './boot-options.ts';
+import { isHexColor, readColor } from './color-cache.ts';
+import { launcherCss } from './loader-style.ts';
+
+/** `window.Ringnity`: the queue function (`q` holds calls made through a stub before we ran). */
+interface RingnityFunction {
+  (...call: QueuedCall): void;
+  q?: Iterable<unknown>[];
+  /** Set once a loader installed itself; a second copy of the tag does nothing. */
+  l?: 1;
+}
+
+// Commands that need the panel, so they load the app at once.
+const UI_COMMANDS = /^(open|toggle|show)$/;
+const DEFAULT_COLOR = '#3b4a5a';
+
+((w: Window & { Ringnity?: RingnityFunction }, d: Document) => {
+  const stub = w.Ringnity;
+  if (stub?.l) return;
+  const script = (d.currentScript ?? d.querySelector('script[data-slug]')) as HTMLScriptElement | null;
+  const data = script?.dataset;
+  if (!data?.slug) return;
+
+  const src = script!.src || location.href;
+  const color = isHexColor(data.color) ? data.color : undefined;
+  const config: LoaderConfig = { slug: data.slug, api: data.api || new URL('/api', src).href, color };
+  // Calls made through a stub (`arguments` objects) are kept, in order.
+  const queue: QueuedCall[] = [...(stub?.q ?? [])].map((a) => [...a] as QueuedCall);
+  let handler: CommandHandler | undefined;
+  let openNow = false;
+  let loading: Promise<void> | undefined;
+
+  // The launcher: one host element, an open shadow root, a constructable stylesheet
+  // (no inline style, so a strict CSP without 'unsafe-inline' works), fixed so nothing shifts.
+  const host = d.createElement('ringnity-widget');
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(launcherCss(color ?? readColor(data.slug) ?? DEFAULT_COLOR));
+  root.adoptedStyleSheets = [sheet];
+
+  const button = d.createElement('button');
+  const set = (el: Element, attrs: Record<string, string>) => {
+    for (const k in attrs) el.setAttribute(k, attrs[k]!);
+  };
+  set(button, { type: 'button', 'aria-label': 'Open chat', 'data-testid': 'launcher' });
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = d.createElementNS(svgNs, 'svg');
+  const path = d.createElementNS(svgNs, 'path');
+  set(svg, { viewBox: '0 0 24 24', 'aria-hidden': 'true' });
+  set(path, { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' });
+  svg.append(path);
+  button.append(svg);
+  root.append(button);
+
+  const load = (): Promise<void> =>
+    (loading ??= import(/* @vite-ignore */ new URL('widget/app.js', src).href)
+      .then((app: WidgetAppModule) => {
+        handler = app.boot({ host, root, config, queue, openNow });
+      })
+      .catch(() => {
+        // Reset so the next intent tries again; the launcher stays visible and clickable.
+        loading = undefined;
+        button.removeAttribute('aria-busy');
+        set(button, { 'data-failed': '', 'aria-label': 'Chat could not load. Try again' });
+      }));
+
+  button.onclick = () => {
+    openNow = true;
+    set(button, { 'aria-busy': 'true' });
+    void load();
+  };
+  button.onpointerenter = button.onfocus = () => void load();
+
+  const ringnity: RingnityFunction = (...call) => {
+    if (handler) return handler(...call);
+    queue.push(call);
+    if (UI_COMMANDS.test(String(call[0]))) void load();
+  };
+  ringnity.l = 1;
+  w.Ringnity = ringnity;
+
+  const idle = () => ('requestIdleCallback' in w ? requestIdleCallback(() => load(), { timeout: 4000 }) : setTimeout(load, 2000));
+  if (d.readyState === 'complete') idle();
+  else w.addEventListener('load', idle, { once: true });
+  const mount = () => d.body.append(host);
+  if (d.body) mount();
+  else d.addEventListener('DOMContentLoaded', mount, { once: true });
+  if (queue.some((c) => UI_COMMANDS.test(String(c[0])))) void load();
+})(window, document);
