@@ -65,7 +65,12 @@ export interface RuntimeOptions {
   debug?: boolean;
 }
 
-/** Connection status of the runtime, as a small public state machine. */
+/**
+ * Connection status of the runtime's realtime socket, as a small public state machine:
+ * `idle` before `start()` (and throughout with `realtime: false`), `connecting` until the first
+ * `ready`, `reconnecting` while it is down (`offline` when the device says it is), `closed` after
+ * `destroy()`.
+ */
 export type RuntimeStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
 /** Delivery state of one message as the visitor sees it. */
@@ -101,11 +106,13 @@ export interface ConversationHandle {
   /** True while history is being read. */
   readonly loading: ReadonlySignal<boolean>;
   /**
-   * Send a text message. Resolves when the message is queued (shown as `sending`), not when the
-   * server confirms it; follow `messages` for its state.
+   * Send a text message. Resolves when the message is queued and stored (shown as `sending`),
+   * not when the server confirms it; follow `messages` for its state. Messages queued before
+   * `start()` are sent once it has run. When the conversation was closed, the send starts a new
+   * one (and the timeline then shows the new conversation).
    */
   send(body: string): Promise<ChatMessage>;
-  /** Send a failed message again, with the same `clientMessageId`. */
+  /** Send a failed message (by its `key`) again, with the same `clientMessageId`. */
   retry(key: string): Promise<void>;
 }
 
@@ -131,7 +138,8 @@ export interface Runtime {
   readonly conversation: ConversationHandle;
   /**
    * Bootstrap, open a session, resume the open conversation and connect realtime.
-   * Idempotent: calling it again returns the same promise. Rejects with a `RuntimeError`.
+   * Idempotent: calling it again returns the same promise. Rejects with a `RuntimeError`; after
+   * a transient (`retryable`) failure a new call tries again, a fatal one also sets `error`.
    */
   start(): Promise<void>;
   /** Tell the runtime whether the visitor is looking at the conversation (clears `unread`). */

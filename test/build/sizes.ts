@@ -62,6 +62,9 @@ async function coreBundle(): Promise<Buffer> {
       write: false,
       minify: true,
       lib: { entry: path.join(root, 'src/index.ts'), formats: ['es'], fileName: 'core' },
+      // Vite keeps whitespace in ES library builds (the consumer's bundler minifies); measure
+      // what a consumer ships: fully minified.
+      rolldownOptions: { output: { minify: true } },
     },
   });
   const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => ('output' in o ? o.output : []));

@@ -1,0 +1,76 @@
+/**
+ * The one error class of the runtime. Every failure a caller sees is a `RuntimeError` carrying
+ * the contract's `ErrorCode`; ky errors, network failures and socket closes are converted here,
+ * at the boundary, once.
+ */
+import type { ErrorCode } from './contract/extensions.ts';
+import { isOffline } from './lib/env.ts';
+
+/** Extra facts about a {@link RuntimeError}. */
+export interface RuntimeErrorOptions {
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** One line per problem (`path: message`), as the server's envelope lists them. */
+  details?: string[];
+  /** Whether trying the same thing again later may succeed. @default derived from `code` and `status` */
+  retryable?: boolean;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+const TRANSIENT: readonly ErrorCode[] = ['NETWORK_ERROR', 'NETWORK_UNAVAILABLE', 'REALTIME_DISCONNECTED', 'RATE_LIMITED'];
+
+/**
+ * A failure of the runtime, with the contract's error `code`.
+ * @example
+ * try { await runtime.start() } catch (e) { if (isRuntimeError(e) && e.code === 'SDK_ORIGIN_NOT_ALLOWED') … }
+ */
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+  readonly code: ErrorCode;
+  readonly status?: number;
+  readonly details?: string[];
+  /** Whether trying again later may succeed (network trouble, rate limit, a server fault). */
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: RuntimeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const { status, details } = options;
+    this.code = code;
+    if (status !== undefined) this.status = status;
+    if (details) this.details = details;
+    this.retryable = options.retryable ?? (TRANSIENT.includes(code) || (status !== undefined && (status >= 500 || status === 408)));
+  }
+}
+
+/**
+ * True for a {@link RuntimeError}, also one from another realm or bundle copy (an iframe, a
+ * second copy of the package), which `instanceof` would miss.
+ */
+export function isRuntimeError(value: unknown): value is RuntimeError {
+  return (
+    value instanceof RuntimeError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'RuntimeError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
+}
+
+/**
+ * Converts anything thrown below the runtime (a fetch `TypeError`, ky's `TimeoutError`, …)
+ * into a `RuntimeError`; `what` names the operation, e.g. `GET sdk/bootstrap`.
+ */
+export function toRuntimeError(error: unknown, what: string): RuntimeError {
+  if (isRuntimeError(error)) return error;
+  const reason = error instanceof Error ? describe(error) : String(error);
+  if (isOffline()) return new RuntimeError('NETWORK_UNAVAILABLE', `${what} could not run: the device is offline (${reason}).`, { cause: error });
+  return new RuntimeError('NETWORK_ERROR', `Expected an answer to ${what}, but ${reason}.`, { cause: error });
+}
+
+// "fetch failed (ECONNREFUSED)": the interesting part of undici's errors is in `cause`.
+function describe(error: Error): string {
+  if (error.name === 'TimeoutError') return 'the request timed out';
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return `the request failed: ${error.message.replace(/\.$/, '')}${typeof code === 'string' ? ` (${code})` : ''}`;
+}

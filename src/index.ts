@@ -1,0 +1,33 @@
+/**
+ * ringnity-web runtime core: framework-free, no DOM needed at import.
+ * @packageDocumentation
+ */
+export { createRuntime } from './runtime.ts';
+export { RuntimeError, isRuntimeError } from './errors.ts';
+export { createIdbStorage, createMemoryStorage } from './storage.ts';
+export type { RuntimeErrorOptions } from './errors.ts';
+export type {
+  ChatMessage,
+  ConversationHandle,
+  MessageState,
+  Runtime,
+  RuntimeEvents,
+  RuntimeOptions,
+  RuntimeStatus,
+  RuntimeStorage,
+  WebSocketFactory,
+  WebSocketLike,
+} from './types.ts';
+export type {
+  Branding,
+  Conversation,
+  ErrorCode,
+  Message,
+  RuntimeBootstrap,
+  SenderType,
+  ServiceCapability,
+  ServiceKey,
+  ServiceStatus,
+  Tenant,
+  VisitorIdentity,
+} from './contract/extensions.ts';

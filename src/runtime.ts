@@ -1,0 +1,128 @@
+/**
+ * `createRuntime`: one visitor of one tenant. Wires the pieces: bootstrap and session, the
+ * conversation with its outbox, and the realtime socket whose every `ready` triggers a
+ * catch-up read and a retry of pending sends.
+ */
+import { signal } from '@preact/signals-core';
+import type { RuntimeBootstrap } from './contract/extensions.ts';
+import { createConversation } from './conversation.ts';
+import { RuntimeError, toRuntimeError } from './errors.ts';
+import { createHttp } from './http.ts';
+import { createEmitter } from './lib/emitter.ts';
+import { createLogger } from './lib/log.ts';
+import { createRealtime, requireWebSocket, type RealtimeConnection } from './realtime.ts';
+import { createSession, fetchBootstrap } from './session.ts';
+import { defaultStorage, namespaced } from './storage.ts';
+import type { Runtime, RuntimeEvents, RuntimeOptions, RuntimeStatus } from './types.ts';
+
+/**
+ * Creates the runtime. Nothing happens on the network until `start()`.
+ * @example
+ * const runtime = createRuntime({ baseUrl: 'https://api.ringnity.com/api', slug: 'acme' });
+ * await runtime.start();
+ * await runtime.conversation.send('Hello!');
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const log = createLogger(options.debug);
+  const { baseUrl, fetch } = options;
+  const tenant = options.slug ?? options.publicKey;
+  const storage = namespaced(options.storage ?? defaultStorage(), tenant ?? '');
+  const publicHttp = createHttp({ baseUrl, fetch });
+  const session = createSession({ ...options, http: publicHttp, storage, log });
+  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: session.refresh });
+  const events = createEmitter<RuntimeEvents>();
+
+  const status = signal<RuntimeStatus>('idle');
+  const bootstrap = signal<RuntimeBootstrap | null>(null);
+  const error = signal<RuntimeError | null>(null);
+  const unread = signal(0);
+  let visible = false;
+  let realtime: RealtimeConnection | null = null;
+  let starting: Promise<void> | null = null;
+  let destroyed = false;
+  const stops: Array<() => void> = [];
+
+  const conversation = createConversation({
+    http,
+    storage,
+    visitor: options.visitor,
+    log,
+    onIncoming(message) {
+      if (!visible) unread.value++;
+      events.emit('message', message);
+    },
+  });
+  const report = (what: string) => (e: unknown) => {
+    log(what, e);
+    events.emit('error', toRuntimeError(e, what));
+  };
+
+  async function run() {
+    if (!tenant) throw new RuntimeError('SDK_CLIENT_NOT_FOUND', 'Expected `slug` or `publicKey` in the runtime options, received neither.');
+    const live = options.realtime !== false;
+    // Fail before any request when realtime cannot work here (Node 20 has no WebSocket).
+    const WebSocket = live ? requireWebSocket(options.WebSocket) : undefined;
+    bootstrap.value = await fetchBootstrap(publicHttp, options);
+    await session.getToken();
+    if (WebSocket && !realtime && !destroyed) {
+      const rt = (realtime = createRealtime({
+        url: realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath),
+        getToken: session.getToken,
+        onTokenRejected: session.refresh,
+        WebSocket,
+        log,
+        onError: (e) => events.emit('error', e),
+      }));
+      stops.push(
+        rt.status.subscribe((s) => (status.value = s)),
+        rt.onFrame(conversation.receive),
+        rt.onReady(() => {
+          void conversation.catchUp().catch(report('catching up'));
+          conversation.flush();
+        }),
+      );
+      rt.connect();
+    }
+    await conversation.load();
+  }
+
+  return {
+    status,
+    bootstrap,
+    error,
+    unread,
+    conversation: conversation.handle,
+    start() {
+      starting ??= run().catch((thrown: unknown) => {
+        const e = toRuntimeError(thrown, 'starting the runtime');
+        // A transient failure may be retried by calling start() again; a fatal one sticks.
+        if (e.retryable) starting = null;
+        else error.value = e;
+        events.emit('error', e);
+        throw e;
+      });
+      return starting;
+    },
+    setVisible(next) {
+      visible = next;
+      if (next) unread.value = 0;
+    },
+    on: events.on,
+    destroy() {
+      destroyed = true;
+      for (const stop of stops.splice(0)) stop();
+      realtime?.close();
+      session.destroy();
+      conversation.destroy();
+      status.value = 'closed';
+      events.clear();
+    },
+  };
+}
+
+/** The socket URL: `realtimePath` (default `<baseUrl>/realtime`) against the API's origin, `http→ws`. */
+export function realtimeUrl(baseUrl: string, realtimePath = 'realtime'): string {
+  const url = new URL(realtimePath, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}

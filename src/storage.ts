@@ -1,0 +1,43 @@
+/**
+ * Persistent key/value storage behind the 3-method {@link RuntimeStorage} interface: IndexedDB
+ * through idb-keyval in browsers, memory elsewhere; React Native or tests pass their own.
+ */
+import { createStore, del, get, set } from 'idb-keyval';
+import type { RuntimeStorage } from './types.ts';
+
+/**
+ * Storage in IndexedDB (database `ringnity`, object store `kv`). The database is opened on the
+ * first call, not at import.
+ */
+export function createIdbStorage(dbName = 'ringnity', storeName = 'kv'): RuntimeStorage {
+  let store: ReturnType<typeof createStore> | undefined;
+  const use = () => (store ??= createStore(dbName, storeName));
+  return {
+    get: (key) => get(key, use()),
+    set: (key, value) => set(key, value, use()),
+    del: (key) => del(key, use()),
+  };
+}
+
+/** Storage that lives as long as the page (or the process). */
+export function createMemoryStorage(): RuntimeStorage {
+  const map = new Map<string, unknown>();
+  return {
+    // A structured clone, so callers cannot change what is stored by mutating what they got,
+    // the same as with IndexedDB.
+    get: async <T>(key: string) => (map.has(key) ? (structuredClone(map.get(key)) as T) : undefined),
+    set: async (key, value) => void map.set(key, structuredClone(value)),
+    del: async (key) => void map.delete(key),
+  };
+}
+
+/** IndexedDB when the platform has it, otherwise memory. */
+export const defaultStorage = (): RuntimeStorage =>
+  typeof indexedDB === 'undefined' ? createMemoryStorage() : createIdbStorage();
+
+/** Wraps `storage` so every key is prefixed with `namespace:` (one tenant's keys apart from another's). */
+export const namespaced = (storage: RuntimeStorage, namespace: string): RuntimeStorage => ({
+  get: (key) => storage.get(`${namespace}:${key}`),
+  set: (key, value) => storage.set(`${namespace}:${key}`, value),
+  del: (key) => storage.del(`${namespace}:${key}`),
+});

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createMemoryStorage, createRuntime, type Runtime } from '../../../src/index.ts';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { agentOf, type Agent } from './agent.ts';
+import { closedPortUrl } from './fault-server.ts';
+
+// Messages sent while the visitor's socket is down are not replayed by the server; the runtime
+// reads them after it reconnects (`after` = highest seq it holds). Against the real server.
+
+let server: TestServer;
+let agent: Agent;
+let nowhere: string;
+let runtime: Runtime | undefined;
+const wake = new Map<string, () => void>();
+
+/** The real `ws` client, except that while `gate.open` is false it dials a port nobody listens on. */
+const gate = { open: true, sockets: [] as WebSocket[] };
+class GatedWebSocket extends WebSocket {
+  constructor(url: string) {
+    super(gate.open ? url : nowhere);
+    gate.sockets.push(this);
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ log: false });
+  agent = await agentOf(server);
+  nowhere = (await closedPortUrl()).replace(/^http/, 'ws');
+  // Node has no `online` event: stand in for the browser's, so the test can say "back online".
+  vi.stubGlobal('addEventListener', (type: string, listener: () => void) => wake.set(type, listener));
+  vi.stubGlobal('removeEventListener', () => undefined);
+});
+afterEach(() => {
+  runtime?.destroy();
+  gate.open = true;
+});
+afterAll(async () => {
+  vi.unstubAllGlobals();
+  await server.close();
+});
+
+// HTTP goes down with the socket while the gate is shut.
+let failedSends = 0;
+const gatedFetch: typeof fetch = (input, init) => {
+  if (gate.open) return fetch(input, init);
+  failedSends++;
+  return Promise.reject(new TypeError('fetch failed'));
+};
+
+async function connectedVisitor() {
+  failedSends = 0;
+  runtime = createRuntime({ baseUrl: server.baseUrl, slug: server.slug, WebSocket: GatedWebSocket, fetch: gatedFetch, storage: createMemoryStorage() });
+  await runtime.start();
+  await runtime.conversation.send('Hello');
+  await vi.waitFor(() => expect(runtime!.conversation.messages.value[0]?.state).toBe('sent'));
+  await vi.waitFor(() => expect(runtime!.status.value).toBe('connected'));
+  return { runtime, id: runtime.conversation.id.value! };
+}
+
+/** Drops the socket and keeps it down until `reconnect()`. */
+async function disconnect(runtime: Runtime) {
+  gate.open = false;
+  gate.sockets.at(-1)!.terminate();
+  await vi.waitFor(() => expect(runtime.status.value).toBe('reconnecting'));
+  return () => {
+    gate.open = true;
+    wake.get('online')!();
+  };
+}
+const bodies = (runtime: Runtime) => runtime.conversation.messages.value.map((m) => m.body);
+
+describe('resume after a reconnect', () => {
+  it('shows the messages sent while the socket was down, once each and in order', async () => {
+    const { runtime, id } = await connectedVisitor();
+    const reconnect = await disconnect(runtime);
+    for (const body of ['Sorry for the wait.', 'Your parcel left today.', 'Anything else?']) await agent.send(id, body);
+    // Nothing can arrive live while the socket is down.
+    expect(bodies(runtime)).toEqual(['Hello']);
+
+    reconnect();
+    await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
+    await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Hello', 'Sorry for the wait.', 'Your parcel left today.', 'Anything else?']));
+    expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(runtime.unread.value).toBe(3);
+
+    // Live again afterwards, and nothing doubled by the catch-up overlapping the socket.
+    await agent.send(id, 'Have a nice day!');
+    await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(5));
+    expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('reads more than one page of missed messages', async () => {
+    const { runtime, id } = await connectedVisitor();
+    const reconnect = await disconnect(runtime);
+    const missed = Array.from({ length: 130 }, (_, i) => `update ${i + 1}`);
+    for (const body of missed) await agent.send(id, body);
+
+    reconnect();
+    await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(131), { timeout: 5_000 });
+    expect(bodies(runtime)).toEqual(['Hello', ...missed]);
+    expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual(Array.from({ length: 131 }, (_, i) => i + 1));
+  });
+
+  it('sends what the visitor typed while the network was down once it is back, once', async () => {
+    const { runtime, id } = await connectedVisitor();
+    const reconnect = await disconnect(runtime);
+    const typed = await runtime.conversation.send('Typed in a tunnel');
+    await vi.waitFor(() => expect(failedSends).toBeGreaterThan(0));
+    expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ key: typed.key, state: 'sending' });
+    reconnect();
+    await vi.waitFor(() => expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ key: typed.key, state: 'sent' }), { timeout: 5_000 });
+    expect((await agent.messages(id)).map((m) => m.body)).toEqual(['Hello', 'Typed in a tunnel']);
+  });
+});

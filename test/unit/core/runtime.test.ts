@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import * as core from '../../../src/index.ts';
+import { createMemoryStorage, createRuntime, isRuntimeError, type Message, type Runtime, type RuntimeOptions } from '../../../src/index.ts';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { agentOf, type Agent } from './agent.ts';
+
+let server: TestServer;
+let agent: Agent;
+const runtimes: Runtime[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ log: false });
+  agent = await agentOf(server);
+});
+afterEach(() => {
+  for (const runtime of runtimes.splice(0)) runtime.destroy();
+});
+afterAll(() => server.close());
+
+const visitor = (options: Partial<RuntimeOptions> = {}) => {
+  const runtime = createRuntime({ baseUrl: server.baseUrl, slug: server.slug, WebSocket, storage: createMemoryStorage(), ...options });
+  runtimes.push(runtime);
+  return runtime;
+};
+const bodies = (runtime: Runtime) => runtime.conversation.messages.value.map((m) => m.body);
+
+describe('the core under plain Node', () => {
+  it('imports without touching window or document, and exports exactly the public API', async () => {
+    // A separate Node process where touching `window` or `document` at import throws.
+    const script = `
+      for (const name of ['window', 'document', 'navigator', 'localStorage', 'indexedDB'])
+        Object.defineProperty(globalThis, name, { get() { throw new Error('touched ' + name) }, configurable: true });
+      const core = await import(${JSON.stringify(path.resolve('src/index.ts'))});
+      console.log(Object.keys(core).sort().join(','));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(stdout.trim()).toBe('RuntimeError,createIdbStorage,createMemoryStorage,createRuntime,isRuntimeError');
+    expect(Object.keys(core).sort()).toEqual(stdout.trim().split(','));
+  });
+
+  it('starts, sends, and gets the agent reply live, end to end', async () => {
+    const runtime = visitor();
+    const seen: Message[] = [];
+    runtime.on('message', (m) => seen.push(m));
+    await runtime.start();
+    expect(runtime.bootstrap.value?.tenant.slug).toBe('acme');
+    expect(runtime.conversation.id.value).toBeNull();
+
+    const pending = await runtime.conversation.send('Do you ship to Norway?');
+    expect(pending.state).toBe('sending');
+    await vi.waitFor(() => expect(runtime.conversation.messages.value[0]).toMatchObject({ state: 'sent', key: pending.key, seq: 1 }));
+    const id = runtime.conversation.id.value!;
+    expect(runtime.conversation.info.value?.status).not.toBe('closed');
+    await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
+
+    await agent.send(id, 'Yes, to all of Scandinavia.');
+    await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Do you ship to Norway?', 'Yes, to all of Scandinavia.']));
+    expect(runtime.conversation.messages.value[1]).toMatchObject({ senderType: 'agent', state: 'sent', seq: 2 });
+    expect(seen.map((m) => m.body)).toEqual(['Yes, to all of Scandinavia.']);
+  });
+
+  it('counts replies that arrive while the visitor is not looking, and clears them when they look', async () => {
+    const runtime = visitor();
+    await runtime.start();
+    await runtime.conversation.send('Hello?');
+    await vi.waitFor(() => expect(runtime.conversation.id.value).not.toBeNull());
+    await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
+    await agent.send(runtime.conversation.id.value!, 'Hi!');
+    await agent.send(runtime.conversation.id.value!, 'How can I help?');
+    await vi.waitFor(() => expect(runtime.unread.value).toBe(2));
+    runtime.setVisible(true);
+    expect(runtime.unread.value).toBe(0);
+    await agent.send(runtime.conversation.id.value!, 'Still there?');
+    await vi.waitFor(() => expect(bodies(runtime)).toContain('Still there?'));
+    expect(runtime.unread.value).toBe(0);
+  });
+
+  it('resumes the open conversation with its history on the next page load', async () => {
+    const storage = createMemoryStorage();
+    const first = visitor({ storage });
+    await first.start();
+    await first.conversation.send('First visit');
+    await vi.waitFor(() => expect(first.conversation.messages.value[0]?.state).toBe('sent'));
+    await agent.send(first.conversation.id.value!, 'Welcome back any time');
+    first.destroy();
+
+    const second = visitor({ storage });
+    await second.start();
+    expect(second.conversation.id.value).toBe(first.conversation.id.value);
+    expect(bodies(second)).toEqual(['First visit', 'Welcome back any time']);
+    expect(second.unread.value).toBe(0);
+  });
+
+  it('returns the same promise from start() while it runs and after it succeeded', async () => {
+    const runtime = visitor();
+    const started = runtime.start();
+    expect(runtime.start()).toBe(started);
+    await started;
+    expect(runtime.start()).toBe(started);
+  });
+});
+
+describe('start-up failures', () => {
+  it('sets runtime.error and rejects start() for an unknown tenant', async () => {
+    const runtime = visitor({ slug: 'no-such-tenant' });
+    const errors: unknown[] = [];
+    runtime.on('error', (e) => errors.push(e));
+    const started = runtime.start();
+    await expect(started).rejects.toMatchObject({ name: 'RuntimeError', code: 'SDK_CLIENT_NOT_FOUND', status: 404 });
+    expect(runtime.error.value?.code).toBe('SDK_CLIENT_NOT_FOUND');
+    expect(errors).toEqual([runtime.error.value]);
+    expect(runtime.start()).toBe(started);
+  });
+
+  it('sets runtime.error for a page whose origin the tenant does not allow', async () => {
+    const fromElsewhere: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      request.headers.set('origin', 'https://not-allowed.example');
+      return fetch(request);
+    };
+    const runtime = visitor({ fetch: fromElsewhere });
+    const error = await runtime.start().catch((e: unknown) => e);
+    expect(isRuntimeError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'SDK_ORIGIN_NOT_ALLOWED', status: 403 });
+    expect(runtime.error.value).toBe(error);
+  });
+
+  it('fails before any request when realtime is on and there is no WebSocket', async () => {
+    const requests: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      requests.push(String(input));
+      return fetch(input, init);
+    };
+    const runtime = createRuntime({ baseUrl: server.baseUrl, slug: 'acme', fetch: counting, storage: createMemoryStorage() });
+    runtimes.push(runtime);
+    await expect(runtime.start()).rejects.toMatchObject({ code: 'REALTIME_DISCONNECTED', message: expect.stringMatching(/WebSocket/) });
+    expect(requests).toEqual([]);
+  });
+
+  it('lets start() be called again after a transient failure', async () => {
+    let down = true;
+    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
+    const runtime = visitor({ fetch: flaky, realtime: false });
+    await expect(runtime.start()).rejects.toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
+    expect(runtime.error.value).toBeNull();
+    down = false;
+    await expect(runtime.start()).resolves.toBeUndefined();
+  });
+});

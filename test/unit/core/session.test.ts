@@ -1,0 +1,124 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createHttp } from '../../../src/http.ts';
+import { createLogger } from '../../../src/lib/log.ts';
+import { createSession, fetchBootstrap } from '../../../src/session.ts';
+import { createMemoryStorage, namespaced } from '../../../src/storage.ts';
+import type { RuntimeStorage } from '../../../src/types.ts';
+import { fail, ok, startFaultServer, until, type FaultServer } from './fault-server.ts';
+
+let server: FaultServer;
+let minted = 0;
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(() => server.close());
+afterEach(() => {
+  vi.useRealTimers();
+  server.requests.length = 0;
+});
+
+/** Answers `sdk/session` like the reference server: a new token each time, a credential for new visitors. */
+function issueSessions(expiresIn = 900) {
+  minted = 0;
+  server.handle((request) => {
+    if (!request.url.startsWith('/sdk/session')) return fail(404, 'ROUTE_NOT_FOUND');
+    const sent = JSON.parse(request.body) as { visitorCredential?: string };
+    minted++;
+    return ok({
+      sessionToken: `token-${minted}`,
+      expiresIn,
+      visitorId: 'vis_1',
+      visitorCredential: sent.visitorCredential ?? 'cred-new',
+    });
+  });
+}
+
+const sessionOver = (storage: RuntimeStorage = createMemoryStorage(), extra = {}) =>
+  createSession({ http: createHttp({ baseUrl: server.baseUrl }), storage, slug: 'acme', log: createLogger(), ...extra });
+const sessionRequests = () => server.requests.filter((r) => r.url === '/sdk/session');
+
+describe('runtime session', () => {
+  it('makes one session request for many concurrent callers', async () => {
+    issueSessions();
+    const session = sessionOver();
+    const tokens = await Promise.all(Array.from({ length: 8 }, () => session.getToken()));
+    expect(new Set(tokens)).toEqual(new Set(['token-1']));
+    expect(sessionRequests()).toHaveLength(1);
+    await session.getToken();
+    expect(sessionRequests()).toHaveLength(1);
+    session.destroy();
+  });
+
+  it('keeps the visitor credential in namespaced storage and sends it on the next page load', async () => {
+    issueSessions();
+    const raw = createMemoryStorage();
+    const first = sessionOver(namespaced(raw, 'acme'), { visitor: { name: 'Ada' } });
+    await first.getToken();
+    expect(JSON.parse(sessionRequests()[0]!.body)).toEqual({ slug: 'acme', visitor: { name: 'Ada' } });
+    expect(await raw.get('acme:visitorCredential')).toBe('cred-new');
+    expect(first.visitorId).toBe('vis_1');
+    first.destroy();
+
+    const reloaded = sessionOver(namespaced(raw, 'acme'));
+    await reloaded.getToken();
+    expect(JSON.parse(sessionRequests()[1]!.body)).toMatchObject({ visitorCredential: 'cred-new' });
+    reloaded.destroy();
+  });
+
+  it('renews the token at 80 % of its lifetime, before it expires', async () => {
+    issueSessions(100);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const session = sessionOver();
+    expect(await session.getToken()).toBe('token-1');
+    await until(() => spy.mock.calls.some((call) => call[1] === 80_000));
+    vi.advanceTimersByTime(79_999);
+    expect(sessionRequests()).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    await until(() => minted === 2);
+    await until(() => spy.mock.calls.filter((call) => call[1] === 80_000).length === 2);
+    expect(await session.getToken()).toBe('token-2');
+    session.destroy();
+  });
+
+  it('mints a new token when the held one has expired (the renewal timer never ran, e.g. a sleeping laptop)', async () => {
+    issueSessions(60);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const session = sessionOver();
+    expect(await session.getToken()).toBe('token-1');
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(await session.getToken()).toBe('token-2');
+    session.destroy();
+  });
+
+  it('renews on demand, and callers during the renewal get the new token', async () => {
+    issueSessions();
+    const session = sessionOver();
+    await session.getToken();
+    const renewal = session.refresh();
+    const during = session.getToken();
+    expect(await renewal).toBe('token-2');
+    expect(await during).toBe('token-2');
+    expect(sessionRequests()).toHaveLength(2);
+    session.destroy();
+  });
+
+  it('tries again on the next call after a failed session request', async () => {
+    server.handle(() => fail(503, 'SDK_SESSION_FAILED', 'down'));
+    const session = createSession({ http: createHttp({ baseUrl: server.baseUrl, retries: 0 }), storage: createMemoryStorage(), slug: 'acme', log: createLogger() });
+    await expect(session.getToken()).rejects.toMatchObject({ code: 'SDK_SESSION_FAILED' });
+    issueSessions();
+    await expect(session.getToken()).resolves.toBe('token-1');
+    session.destroy();
+  });
+});
+
+describe('bootstrap', () => {
+  it('asks by slug or by public key', async () => {
+    server.handle(() => ok({ tenant: { clientId: 'c' }, services: [] }));
+    const http = createHttp({ baseUrl: server.baseUrl });
+    await fetchBootstrap(http, { slug: 'acme' });
+    await fetchBootstrap(http, { publicKey: 'pk_1' });
+    expect(server.requests.map((r) => r.url)).toEqual(['/sdk/bootstrap?slug=acme', '/sdk/bootstrap?apiKey=pk_1']);
+  });
+});
