@@ -16,6 +16,9 @@ import { createApi } from './http/api.ts';
 import { createLogger } from './log.ts';
 import { createHub } from './realtime/hub.ts';
 import { createRealtime } from './realtime/socket.ts';
+import { createTypingRelay } from './realtime/typing.ts';
+import { createAttachmentLinkService } from './attachments/links.ts';
+import { createUploadStorage } from './attachments/storage.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
 
@@ -32,18 +35,31 @@ export interface RunningServer {
 
 /** Starts the server; options override {@link defaultConfig}. */
 export async function createServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const config: ServerConfig = { ...defaultConfig(), ...options };
+  const defaults = defaultConfig();
+  const config: ServerConfig = {
+    ...defaults,
+    ...options,
+    demoTenantSettings: { ...defaults.demoTenantSettings, ...options.demoTenantSettings },
+  };
   const log = createLogger(config.log);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const tokenSecret = await loadTokenSecret(db, config.tokenSecret);
   const tokens = createTokenService(tokenSecret);
   const hub = createHub();
+  const typing = createTypingRelay({
+    throttleMs: config.typingThrottleMs,
+    timeoutMs: config.typingTimeoutMs,
+    deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
+  });
   const deps: Deps = {
     db,
     tokens,
     hub,
     config,
     log,
+    links: createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds),
+    uploads: createUploadStorage(config.uploadDir),
+    typing,
     async issueAgentToken(tenant, agent, ttlSeconds): Promise<SdkToken> {
       const issued = await tokens.sign({ typ: 'agent', tid: tenant.id, sub: agent.id, scopes: AGENT_SCOPES }, ttlSeconds);
       return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, scopes: AGENT_SCOPES };
@@ -75,6 +91,7 @@ export async function createServer(options: Partial<ServerConfig> = {}): Promise
     await seedDemo(db, {
       allowedOrigins: demoAllowedOrigins(port, config.extraAllowedOrigins),
       serverApiKey: config.demoServerApiKey,
+      settings: config.demoTenantSettings,
     });
     markReady();
   } catch (error) {
@@ -92,6 +109,7 @@ export async function createServer(options: Partial<ServerConfig> = {}): Promise
     close() {
       closing ??= (async () => {
         realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
+        typing.dispose();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Requests still running get a moment to finish, then their connections are cut.

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TenantSettings } from './store/tenant-settings.ts';
 
 /** Everything the reference server needs to start. */
 export interface ServerConfig {
@@ -35,6 +36,19 @@ export interface ServerConfig {
   realtimePingIntervalMs: number;
   /** Log requests that failed with a 500 and server lifecycle events to stderr. @default true */
   log: boolean;
+  /**
+   * Where uploaded attachments are stored: outside every folder the server serves statically.
+   * @default '.data/uploads'
+   */
+  uploadDir: string;
+  /** How long a signed attachment URL stays valid, in seconds. @default 3600 */
+  attachmentUrlTtlSeconds: number;
+  /** At most one relayed `typing: true` per sender and conversation in this window. @default 2000 */
+  typingThrottleMs: number;
+  /** A `typing: true` not refreshed within this time is cleared with `typing: false`. @default 5000 */
+  typingTimeoutMs: number;
+  /** Settings of the demo tenant, written at every start; `createServer` options are merged over the defaults. */
+  demoTenantSettings: Partial<TenantSettings>;
 }
 
 /** The documented demo Server API key (a demo value: never use it outside local development). */
@@ -56,10 +70,19 @@ export function defaultConfig(): ServerConfig {
     realtimeAuthTimeoutMs: 10_000,
     realtimePingIntervalMs: 25_000,
     log: true,
+    uploadDir: path.join(REPO_ROOT, '.data', 'uploads'),
+    attachmentUrlTtlSeconds: 3600,
+    typingThrottleMs: 2000,
+    typingTimeoutMs: 5000,
+    demoTenantSettings: { maxUploadBytes: 10 * 1024 * 1024, editWindowSeconds: 900, preChatForm: 'off', expectedReplyMinutes: 5 },
   };
 }
 
-/** Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`, `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`. */
+/**
+ * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
+ * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`,
+ * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`.
+ */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const config = defaultConfig();
   if (env.PORT) config.port = parseInteger('PORT', env.PORT, 0, 65535);
@@ -70,6 +93,18 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (env.SESSION_TTL_SECONDS) config.sessionTtlSeconds = parseInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, 1, 86_400);
   if (env.DEMO_ALLOWED_ORIGINS) config.extraAllowedOrigins = splitList(env.DEMO_ALLOWED_ORIGINS);
   if (env.DEMO_SERVER_API_KEY) config.demoServerApiKey = env.DEMO_SERVER_API_KEY;
+  if (env.UPLOAD_DIR) config.uploadDir = path.resolve(env.UPLOAD_DIR);
+  if (env.DEMO_PRE_CHAT_FORM) {
+    const form = env.DEMO_PRE_CHAT_FORM;
+    if (form !== 'off' && form !== 'optional' && form !== 'required') {
+      throw new Error(`DEMO_PRE_CHAT_FORM must be off, optional or required, got "${form}"`);
+    }
+    config.demoTenantSettings.preChatForm = form;
+  }
+  if (env.DEMO_MAX_UPLOAD_BYTES) config.demoTenantSettings.maxUploadBytes = parseInteger('DEMO_MAX_UPLOAD_BYTES', env.DEMO_MAX_UPLOAD_BYTES, 1, 2 ** 31 - 1);
+  if (env.DEMO_EDIT_WINDOW_SECONDS) {
+    config.demoTenantSettings.editWindowSeconds = parseInteger('DEMO_EDIT_WINDOW_SECONDS', env.DEMO_EDIT_WINDOW_SECONDS, 0, 2 ** 31 - 1);
+  }
   return config;
 }
 

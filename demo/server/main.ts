@@ -16,6 +16,7 @@ process.stdout.write(
     `  API        ${base}/api`,
     `  realtime   ${base.replace(/^http/, 'ws')}/api/realtime`,
     `  storage    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,
+    `  uploads    ${config.uploadDir}`,
     '',
   ].join('\n'),
 );

@@ -5,6 +5,7 @@
 import type { Database } from './db/database.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { sha256 } from './ids.ts';
+import { type TenantSettings, updateTenantSettings } from './store/tenant-settings.ts';
 
 export const DEMO_TENANT_SLUG = 'acme';
 export const DEMO_TENANT_ID = 'client_acme';
@@ -15,6 +16,8 @@ export interface SeedOptions {
   /** The full allowlist of the demo tenant. */
   allowedOrigins: string[];
   serverApiKey: string;
+  /** Messaging settings to write (absent ones keep their stored value). */
+  settings?: Partial<TenantSettings>;
 }
 
 export async function seedDemo(db: Database, options: SeedOptions): Promise<void> {
@@ -29,6 +32,7 @@ export async function seedDemo(db: Database, options: SeedOptions): Promise<void
      ON CONFLICT (id) DO UPDATE SET allowed_origins = EXCLUDED.allowed_origins, branding = EXCLUDED.branding`,
     [DEMO_TENANT_ID, DEMO_TENANT_SLUG, DEMO_PUBLIC_KEY, JSON.stringify(options.allowedOrigins), JSON.stringify(branding)],
   );
+  await updateTenantSettings(db, DEMO_TENANT_ID, options.settings ?? {});
   await db.query(
     "INSERT INTO server_api_keys (key_hash, tenant_id, label) VALUES ($1, $2, 'demo') ON CONFLICT (key_hash) DO NOTHING",
     [sha256(options.serverApiKey), DEMO_TENANT_ID],

@@ -20,6 +20,16 @@ export const EXTENSION_ERROR_CODES = [
   'CONVERSATION_CLOSED',
   'ROUTE_NOT_FOUND',
   'INTERNAL_ERROR',
+  // extensions.md §7–§12 (issue 3)
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_TYPE_NOT_ALLOWED',
+  'ATTACHMENT_EMPTY',
+  'ATTACHMENT_NOT_FOUND',
+  'ATTACHMENT_LINK_INVALID',
+  'MESSAGE_EDIT_WINDOW_PASSED',
+  'MESSAGE_NOT_EDITABLE',
+  'RATING_NOT_ALLOWED',
+  'PRE_CHAT_FORM_REQUIRED',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 
@@ -68,6 +78,14 @@ export type RuntimeBootstrap = Omit<Schemas['RuntimeBootstrap'], 'branding' | 's
     realtimePath?: string;
     /** Largest message body the server accepts, in characters. */
     maxMessageLength?: number;
+    /** extensions.md §10: whether to ask for name and email before the first message. */
+    preChatForm?: 'off' | 'optional' | 'required';
+    /** extensions.md §7: largest attachment in bytes. */
+    maxUploadBytes?: number;
+    /** extensions.md §7: MIME types an upload may be (checked by content, not by name). */
+    uploadTypes?: string[];
+    /** extensions.md §9: how long after sending a message it may be edited or deleted, in seconds. */
+    editWindowSeconds?: number;
   } & Record<string, unknown>;
 };
 
@@ -88,6 +106,9 @@ export type Message = Schemas['Message'] & {
   body: string;
   sentAt: string;
   senderName?: string;
+  /** extensions.md §8: when the other side confirmed delivery / reading (this or a later message). */
+  deliveredAt?: string;
+  readAt?: string;
 };
 
 /** A conversation: the contract's `Conversation` plus extensions.md §1. */
@@ -96,6 +117,11 @@ export type Conversation = Schemas['Conversation'] & {
   lastMessagePreview?: string;
   visitorName?: string;
   assignedAgentName?: string;
+  /** extensions.md §10: the visitor's email, and whether name/email came from a signed context token. */
+  visitorEmail?: string;
+  visitorVerified?: boolean;
+  /** extensions.md §11: the visitor's 1–5 rating once given. */
+  rating?: number;
 };
 
 /** Response data of the history extension (extensions.md §2). */
@@ -115,18 +141,76 @@ export interface Availability {
   status?: ServiceStatus;
   reason?: string;
   agentsOnline?: number;
+  /** extensions.md §10: `online` (someone available), `away` (agents busy), `offline` (nobody signed in). */
+  state?: AvailabilityState;
+  /** extensions.md §10: the tenant's usual reply time, shown while away or offline. */
+  expectedReplyMinutes?: number;
+}
+
+export type AvailabilityState = 'online' | 'away' | 'offline';
+
+/** extensions.md §7: what an attachment message carries in `metadata.attachment`, and what an upload answers. */
+export interface AttachmentInfo {
+  attachmentId: string;
+  /** The file name as uploaded (shown, never used as a path). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The type found in the file's content (not the declared one). */
+  contentType: string;
+  kind: AttachmentKind;
+  /** Signed, expiring absolute URL; re-read the message to get a fresh one after `expiresAt`. */
+  url: string;
+  expiresAt: string;
+}
+
+export type AttachmentKind = 'image' | 'audio' | 'video' | 'document';
+
+/** extensions.md §11: `metadata` of a `messageType: 'rating'` message. */
+export interface RatingMetadata {
+  rating: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+}
+
+/** extensions.md §8: response data of the receipt endpoints. */
+export interface ReceiptResult {
+  conversationId: string;
+  kind: ReceiptKind;
+  /** Every message of the other side with `seq <= upToSeq` is now delivered/read. */
+  upToSeq: number;
+  by: 'visitor' | 'agent';
+  at: string;
+}
+
+export type ReceiptKind = 'delivered' | 'read';
+
+/** extensions.md §12: response data of `GET /chat/visitor/conversations`. */
+export interface ConversationList {
+  conversations: Conversation[];
+  /** Pass as `cursor` for the next (older) page. */
+  nextCursor?: string;
 }
 
 // ---------------------------------------------------------------- realtime (extensions.md §6)
 
-export type ClientFrame = { type: 'auth'; token: string } | { type: 'ping'; t: number };
+export type ClientFrame =
+  | { type: 'auth'; token: string }
+  | { type: 'ping'; t: number }
+  /** extensions.md §6: the sender is (not) typing in a conversation it is a party of. */
+  | { type: 'typing'; conversationId: string; typing: boolean };
 
 export type ServerFrame =
   | { type: 'ready'; role: 'visitor' | 'agent'; subject: string; serverTime: string }
   | { type: 'pong'; t: number }
   | { type: 'message.created' | 'message.updated' | 'message.deleted'; conversationId: string; seq: number; message: Message }
   | { type: 'conversation.updated'; conversation: Conversation }
-  | { type: 'error'; code: ErrorCode; message: string };
+  | { type: 'error'; code: ErrorCode; message: string }
+  /** extensions.md §8: the other party received or read every message of yours up to `upToSeq`. */
+  | { type: 'receipt'; conversationId: string; kind: ReceiptKind; upToSeq: number; by: 'visitor' | 'agent'; at: string }
+  /** extensions.md §6: the other party started or stopped typing. */
+  | { type: 'typing'; conversationId: string; by: 'visitor' | 'agent'; name?: string; typing: boolean }
+  /** extensions.md §10: the tenant's availability changed (visitor sockets only). */
+  | { type: 'availability'; availability: Availability };
 
 /** WebSocket close codes of the realtime socket. */
 export const CLOSE_CODES = {

@@ -25,6 +25,7 @@ describe.skipIf(!url)('on PostgreSQL (TEST_DATABASE_URL)', () => {
       publicKey: 'pk_demo_acme',
       slug: 'acme',
       tokenSecret: running.tokenSecret,
+      uploadDir: '',
       close: () => running.close(),
     };
     api = client(server);

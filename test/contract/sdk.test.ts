@@ -33,7 +33,15 @@ describe('GET /sdk/bootstrap', () => {
     );
     expect(data.services.find((s: { key: string }) => s.key === 'chat').status).toBe('available');
     for (const s of data.services.filter((x: { key: string }) => x.key !== 'chat')) expect(s.reason).toBeTruthy();
-    expect(data.sdk).toEqual({ realtimePath: '/api/realtime', maxMessageLength: 5000 });
+    expect(data.sdk).toMatchObject({
+      realtimePath: '/api/realtime',
+      maxMessageLength: 5000,
+      preChatForm: 'off',
+      maxUploadBytes: 10 * 1024 * 1024,
+      editWindowSeconds: 900,
+    });
+    expect(data.sdk.uploadTypes).toEqual(expect.arrayContaining(['image/png', 'application/pdf']));
+    expect(data.sdk.uploadTypes).not.toContain('image/svg+xml');
   });
 
   it('finds the tenant by its public key too', async () => {

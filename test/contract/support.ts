@@ -63,5 +63,24 @@ export function client(server: TestServer) {
     return res.body.data.token as string;
   }
 
-  return { call, newVisitor, visitorWithConversation, agentToken };
+  /**
+   * A multipart upload (`file` field unless `field` says otherwise; `file: null` sends no file),
+   * validated against the contract like {@link call}.
+   */
+  async function upload(
+    path: string,
+    token: string,
+    file: { name: string; type: string; bytes: Uint8Array } | null,
+    options: { field?: string; extra?: Record<string, string> } = {},
+  ): Promise<CallResult> {
+    const form = new FormData();
+    if (file) form.append(options.field ?? 'file', new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
+    for (const [key, value] of Object.entries(options.extra ?? {})) form.append(key, value);
+    const response = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'X-Ringnity-SDK-Session': token }, body: form });
+    const parsed = (await response.json()) as CallResult['body'];
+    expectMatchesContract('POST', path, response.status, parsed);
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  return { call, newVisitor, visitorWithConversation, agentToken, upload };
 }

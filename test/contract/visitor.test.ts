@@ -85,7 +85,7 @@ describe('availability', () => {
   it('is available while the demo agent is available', async () => {
     const v = await api.newVisitor();
     const res = await api.call('GET', '/chat/visitor/availability', { token: v.token });
-    expect(res.body.data).toEqual({ available: true, status: 'available', agentsOnline: 1 });
+    expect(res.body.data).toEqual({ available: true, status: 'available', state: 'online', agentsOnline: 1, expectedReplyMinutes: 5 });
   });
 });
 

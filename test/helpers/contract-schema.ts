@@ -48,8 +48,72 @@ const EXT_MESSAGE = {
   ],
 };
 
-/** Extension endpoints the contract does not have (extensions.md §2). */
+/** extensions.md §7: an uploaded attachment, as uploads answer it and messages carry it. */
+const EXT_ATTACHMENT = {
+  type: 'object',
+  required: ['attachmentId', 'name', 'size', 'contentType', 'kind', 'url', 'expiresAt'],
+  properties: {
+    attachmentId: { type: 'string', minLength: 1 },
+    name: { type: 'string', minLength: 1 },
+    size: { type: 'integer', minimum: 1 },
+    contentType: { type: 'string', minLength: 1 },
+    kind: { enum: ['image', 'audio', 'video', 'document'] },
+    url: { type: 'string', format: 'uri' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+/** extensions.md §8: what the receipt endpoints answer and the `receipt` frame carries. */
+const EXT_RECEIPT = {
+  type: 'object',
+  required: ['conversationId', 'kind', 'upToSeq', 'by', 'at'],
+  properties: {
+    conversationId: { type: 'string' },
+    kind: { enum: ['delivered', 'read'] },
+    upToSeq: { type: 'integer', minimum: 1 },
+    by: { enum: ['visitor', 'agent'] },
+    at: { type: 'string', format: 'date-time' },
+  },
+};
+
+/** extensions.md §1, §10, §11: a conversation with our extra fields typed. */
+const EXT_CONVERSATION = {
+  allOf: [
+    ref('Conversation'),
+    {
+      type: 'object',
+      required: ['visitorVerified', 'lastSeq'],
+      properties: {
+        lastSeq: { type: 'integer', minimum: 0 },
+        visitorVerified: { type: 'boolean' },
+        visitorEmail: { type: 'string' },
+        rating: { type: 'integer', minimum: 1, maximum: 5 },
+      },
+    },
+  ],
+};
+
+const envelope = (data: object) => ({ type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } });
+const messageData = (extra: Record<string, object> = {}) =>
+  envelope({ type: 'object', required: ['message', ...Object.keys(extra)], properties: { message: EXT_MESSAGE, ...extra } });
+
+/** Extension endpoints the contract does not have (extensions.md §2, §7–§12). */
 const EXTENSION_RESPONSES: Record<string, object> = {
+  'GET /chat/visitor/conversations 200': envelope({
+    type: 'object',
+    required: ['conversations'],
+    properties: { conversations: { type: 'array', items: EXT_CONVERSATION }, nextCursor: { type: 'string' } },
+  }),
+  'POST /agent-sdk/conversations/{id}/attachments/upload 201': envelope({
+    type: 'object',
+    required: ['attachment'],
+    properties: { attachment: EXT_ATTACHMENT },
+  }),
+  'PATCH /agent-sdk/conversations/{id}/messages/{messageId} 200': messageData(),
+  'DELETE /agent-sdk/conversations/{id}/messages/{messageId} 200': messageData({ deleted: { const: true } }),
+  'POST /agent-sdk/conversations/{id}/messages/{messageId}/delivered 200': envelope(EXT_RECEIPT),
+  // Answers a file, not JSON; listed so its error envelopes are checked.
+  'GET /attachments/{attachmentId} 200': {},
   'GET /chat/visitor/conversations/{conversationId}/messages 200': {
     type: 'object',
     required: ['success', 'data'],
@@ -68,6 +132,11 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...spec, $id: SPEC_ID });
 ajv.addSchema({ ...EXT_MESSAGE, $id: 'ExtMessage' });
+ajv.addSchema({ ...EXT_ATTACHMENT, $id: 'ExtAttachment' });
+ajv.addSchema({ ...EXT_RECEIPT, $id: 'ExtReceipt' });
+ajv.addSchema({ ...EXT_CONVERSATION, $id: 'ExtConversation' });
+
+const EXT_NAMES = new Set(['ExtMessage', 'ExtAttachment', 'ExtReceipt', 'ExtConversation']);
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -129,9 +198,12 @@ export function expectMatchesContract(method: string, path: string, status: numb
   }
 }
 
-/** Throws unless `value` matches a contract component schema (e.g. `Message`, `Conversation`) or `ExtMessage`. */
+/**
+ * Throws unless `value` matches a contract component schema (e.g. `Message`, `Conversation`) or
+ * one of our extension shapes: `ExtMessage`, `ExtAttachment`, `ExtReceipt`, `ExtConversation`.
+ */
 export function expectMatchesSchema(name: string, value: unknown): void {
-  const validate = name === 'ExtMessage' ? ajv.getSchema('ExtMessage') : ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
+  const validate = EXT_NAMES.has(name) ? ajv.getSchema(name) : ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
   if (!validate) throw new Error(`No schema ${name}`);
   if (!validate(value)) throw new Error(`value does not match ${name}:\n${describe(validate.errors)}\nvalue: ${JSON.stringify(value).slice(0, 2000)}`);
 }

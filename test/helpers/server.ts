@@ -3,7 +3,11 @@
  * the demo seed. One server per file (`beforeAll`/`afterAll`); PGlite starts from a cached,
  * migrated template, so this takes well under a second after the first run.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer } from '../../demo/server/app.ts';
+import type { TenantSettings } from '../../demo/server/store/tenant-settings.ts';
 import { DEMO_SERVER_API_KEY } from '../../demo/server/config.ts';
 import { DEMO_PUBLIC_KEY, DEMO_TENANT_SLUG } from '../../demo/server/seed.ts';
 
@@ -18,6 +22,10 @@ export interface TestServerOptions {
   realtimePingIntervalMs?: number;
   /** Print server errors (500s) to stderr. @default true */
   log?: boolean;
+  /** Messaging settings of the demo tenant (upload limit, edit window, pre-chat form, reply time). */
+  tenantSettings?: Partial<TenantSettings>;
+  /** Typing relay timings. @default { throttleMs: 2000, timeoutMs: 5000 } */
+  typing?: { throttleMs?: number; timeoutMs?: number };
 }
 
 export interface TestServer {
@@ -33,11 +41,18 @@ export interface TestServer {
   slug: 'acme';
   /** The HMAC secret tokens are signed with (to forge expired or odd tokens in tests). */
   tokenSecret: string;
+  /** The upload folder: a fresh temporary folder per server, removed by `close()`. */
+  uploadDir: string;
   close(): Promise<void>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-uploads-'));
   const server = await createServer({
+    uploadDir,
+    ...(options.tenantSettings ? { demoTenantSettings: options.tenantSettings } : {}),
+    ...(options.typing?.throttleMs !== undefined ? { typingThrottleMs: options.typing.throttleMs } : {}),
+    ...(options.typing?.timeoutMs !== undefined ? { typingTimeoutMs: options.typing.timeoutMs } : {}),
     port: 0,
     host: '127.0.0.1',
     dataDir: 'memory://',
@@ -55,6 +70,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     publicKey: DEMO_PUBLIC_KEY,
     slug: DEMO_TENANT_SLUG,
     tokenSecret: server.tokenSecret,
-    close: () => server.close(),
+    uploadDir,
+    async close() {
+      await server.close();
+      await rm(uploadDir, { recursive: true, force: true });
+    },
   };
 }

@@ -41,6 +41,9 @@ export interface TokenService {
 
 const ISSUER = 'ringnity-reference-server';
 
+/** `sub` prefix of a context token whose identity is an email, not the customer's user id. */
+export const EMAIL_SUBJECT = 'mailto:';
+
 export function createTokenService(secret: string): TokenService {
   const key = new TextEncoder().encode(secret);
   return {

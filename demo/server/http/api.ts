@@ -12,6 +12,9 @@ import { demoLoginRoutes } from '../routes/demo-login.ts';
 import { sdkRoutes } from '../routes/sdk.ts';
 import { serverApiRoutes } from '../routes/server-api.ts';
 import { visitorRoutes } from '../routes/visitor.ts';
+import { visitorReceiptRoutes } from '../routes/receipts.ts';
+import { attachmentFileRoutes } from '../routes/attachment-files.ts';
+import { isUploadPath } from '../routes/uploads.ts';
 import { mountStatic } from '../static.ts';
 
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
@@ -46,9 +49,12 @@ export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
       maxAge: 600,
     }),
   );
-  api.use('*', limit);
+  // Uploads have their own, per-tenant limit (routes/uploads.ts).
+  api.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
   api.route('/sdk', sdkRoutes(deps));
   api.route('/chat/visitor', visitorRoutes(deps));
+  api.route('/chat/conversations', visitorReceiptRoutes(deps));
+  api.route('/attachments', attachmentFileRoutes(deps));
   api.route('/agent-sdk', agentRoutes(deps));
   api.route('/server', serverApiRoutes(deps));
   api.all('*', routeNotFound);

@@ -5,6 +5,9 @@ import type { ServerConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { TokenClaims, TokenService } from '../auth/tokens.ts';
 import type { Hub } from '../realtime/hub.ts';
+import type { TypingRelay } from '../realtime/typing.ts';
+import type { AttachmentLinkService } from '../attachments/links.ts';
+import type { UploadStorage } from '../attachments/storage.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import type { VisitorRow } from '../store/visitors.ts';
 import type { AgentRow } from '../store/agents.ts';
@@ -16,6 +19,12 @@ export interface Deps {
   hub: Hub;
   config: ServerConfig;
   log: Logger;
+  /** Signs and checks attachment URLs. */
+  links: AttachmentLinkService;
+  /** Where uploaded files are kept. */
+  uploads: UploadStorage;
+  /** Typing indicators (routes end one when its sender sends a message). */
+  typing: TypingRelay;
   /** Mints an agent token: the one code path behind the Server API and the demo login. */
   issueAgentToken(tenant: TenantRow, agent: AgentRow, ttlSeconds: number): Promise<SdkToken>;
 }

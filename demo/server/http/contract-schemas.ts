@@ -21,6 +21,10 @@ const EXTENSION_SCHEMAS: Record<string, object> = {
       { type: 'object', properties: { visitorCredential: { type: 'string', minLength: 1, maxLength: 200 } } },
     ],
   },
+  // extensions.md §9: an edit must carry the new body.
+  MessagePatchRequestExt: {
+    allOf: [{ $ref: `${SPEC_ID}#/components/schemas/MessagePatchRequest` }, { type: 'object', required: ['body'] }],
+  },
   // The demo-only console sign-in (routes/demo-login.ts); not part of the contract.
   DemoAgentLogin: {
     type: 'object',

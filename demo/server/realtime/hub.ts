@@ -20,8 +20,16 @@ export interface Hub {
   remove(subscriber: Subscriber): void;
   /** `message.created` to the conversation's visitor and the tenant's agents. */
   messageCreated(tenantId: string, visitorId: string, message: Message): void;
+  /** `message.updated` / `message.deleted` to the conversation's visitor and the tenant's agents. */
+  messageChanged(type: 'message.updated' | 'message.deleted', tenantId: string, visitorId: string, message: Message): void;
   /** `conversation.updated` to the conversation's visitor and the tenant's agents. */
   conversationUpdated(tenantId: string, conversation: Conversation): void;
+  /** A frame for the tenant's agents only (receipts and typing from a visitor). */
+  toAgents(tenantId: string, frame: ServerFrame): void;
+  /** A frame for one visitor's sockets only (receipts and typing from an agent). */
+  toVisitor(tenantId: string, visitorId: string, frame: ServerFrame): void;
+  /** A frame for every visitor socket of the tenant (availability). */
+  toTenantVisitors(tenantId: string, frame: ServerFrame): void;
   /** Every subscriber (for shutdown). */
   all(): Subscriber[];
 }
@@ -29,8 +37,16 @@ export interface Hub {
 export function createHub(): Hub {
   const visitors = new Map<string, Set<Subscriber>>();
   const agents = new Map<string, Set<Subscriber>>();
+  // Tenant id → its visitor sockets, so a tenant-wide frame does not scan every tenant's visitors.
+  const tenantVisitors = new Map<string, Set<Subscriber>>();
   const keyOf = (s: Subscriber) => (s.role === 'visitor' ? `${s.tenantId}/${s.subject}` : s.tenantId);
   const mapOf = (s: Subscriber) => (s.role === 'visitor' ? visitors : agents);
+
+  function sendAll(set: Iterable<Subscriber> | undefined, frame: ServerFrame): void {
+    if (!set) return;
+    const text = JSON.stringify(frame);
+    for (const s of set) s.send(text);
+  }
 
   function publish(tenantId: string, visitorId: string | undefined, frame: ServerFrame): void {
     const text = JSON.stringify(frame);
@@ -45,18 +61,37 @@ export function createHub(): Hub {
       let set = map.get(key);
       if (!set) map.set(key, (set = new Set()));
       set.add(s);
+      if (s.role === 'visitor') {
+        let all = tenantVisitors.get(s.tenantId);
+        if (!all) tenantVisitors.set(s.tenantId, (all = new Set()));
+        all.add(s);
+      }
     },
     remove(s) {
       const map = mapOf(s);
       const key = keyOf(s);
       const set = map.get(key);
       if (set?.delete(s) && set.size === 0) map.delete(key);
+      const all = s.role === 'visitor' ? tenantVisitors.get(s.tenantId) : undefined;
+      if (all?.delete(s) && all.size === 0) tenantVisitors.delete(s.tenantId);
     },
     messageCreated(tenantId, visitorId, message) {
       publish(tenantId, visitorId, { type: 'message.created', conversationId: message.conversationId, seq: message.seq, message });
     },
+    messageChanged(type, tenantId, visitorId, message) {
+      publish(tenantId, visitorId, { type, conversationId: message.conversationId, seq: message.seq, message });
+    },
     conversationUpdated(tenantId, conversation) {
       publish(tenantId, conversation.visitorId, { type: 'conversation.updated', conversation });
+    },
+    toAgents(tenantId, frame) {
+      sendAll(agents.get(tenantId), frame);
+    },
+    toVisitor(tenantId, visitorId, frame) {
+      sendAll(visitors.get(`${tenantId}/${visitorId}`), frame);
+    },
+    toTenantVisitors(tenantId, frame) {
+      sendAll(tenantVisitors.get(tenantId), frame);
     },
     all() {
       return [...visitors.values(), ...agents.values()].flatMap((set) => [...set]);

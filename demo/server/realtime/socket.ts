@@ -12,6 +12,7 @@ import type { TokenClaims } from '../auth/tokens.ts';
 import type { Deps } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
 import { findAgent } from '../store/agents.ts';
+import { findTypingParty } from '../store/conversations.ts';
 import { findTenantById } from '../store/tenants.ts';
 import { findVisitorById } from '../store/visitors.ts';
 import type { Subscriber } from './hub.ts';
@@ -21,6 +22,8 @@ export const REALTIME_PATH = '/api/realtime';
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Frames are small JSON; anything bigger is a misbehaving client. */
 const MAX_FRAME_BYTES = 16 * 1024;
+/** Conversations per socket whose party check is remembered for typing frames. */
+const MAX_TYPING_PARTIES = 100;
 
 export interface Realtime {
   /** The http server's `upgrade` listener. */
@@ -52,6 +55,9 @@ export function createRealtime(deps: Deps): Realtime {
     let subscriber: Subscriber | undefined;
     let authStarted = false;
     let expiryTimer: NodeJS.Timeout | undefined;
+    // Typing frames are checked against the database; a chain keeps them in arrival order.
+    let typingChain = Promise.resolve();
+    const parties = new Map<string, { visitorId: string; name: string | null }>();
 
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -116,13 +122,37 @@ export function createRealtime(deps: Deps): Realtime {
       if (frame.type === 'ping') {
         send({ type: 'pong', t: typeof frame.t === 'number' ? frame.t : 0 });
       }
+      if (frame.type === 'typing' && subscriber && typeof frame.conversationId === 'string' && typeof frame.typing === 'boolean') {
+        const who = subscriber;
+        const { conversationId, typing } = frame;
+        typingChain = typingChain
+          .then(async () => {
+            let party = parties.get(conversationId);
+            if (!party) {
+              party = await findTypingParty(deps.db, who, conversationId);
+              // Not a party (foreign, unknown or closed): dropped without a word, like any stray frame.
+              if (!party) return;
+              if (parties.size >= MAX_TYPING_PARTIES) parties.clear();
+              parties.set(conversationId, party);
+            }
+            deps.typing.update(
+              { role: who.role, tenantId: who.tenantId, subject: who.subject, ...(party.name ? { name: party.name } : {}) },
+              { conversationId, visitorId: party.visitorId },
+              typing,
+            );
+          })
+          .catch((error: unknown) => deps.log.error('typing frame failed', error));
+      }
       // Other frame types are ignored so newer clients can talk to this server.
     });
 
     ws.on('close', () => {
       clearTimeout(authTimer);
       clearTimeout(expiryTimer);
-      if (subscriber) deps.hub.remove(subscriber);
+      if (subscriber) {
+        deps.hub.remove(subscriber);
+        deps.typing.disconnected(subscriber.role, subscriber.subject);
+      }
     });
     ws.on('error', () => ws.terminate());
   });
@@ -144,7 +174,15 @@ export function createRealtime(deps: Deps): Realtime {
   };
 }
 
-function parseFrame(text: string): { type: string; token?: unknown; t?: unknown } | undefined {
+interface IncomingFrame {
+  type: string;
+  token?: unknown;
+  t?: unknown;
+  conversationId?: unknown;
+  typing?: unknown;
+}
+
+function parseFrame(text: string): IncomingFrame | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {

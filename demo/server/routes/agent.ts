@@ -14,9 +14,15 @@ import {
   listConversations,
   toConversation,
 } from '../store/conversations.ts';
-import { conversationNotFound, listMessages, sendMessage, toMessage } from '../store/messages.ts';
+import { conversationNotFound, findMessage, listMessages, messageNotFound, sendMessage } from '../store/messages.ts';
 import { toTenant } from '../store/tenants.ts';
-import { checkMessageBody } from './message-body.ts';
+import { availabilityOf } from '../store/availability.ts';
+import { findMessageAttachment } from '../store/attachments.ts';
+import { applyChange, readEdit } from './message-changes.ts';
+import { prepareMessage } from './message-input.ts';
+import { presenter } from './present.ts';
+import { recordReceipt } from './receipts.ts';
+import { receiveUpload, uploadLimit } from './uploads.ts';
 
 interface AssignRequest {
   assignedAgentId?: string | null;
@@ -48,7 +54,12 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
   app.patch('/presence', async (c) => {
     const body = await readJson<{ status: string }>(c, 'UpdatePresenceRequest');
     const status = PRESENCE[body.status] ?? 'offline';
-    const row = await setPresence(deps.db, c.get('agentAuth').agent.id, status);
+    const { tenant, agent } = c.get('agentAuth');
+    const before = await availabilityOf(deps.db, tenant);
+    const row = await setPresence(deps.db, agent.id, status);
+    const after = await availabilityOf(deps.db, tenant);
+    // Visitors' headers follow the team's presence live (extensions.md §10).
+    if (JSON.stringify(before) !== JSON.stringify(after)) deps.hub.toTenantVisitors(tenant.id, { type: 'availability', availability: after });
     return ok(c, toPresence(row));
   });
 
@@ -78,11 +89,12 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     const row = await findConversation(deps.db, { tenantId: c.get('agentAuth').tenant.id }, id);
     if (!row) throw conversationNotFound(id);
     const page = await listMessages(deps.db, id, { after, before, limit });
+    const present = presenter(deps, c);
     const oldest = page.messages[0];
     // nextCursor pages back: set when older messages exist (always the case when paging back with more).
     const olderExist = after === undefined ? page.hasMore : oldest !== undefined && oldest.seq > 1;
     return ok(c, {
-      messages: page.messages.map(toMessage),
+      messages: page.messages.map((m) => present.message(m)),
       hasMore: page.hasMore,
       ...(olderExist && oldest ? { nextCursor: String(oldest.seq) } : {}),
     });
@@ -90,19 +102,19 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post('/conversations/:id/messages', async (c) => {
     const body = await readJson<SendMessageRequest>(c, 'SendMessageRequest');
-    const text = checkMessageBody(body.body);
     const { tenant, agent } = c.get('agentAuth');
-    const result = await deps.db.transaction((tx) =>
-      sendMessage(tx, { tenantId: tenant.id }, c.req.param('id'), {
-        body: text,
-        messageType: body.messageType,
-        metadata: body.metadata,
+    const conversationId = c.req.param('id');
+    const result = await deps.db.transaction(async (tx) => {
+      const prepared = await prepareMessage(tx, conversationId, { type: 'agent', id: agent.id }, body);
+      return sendMessage(tx, { tenantId: tenant.id }, conversationId, {
+        ...prepared,
         clientMessageId: body.clientMessageId,
         sender: { type: 'agent', id: agent.id, name: agent.name },
-      }),
-    );
-    const message = toMessage(result.message);
+      });
+    });
+    const message = presenter(deps, c).message(result.message);
     if (result.created) {
+      deps.typing.messageSent('agent', agent.id, conversationId);
       deps.hub.messageCreated(tenant.id, result.conversation.visitor_id, message);
       deps.hub.conversationUpdated(tenant.id, toConversation(result.conversation));
     }
@@ -157,6 +169,78 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     const data = toConversation(conversation);
     deps.hub.conversationUpdated(tenant.id, data);
     return ok(c, { conversation: data });
+  });
+
+  // ---------------------------------------------------------------- issue 3 (extensions.md §7–§9)
+
+  for (const kind of ['delivered', 'read'] as const) {
+    // `read` is the contract's; `delivered` is our extension.
+    app.post(`/conversations/:id/messages/:messageId/${kind}`, async (c) => {
+      const id = c.req.param('id');
+      const conversation = await findConversation(deps.db, { tenantId: c.get('agentAuth').tenant.id }, id);
+      if (!conversation) throw conversationNotFound(id);
+      return ok(c, await recordReceipt(deps, conversation, c.req.param('messageId'), 'agent', kind));
+    });
+  }
+
+  app.patch('/conversations/:id/messages/:messageId', async (c) => {
+    const { tenant, agent } = c.get('agentAuth');
+    const change = await readEdit(c);
+    const message = await applyChange(deps, c, { tenant, viewer: { tenantId: tenant.id }, sender: { type: 'agent', id: agent.id }, change });
+    return ok(c, { message });
+  });
+
+  app.delete('/conversations/:id/messages/:messageId', async (c) => {
+    const { tenant, agent } = c.get('agentAuth');
+    const message = await applyChange(deps, c, {
+      tenant,
+      viewer: { tenantId: tenant.id },
+      sender: { type: 'agent', id: agent.id },
+      change: { kind: 'delete' },
+    });
+    return ok(c, { message, deleted: true });
+  });
+
+  app.post(
+    '/conversations/:id/attachments/upload',
+    uploadLimit((c) => c.get('agentAuth').tenant),
+    async (c) => {
+      const { tenant, agent } = c.get('agentAuth');
+      const attachment = await receiveUpload(deps, c, {
+        tenant,
+        viewer: { tenantId: tenant.id },
+        conversationId: c.req.param('id'),
+        uploader: { type: 'agent', id: agent.id },
+      });
+      return ok(c, { attachment }, 201);
+    },
+  );
+
+  // Removes a message's file (moderation, or a file sent by mistake); the message stays.
+  app.delete('/conversations/:id/messages/:messageId/attachment', async (c) => {
+    await readJson<{ reason?: string }>(c, 'DeleteMediaRequest');
+    const { tenant } = c.get('agentAuth');
+    const id = c.req.param('id');
+    const messageId = c.req.param('messageId');
+    const { message, attachment, conversation } = await deps.db.transaction(async (tx) => {
+      const conv = await findConversation(tx, { tenantId: tenant.id }, id);
+      if (!conv) throw conversationNotFound(id);
+      const row = await findMessage(tx, id, messageId);
+      if (!row) throw messageNotFound(messageId);
+      const file = await findMessageAttachment(tx, messageId);
+      if (!file) throw new ApiError(404, 'ATTACHMENT_NOT_FOUND', `Message ${messageId} has no attachment.`);
+      await tx.query('UPDATE attachments SET deleted_at = now() WHERE id = $1', [file.id]);
+      const [updated] = await tx.query<typeof row>(
+        `UPDATE messages SET metadata = jsonb_set(metadata, '{attachment,removed}', 'true'::jsonb), edited_at = now() WHERE id = $1 RETURNING *`,
+        [messageId],
+      );
+      return { message: updated ?? row, attachment: file, conversation: conv };
+    });
+    await deps.uploads.remove(attachment.storage_key).catch((error: unknown) => deps.log.error('removing an upload failed', error));
+    const data = presenter(deps, c).message(message);
+    deps.hub.messageChanged('message.updated', tenant.id, conversation.visitor_id, data);
+    const removed = { attachmentId: attachment.id, name: attachment.name, size: attachment.size, contentType: attachment.content_type, kind: attachment.kind };
+    return ok(c, { message: data, attachment: removed, deleted: true as const });
   });
 
   return app;

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { CreateRuntimeSessionRequest, RuntimeBootstrap, RuntimeSession } from '../../../src/contract/extensions.ts';
 import { assertOriginAllowed } from '../auth/origin.ts';
-import type { TokenClaims } from '../auth/tokens.ts';
+import { EMAIL_SUBJECT, type TokenClaims } from '../auth/tokens.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
 import { ApiError } from '../http/errors.ts';
@@ -11,6 +11,8 @@ import { type TenantRow, findTenantByPublicKey, findTenantBySlug, toTenant } fro
 import { createVisitor, findVisitorByCredential, updateVisitor } from '../store/visitors.ts';
 import { MAX_MESSAGE_LENGTH } from './message-body.ts';
 import { serviceCapabilities } from './services.ts';
+import { UPLOAD_TYPES } from '../attachments/sniff.ts';
+import { settingsOf } from '../store/tenant-settings.ts';
 
 export function sdkRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -20,11 +22,19 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
   app.get('/bootstrap', async (c) => {
     const tenant = await resolveTenant(deps, c.req.query('slug'), c.req.query('apiKey'));
     assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);
+    const settings = settingsOf(tenant);
     const data: RuntimeBootstrap = {
       tenant: toTenant(tenant),
       branding: { name: tenant.name, ...tenant.branding },
       services: serviceCapabilities(),
-      sdk: { realtimePath: '/api/realtime', maxMessageLength: MAX_MESSAGE_LENGTH },
+      sdk: {
+        realtimePath: '/api/realtime',
+        maxMessageLength: MAX_MESSAGE_LENGTH,
+        preChatForm: settings.preChatForm,
+        maxUploadBytes: settings.maxUploadBytes,
+        uploadTypes: [...UPLOAD_TYPES],
+        editWindowSeconds: settings.editWindowSeconds,
+      },
     };
     return ok(c, data);
   });
@@ -36,7 +46,12 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
     const context = body.contextToken === undefined ? undefined : await verifyContextToken(deps, tenant, body.contextToken);
 
     const identity = context
-      ? { externalId: context.sub, name: context.name, email: context.email, phone: context.phone }
+      ? {
+          externalId: context.sub.startsWith(EMAIL_SUBJECT) ? undefined : context.sub,
+          name: context.name,
+          email: context.email,
+          phone: context.phone,
+        }
       : (body.visitor ?? {});
     const metadata = body.metadata ?? {};
     const verified = context !== undefined;

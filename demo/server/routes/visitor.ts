@@ -1,15 +1,26 @@
 /** `/chat/visitor/*`: what a visitor's session token may do. Everything is scoped to that visitor. */
 import { Hono } from 'hono';
-import type { Availability, OpenTicket, VisitorIdentity } from '../../../src/contract/extensions.ts';
+import type { ConversationList, OpenTicket, VisitorIdentity } from '../../../src/contract/extensions.ts';
 import { requireVisitor } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
-import { queryInt, readJson } from '../http/validate.ts';
-import { countAvailableAgents } from '../store/agents.ts';
-import { findConversation, findOpenConversation, openConversation, toConversation } from '../store/conversations.ts';
-import { conversationNotFound, listMessages, sendMessage, toMessage } from '../store/messages.ts';
-import { toVisitorProfile, updateVisitor } from '../store/visitors.ts';
-import { checkMessageBody } from './message-body.ts';
+import { invalid, queryInt, readJson } from '../http/validate.ts';
+import { availabilityOf } from '../store/availability.ts';
+import {
+  findOpenConversation,
+  findReadableConversation,
+  listVisitorConversations,
+  openConversation,
+  toConversation,
+} from '../store/conversations.ts';
+import { conversationNotFound, listMessages, sendMessage } from '../store/messages.ts';
+import { settingsOf } from '../store/tenant-settings.ts';
+import { contactVisitorIds, toVisitorProfile, updateVisitor } from '../store/visitors.ts';
+import { assertPreChatForm, checkIdentity } from './identity.ts';
+import { prepareMessage } from './message-input.ts';
+import { applyChange, readEdit } from './message-changes.ts';
+import { presenter } from './present.ts';
+import { preflight, receiveUpload, uploadLimit } from './uploads.ts';
 
 interface VisitorSessionRequest {
   visitor?: VisitorIdentity;
@@ -31,24 +42,38 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/sessions', async (c) => {
     const body = await readJson<VisitorSessionRequest>(c, 'VisitorSessionRequest');
     const { visitor } = c.get('visitorAuth');
-    const updated = await updateVisitor(deps.db, visitor, body.visitor, body.metadata);
+    const updated = await updateVisitor(deps.db, visitor, checkIdentity(body.visitor), body.metadata);
     return ok(c, toVisitorProfile(updated), 201);
   });
 
   app.post('/conversations', async (c) => {
     const body = await readJson<VisitorConversationRequest>(c, 'VisitorConversationRequest');
-    const { tenant, visitor } = c.get('visitorAuth');
-    if (body.visitor) await updateVisitor(deps.db, visitor, body.visitor);
+    const { tenant, visitor: before } = c.get('visitorAuth');
+    const identity = checkIdentity(body.visitor);
+    const visitor = identity ? await updateVisitor(deps.db, before, identity) : before;
+    const existing = await findOpenConversation(deps.db, tenant.id, visitor.id);
+    // An open conversation is answered as is (extensions.md §2a), also to a visitor who has not filled the form.
+    if (!existing) assertPreChatForm(settingsOf(tenant).preChatForm, visitor);
     const { conversation, created } = await openConversation(deps.db, tenant.id, visitor.id, body.subject, body.metadata);
     const data = toConversation(conversation);
     if (created) deps.hub.conversationUpdated(tenant.id, data);
     return ok(c, { conversation: data }, created ? 201 : 200);
   });
 
+  app.get('/conversations', async (c) => {
+    const { tenant, visitor } = c.get('visitorAuth');
+    const limit = queryInt(c, 'limit', 1, 100) ?? 20;
+    const cursor = c.req.query('cursor');
+    if (cursor !== undefined && !/^\d{1,18}$/.test(cursor)) invalid('cursor', 'must be a nextCursor value from a previous page');
+    const page = await listVisitorConversations(deps.db, tenant.id, await contactVisitorIds(deps.db, visitor), { limit, cursor });
+    const data: ConversationList = { conversations: page.conversations.map(toConversation), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return ok(c, data);
+  });
+
   app.get('/conversations/:conversationId', async (c) => {
     const { tenant, visitor } = c.get('visitorAuth');
     const id = c.req.param('conversationId');
-    const row = await findConversation(deps.db, { tenantId: tenant.id, visitorId: visitor.id }, id);
+    const row = await findReadableConversation(deps.db, tenant.id, await contactVisitorIds(deps.db, visitor), id);
     if (!row) throw conversationNotFound(id);
     return ok(c, { conversation: toConversation(row) });
   });
@@ -60,32 +85,23 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     return ok(c, data);
   });
 
-  app.get('/availability', async (c) => {
-    const { tenant } = c.get('visitorAuth');
-    const agentsOnline = await countAvailableAgents(deps.db, tenant.id);
-    const data: Availability =
-      agentsOnline > 0
-        ? { available: true, status: 'available', agentsOnline }
-        : { available: false, reason: 'No one is online right now. Leave a message and we will reply here.', agentsOnline };
-    return ok(c, data);
-  });
+  app.get('/availability', async (c) => ok(c, await availabilityOf(deps.db, c.get('visitorAuth').tenant)));
 
   app.post('/conversations/:conversationId/messages', async (c) => {
     const body = await readJson<VisitorMessageRequest>(c, 'VisitorMessageRequest');
-    const text = checkMessageBody(body.body);
     const { tenant, visitor: before } = c.get('visitorAuth');
-    const visitor = body.visitor ? await updateVisitor(deps.db, before, body.visitor) : before;
+    const identity = checkIdentity(body.visitor);
+    const visitor = identity ? await updateVisitor(deps.db, before, identity) : before;
     const viewer = { tenantId: tenant.id, visitorId: visitor.id };
-    const result = await deps.db.transaction((tx) =>
-      sendMessage(tx, viewer, c.req.param('conversationId'), {
-        body: text,
-        messageType: body.messageType,
-        clientMessageId: body.clientMessageId,
-        sender: { type: 'visitor', id: visitor.id, name: visitor.name },
-      }),
-    );
-    const message = toMessage(result.message);
+    const conversationId = c.req.param('conversationId');
+    const sender = { type: 'visitor' as const, id: visitor.id };
+    const result = await deps.db.transaction(async (tx) => {
+      const prepared = await prepareMessage(tx, conversationId, sender, body);
+      return sendMessage(tx, viewer, conversationId, { ...prepared, clientMessageId: body.clientMessageId, sender: { ...sender, name: visitor.name } });
+    });
+    const message = presenter(deps, c).message(result.message);
     if (result.created) {
+      deps.typing.messageSent('visitor', visitor.id, conversationId);
       deps.hub.messageCreated(tenant.id, visitor.id, message);
       deps.hub.conversationUpdated(tenant.id, toConversation(result.conversation));
     }
@@ -98,11 +114,51 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     const after = queryInt(c, 'after', 0, Number.MAX_SAFE_INTEGER);
     const before = queryInt(c, 'before', 1, Number.MAX_SAFE_INTEGER);
     const limit = queryInt(c, 'limit', 1, 100) ?? 50;
-    const row = await findConversation(deps.db, { tenantId: tenant.id, visitorId: visitor.id }, id);
+    const row = await findReadableConversation(deps.db, tenant.id, await contactVisitorIds(deps.db, visitor), id);
     if (!row) throw conversationNotFound(id);
     const page = await listMessages(deps.db, id, { after, before, limit });
-    return ok(c, { messages: page.messages.map(toMessage), hasMore: page.hasMore });
+    const present = presenter(deps, c);
+    return ok(c, { messages: page.messages.map((m) => present.message(m)), hasMore: page.hasMore });
   });
+
+  app.patch('/conversations/:conversationId/messages/:messageId', async (c) => {
+    const { tenant, visitor } = c.get('visitorAuth');
+    const change = await readEdit(c);
+    const viewer = { tenantId: tenant.id, visitorId: visitor.id };
+    const message = await applyChange(deps, c, { tenant, viewer, sender: { type: 'visitor', id: visitor.id }, change });
+    return ok(c, { message });
+  });
+
+  app.delete('/conversations/:conversationId/messages/:messageId', async (c) => {
+    const { tenant, visitor } = c.get('visitorAuth');
+    const viewer = { tenantId: tenant.id, visitorId: visitor.id };
+    const message = await applyChange(deps, c, { tenant, viewer, sender: { type: 'visitor', id: visitor.id }, change: { kind: 'delete' } });
+    return ok(c, { message, deleted: true });
+  });
+
+  app.post('/conversations/:conversationId/attachments', async (c) => {
+    const body = await readJson<{ filename?: string; contentType?: string; size?: number }>(c, 'AttachmentRequest');
+    const { tenant, visitor } = c.get('visitorAuth');
+    const id = c.req.param('conversationId');
+    const row = await findReadableConversation(deps.db, tenant.id, [visitor.id], id);
+    if (!row) throw conversationNotFound(id);
+    return ok(c, preflight(tenant, body, `/chat/visitor/conversations/${id}/attachments/upload`), 201);
+  });
+
+  app.post(
+    '/conversations/:conversationId/attachments/upload',
+    uploadLimit((c) => c.get('visitorAuth').tenant),
+    async (c) => {
+      const { tenant, visitor } = c.get('visitorAuth');
+      const attachment = await receiveUpload(deps, c, {
+        tenant,
+        viewer: { tenantId: tenant.id, visitorId: visitor.id },
+        conversationId: c.req.param('conversationId'),
+        uploader: { type: 'visitor', id: visitor.id },
+      });
+      return ok(c, { attachment }, 201);
+    },
+  );
 
   return app;
 }

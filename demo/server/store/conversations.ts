@@ -24,13 +24,19 @@ export interface ConversationRow {
   created_at: Date | string;
   updated_at: Date | string;
   visitor_name: string | null;
+  visitor_email: string | null;
+  visitor_verified: boolean;
   assigned_agent_name: string | null;
+  rating: number | null;
 }
 
 /** Who is asking: decides which conversations exist for the caller. */
 export type Viewer = { tenantId: string; visitorId: string } | { tenantId: string; visitorId?: undefined };
 
-const SELECT = `SELECT c.*, c.activity::text AS activity, v.name AS visitor_name, a.name AS assigned_agent_name
+const SELECT = `SELECT c.*, c.activity::text AS activity, v.name AS visitor_name, v.email AS visitor_email,
+    v.verified AS visitor_verified, a.name AS assigned_agent_name,
+    (SELECT (r.metadata->>'rating')::int FROM messages r
+      WHERE r.conversation_id = c.id AND r.message_type = 'rating' AND r.deleted_at IS NULL LIMIT 1) AS rating
   FROM conversations c
   JOIN visitors v ON v.id = c.visitor_id
   LEFT JOIN agents a ON a.id = c.assigned_agent_id`;
@@ -71,6 +77,35 @@ export async function openConversation(
   const conversation = await findOpenConversation(db, tenantId, visitorId);
   if (!conversation) throw new Error('open conversation vanished right after it was created');
   return { conversation, created: inserted.length > 0 };
+}
+
+/**
+ * A conversation one of `visitorIds` owns (extensions.md §12: a verified contact reads its
+ * conversations from every device). Writes still go through {@link findConversation}.
+ */
+export async function findReadableConversation(db: Queryable, tenantId: string, visitorIds: string[], id: string): Promise<ConversationRow | undefined> {
+  const rows = await db.query<ConversationRow>(`${SELECT} WHERE c.id = $1 AND c.tenant_id = $2 AND c.visitor_id = ANY($3::text[])`, [id, tenantId, visitorIds]);
+  return rows[0];
+}
+
+/** The visitor's conversations (and those of the same verified contact), newest activity first. */
+export async function listVisitorConversations(
+  db: Queryable,
+  tenantId: string,
+  visitorIds: string[],
+  options: { limit: number; cursor?: string },
+): Promise<ConversationPage> {
+  const params: unknown[] = [tenantId, visitorIds];
+  let where = 'c.tenant_id = $1 AND c.visitor_id = ANY($2::text[])';
+  if (options.cursor !== undefined) {
+    params.push(options.cursor);
+    where += ` AND c.activity < $${params.length}::bigint`;
+  }
+  params.push(options.limit + 1);
+  const rows = await db.query<ConversationRow>(`${SELECT} WHERE ${where} ORDER BY c.activity DESC LIMIT $${params.length}`, params);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return rows.length > options.limit && last ? { conversations: page, nextCursor: String(last.activity) } : { conversations: page };
 }
 
 export interface ConversationPage {
@@ -144,6 +179,35 @@ export function toConversation(row: ConversationRow): Conversation {
     lastSeq: row.last_seq,
     lastMessagePreview: row.last_message_preview ?? undefined,
     visitorName: row.visitor_name ?? undefined,
+    visitorEmail: row.visitor_email ?? undefined,
+    visitorVerified: row.visitor_verified,
     assignedAgentName: row.assigned_agent_name ?? undefined,
+    rating: row.rating ?? undefined,
   });
+}
+
+/**
+ * Whether the socket's subject is a party of an open conversation (typing indicators): a
+ * visitor of its own conversation, an agent of any of its tenant's. Returns the conversation's
+ * visitor and the sender's display name.
+ */
+export async function findTypingParty(
+  db: Queryable,
+  who: { role: 'visitor' | 'agent'; tenantId: string; subject: string },
+  conversationId: string,
+): Promise<{ visitorId: string; name: string | null } | undefined> {
+  const rows =
+    who.role === 'visitor'
+      ? await db.query<{ visitor_id: string; name: string | null }>(
+          `SELECT c.visitor_id, v.name FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+           WHERE c.id = $1 AND c.tenant_id = $2 AND c.visitor_id = $3 AND c.status = 'open'`,
+          [conversationId, who.tenantId, who.subject],
+        )
+      : await db.query<{ visitor_id: string; name: string | null }>(
+          `SELECT c.visitor_id, a.name FROM conversations c JOIN agents a ON a.tenant_id = c.tenant_id
+           WHERE c.id = $1 AND c.tenant_id = $2 AND a.id = $3 AND c.status = 'open'`,
+          [conversationId, who.tenantId, who.subject],
+        );
+  const row = rows[0];
+  return row ? { visitorId: row.visitor_id, name: row.name } : undefined;
 }

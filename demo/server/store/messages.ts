@@ -10,7 +10,8 @@ import type { Queryable } from '../db/database.ts';
 import { ApiError } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { type ConversationRow, type Viewer, findConversation } from './conversations.ts';
-import { compact, isoRequired } from './time.ts';
+import { compact, iso, isoRequired } from './time.ts';
+import type { AttachmentLinks } from '../attachments/links.ts';
 
 export interface MessageRow {
   [column: string]: unknown;
@@ -25,6 +26,10 @@ export interface MessageRow {
   message_type: string;
   metadata: Record<string, unknown> | null;
   sent_at: Date | string;
+  edited_at: Date | string | null;
+  deleted_at: Date | string | null;
+  delivered_at: Date | string | null;
+  read_at: Date | string | null;
 }
 
 export interface NewMessage {
@@ -33,6 +38,10 @@ export interface NewMessage {
   metadata?: Record<string, unknown>;
   clientMessageId?: string;
   sender: { type: SenderType; id: string; name?: string | null };
+  /** An uploaded attachment this message carries: claimed in the same transaction. */
+  attachmentId?: string;
+  /** Inbox preview when the body is empty (attachments, ratings). */
+  preview?: string;
 }
 
 export interface SendResult {
@@ -63,9 +72,7 @@ export async function sendMessage(db: Queryable, viewer: Viewer, conversationId:
     const earlier = await findByClientId(db, conversationId, input.clientMessageId);
     if (earlier) return { message: earlier, conversation: await mustFind(db, viewer, conversationId), created: false };
   }
-  if (locked.status === 'closed') {
-    throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed. Start a new conversation to send more messages.');
-  }
+  await checkClosedRules(db, conversationId, locked.status, input);
 
   const [message] = await db.query<MessageRow>(
     `INSERT INTO messages (id, conversation_id, seq, client_message_id, sender_type, sender_id, sender_name, body, message_type, metadata)
@@ -91,13 +98,24 @@ export async function sendMessage(db: Queryable, viewer: Viewer, conversationId:
     return { message: earlier, conversation: await mustFind(db, viewer, conversationId), created: false };
   }
 
+  if (input.attachmentId) {
+    const claimed = await db.query(
+      `UPDATE attachments SET message_id = $1
+       WHERE id = $2 AND conversation_id = $3 AND uploader_type = $4 AND uploader_id = $5 AND message_id IS NULL AND deleted_at IS NULL
+       RETURNING id`,
+      [message.id, input.attachmentId, conversationId, input.sender.type, input.sender.id],
+    );
+    // Checked before the insert too; this catches two messages racing for one attachment.
+    if (claimed.length === 0) throw attachmentNotFound(input.attachmentId);
+  }
+
   const claim = input.sender.type === 'agent' && !locked.assigned_agent_id ? input.sender.id : null;
   await db.query(
     // now() is the transaction's start time, the same instant the insert used for sent_at.
     `UPDATE conversations SET last_seq = $2, last_message_at = now(), last_message_preview = $3,
        assigned_agent_id = COALESCE(assigned_agent_id, $4), activity = nextval('activity_seq'), updated_at = now()
      WHERE id = $1`,
-    [conversationId, message.seq, input.body.slice(0, PREVIEW_LENGTH), claim],
+    [conversationId, message.seq, (input.preview ?? input.body).slice(0, PREVIEW_LENGTH), claim],
   );
   if (claim) {
     await db.query(
@@ -138,7 +156,12 @@ export async function listMessages(db: Queryable, conversationId: string, query:
   return { messages: order === 'ASC' ? page : page.reverse(), hasMore };
 }
 
-export function toMessage(row: MessageRow): Message {
+/**
+ * The API shape of a message. A deleted message keeps its place (seq) but shows neither body
+ * nor metadata; an attachment gets a freshly signed URL from `links`.
+ */
+export function toMessage(row: MessageRow, links: AttachmentLinks): Message {
+  const deleted = row.deleted_at !== null && row.deleted_at !== undefined;
   return compact({
     messageId: row.id,
     conversationId: row.conversation_id,
@@ -146,12 +169,56 @@ export function toMessage(row: MessageRow): Message {
     senderType: row.sender_type,
     senderAgentId: row.sender_type === 'agent' ? (row.sender_id ?? undefined) : undefined,
     senderName: row.sender_name ?? undefined,
-    body: row.body,
+    body: deleted ? '' : row.body,
     messageType: row.message_type,
-    metadata: row.metadata ?? undefined,
+    metadata: deleted ? undefined : withAttachmentUrl(row.metadata, links),
     clientMessageId: row.client_message_id ?? undefined,
     sentAt: isoRequired(row.sent_at),
+    editedAt: iso(row.edited_at),
+    deletedAt: iso(row.deleted_at),
+    deliveredAt: iso(row.delivered_at),
+    readAt: iso(row.read_at),
   });
+}
+
+/** Stored `metadata.attachment` has no URL (it would expire); one is signed on every read. */
+function withAttachmentUrl(metadata: Record<string, unknown> | null, links: AttachmentLinks): Record<string, unknown> | undefined {
+  if (!metadata) return undefined;
+  const attachment = metadata.attachment as { attachmentId?: unknown; removed?: unknown } | undefined;
+  if (!attachment || typeof attachment.attachmentId !== 'string' || attachment.removed === true) return metadata;
+  return { ...metadata, attachment: { ...attachment, ...links.sign(attachment.attachmentId) } };
+}
+
+/**
+ * A closed conversation takes exactly one more message: the visitor's rating (extensions.md §11).
+ * A rating anywhere else, or a second one, is refused.
+ */
+async function checkClosedRules(db: Queryable, conversationId: string, status: string, input: NewMessage): Promise<void> {
+  const rating = input.messageType === 'rating';
+  if (!rating) {
+    if (status === 'closed') {
+      throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed. Start a new conversation to send more messages.');
+    }
+    return;
+  }
+  if (status !== 'closed') {
+    throw new ApiError(409, 'RATING_NOT_ALLOWED', 'A conversation can be rated once it is closed; this one is still open.');
+  }
+  const earlier = await db.query("SELECT 1 FROM messages WHERE conversation_id = $1 AND message_type = 'rating' AND deleted_at IS NULL", [conversationId]);
+  if (earlier.length > 0) throw new ApiError(409, 'RATING_NOT_ALLOWED', 'This conversation has already been rated.');
+}
+
+export function attachmentNotFound(id: string): ApiError {
+  return new ApiError(404, 'ATTACHMENT_NOT_FOUND', `No attachment ${id} uploaded by you in this conversation, or it is already used by another message.`);
+}
+
+export function messageNotFound(id: string): ApiError {
+  return new ApiError(404, 'MESSAGE_NOT_FOUND', `No message ${id} in this conversation.`);
+}
+
+/** A message of a conversation (the caller already checked the conversation is visible). */
+export async function findMessage(db: Queryable, conversationId: string, messageId: string): Promise<MessageRow | undefined> {
+  return (await db.query<MessageRow>('SELECT * FROM messages WHERE id = $1 AND conversation_id = $2', [messageId, conversationId]))[0];
 }
 
 export function conversationNotFound(id: string): ApiError {

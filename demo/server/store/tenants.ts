@@ -4,6 +4,9 @@ import type { Queryable } from '../db/database.ts';
 import { sha256 } from '../ids.ts';
 import { compact } from './time.ts';
 
+/** Whether the widget asks for name and email first (extensions.md §10). */
+export type PreChatForm = 'off' | 'optional' | 'required';
+
 export interface TenantRow {
   [column: string]: unknown;
   id: string;
@@ -16,6 +19,11 @@ export interface TenantRow {
   is_active: boolean;
   allowed_origins: string[];
   branding: Branding;
+  // Migration 002; read through tenant-settings.ts.
+  max_upload_bytes: number;
+  edit_window_seconds: number;
+  pre_chat_form: PreChatForm;
+  expected_reply_minutes: number | null;
 }
 
 export async function findTenantBySlug(db: Queryable, slug: string): Promise<TenantRow | undefined> {

@@ -108,3 +108,20 @@ export function toVisitorProfile(row: VisitorRow): VisitorProfile {
     metadata: row.metadata ?? {},
   });
 }
+
+/**
+ * The visitor ids whose conversations this visitor may read: itself, plus, when its identity
+ * came from a signed context token, every verified visitor of the tenant with the same external
+ * id (or, without one, the same email): the same person on other devices (extensions.md §12).
+ * Unverified identity never links visitors: anyone can type someone else's email.
+ */
+export async function contactVisitorIds(db: Queryable, visitor: VisitorRow): Promise<string[]> {
+  if (!visitor.verified || (!visitor.external_id && !visitor.email)) return [visitor.id];
+  const rows = visitor.external_id
+    ? await db.query<{ id: string }>('SELECT id FROM visitors WHERE tenant_id = $1 AND verified AND external_id = $2', [visitor.tenant_id, visitor.external_id])
+    : await db.query<{ id: string }>('SELECT id FROM visitors WHERE tenant_id = $1 AND verified AND external_id IS NULL AND lower(email) = lower($2)', [
+        visitor.tenant_id,
+        visitor.email,
+      ]);
+  return [...new Set([visitor.id, ...rows.map((r) => r.id)])];
+}

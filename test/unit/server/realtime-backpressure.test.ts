@@ -5,6 +5,8 @@
  * can publish large frames directly.
  */
 import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +19,9 @@ import type { Deps } from '../../../demo/server/http/context.ts';
 import { createLogger } from '../../../demo/server/log.ts';
 import { createHub } from '../../../demo/server/realtime/hub.ts';
 import { type Realtime, createRealtime } from '../../../demo/server/realtime/socket.ts';
+import { createTypingRelay } from '../../../demo/server/realtime/typing.ts';
+import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
+import { createUploadStorage } from '../../../demo/server/attachments/storage.ts';
 import { DEMO_AGENT, DEMO_TENANT_ID, seedDemo } from '../../../demo/server/seed.ts';
 
 let db: Database;
@@ -27,12 +32,17 @@ let deps: Deps;
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
   await seedDemo(db, { allowedOrigins: [], serverApiKey: 'sk_test' });
+  const hub = createHub();
+  const config = defaultConfig();
   deps = {
     db,
     tokens: createTokenService('unit-test-secret'),
-    hub: createHub(),
-    config: defaultConfig(),
+    hub,
+    config,
     log: createLogger(false),
+    links: createAttachmentLinkService('unit-test-secret', 3600),
+    uploads: createUploadStorage(path.join(os.tmpdir(), 'ringnity-unused-uploads')),
+    typing: createTypingRelay({ throttleMs: 2000, timeoutMs: 5000, deliver: (_to, frame) => hub.toAgents(DEMO_TENANT_ID, frame) }),
     issueAgentToken: () => Promise.reject(new Error('not used')),
   };
   realtime = createRealtime(deps);

@@ -1,0 +1,143 @@
+/**
+ * Receiving attachment uploads (extensions.md §7), shared by the visitor route and the agent
+ * extension route: multipart parsed by the web `FormData` parser (`c.req.parseBody()`), a body
+ * limit that refuses an oversized upload from its `Content-Length` before reading it (or as soon
+ * as a chunked body passes the limit), type checked by content, then stored. A refused upload
+ * never touches the disk.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AttachmentInfo } from '../../../src/contract/extensions.ts';
+import type { AppEnv, Deps } from '../http/context.ts';
+import { ApiError } from '../http/errors.ts';
+import { invalid } from '../http/validate.ts';
+import { insertAttachment, toAttachmentInfo } from '../store/attachments.ts';
+import { type Viewer, findConversation } from '../store/conversations.ts';
+import { conversationNotFound } from '../store/messages.ts';
+import { settingsOf } from '../store/tenant-settings.ts';
+import type { TenantRow } from '../store/tenants.ts';
+import { UPLOAD_TYPES, describeRefused, extensionOf, sniff } from '../attachments/sniff.ts';
+import { presenter } from './present.ts';
+
+/** Room for the multipart boundaries and part headers around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const MAX_NAME_LENGTH = 200;
+
+/** True for the upload endpoints, which the 64 KiB JSON body limit must not apply to. */
+export function isUploadPath(path: string): boolean {
+  return path.endsWith('/attachments/upload');
+}
+
+export function tooLarge(maxBytes: number, size?: number): ApiError {
+  const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  return new ApiError(
+    413,
+    'ATTACHMENT_TOO_LARGE',
+    `The file is ${size === undefined ? 'larger than' : `${mb(size)}, over`} the ${mb(maxBytes)} limit for attachments.`,
+  );
+}
+
+/** The tenant's upload limit as a body limit; runs after the auth guard that found the tenant. */
+export function uploadLimit(tenantOf: (c: Context<AppEnv>) => TenantRow): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const max = settingsOf(tenantOf(c)).maxUploadBytes;
+    const limit = bodyLimit({
+      maxSize: max + MULTIPART_OVERHEAD,
+      onError: () => {
+        throw tooLarge(max);
+      },
+    });
+    return limit(c, next);
+  };
+}
+
+export interface UploadTarget {
+  tenant: TenantRow;
+  viewer: Viewer;
+  conversationId: string;
+  uploader: { type: 'visitor' | 'agent'; id: string };
+}
+
+/** Checks and stores the multipart `file` field; answers the attachment for a following message. */
+export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: UploadTarget): Promise<AttachmentInfo> {
+  const conversation = await findConversation(deps.db, target.viewer, target.conversationId);
+  if (!conversation) throw conversationNotFound(target.conversationId);
+  if (conversation.status === 'closed') {
+    throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed. Start a new conversation to send files.');
+  }
+  const type = c.req.header('content-type') ?? '';
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected a multipart/form-data body with a "file" field, got "${type || 'none'}".`);
+  }
+  let form: Record<string, string | File>;
+  try {
+    form = await c.req.parseBody();
+  } catch (error) {
+    if (error instanceof ApiError) throw error; // the body limit
+    invalid('body', 'is not a valid multipart/form-data body');
+  }
+  const file = form.file;
+  if (file === undefined) invalid('file', 'is required (a multipart field named "file")');
+  if (typeof file === 'string') invalid('file', 'must be a file, got a text field');
+  const max = settingsOf(target.tenant).maxUploadBytes;
+  if (file.size === 0) throw new ApiError(400, 'ATTACHMENT_EMPTY', `The file "${file.name}" is empty (0 bytes).`);
+  if (file.size > max) throw tooLarge(max, file.size);
+
+  const name = cleanName(file.name);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const found = sniff(bytes, name, file.type);
+  if (!found) throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', describeRefused(bytes, name, file.type));
+
+  const storageKey = await deps.uploads.save(bytes);
+  try {
+    const row = await insertAttachment(deps.db, {
+      tenantId: target.tenant.id,
+      conversationId: target.conversationId,
+      uploader: target.uploader,
+      name,
+      contentType: found.contentType,
+      kind: found.kind,
+      size: bytes.byteLength,
+      storageKey,
+    });
+    return toAttachmentInfo(row, presenter(deps, c).links);
+  } catch (error) {
+    await deps.uploads.remove(storageKey);
+    throw error;
+  }
+}
+
+/**
+ * `POST …/attachments` (metadata only): says before any byte is sent whether a file of this
+ * name, type and size would be accepted. Only the upload's content check is final.
+ */
+export function preflight(tenant: TenantRow, input: { filename?: string; contentType?: string; size?: number }, uploadPath: string) {
+  const max = settingsOf(tenant).maxUploadBytes;
+  if (input.size !== undefined) {
+    if (input.size === 0) throw new ApiError(400, 'ATTACHMENT_EMPTY', `The file "${input.filename ?? ''}" is empty (0 bytes).`);
+    if (input.size < 0) invalid('size', 'must not be negative');
+    if (input.size > max) throw tooLarge(max, input.size);
+  }
+  const declared = (input.contentType ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
+  const ext = input.filename ? extensionOf(input.filename) : '';
+  if (declared.includes('svg') || declared.includes('html') || declared.includes('xml') || ['svg', 'svgz', 'html', 'htm', 'xhtml', 'xml'].includes(ext)) {
+    throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', `${input.filename ?? 'The file'} (${declared || ext}) is not allowed: markup files are never accepted.`);
+  }
+  if (declared && !(UPLOAD_TYPES as readonly string[]).includes(declared) && declared !== 'application/octet-stream') {
+    throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', `The type ${declared} is not allowed. Allowed: ${UPLOAD_TYPES.join(', ')}.`);
+  }
+  return {
+    accepted: true,
+    ...(input.filename ? { name: cleanName(input.filename) } : {}),
+    ...(input.size !== undefined ? { size: input.size } : {}),
+    maxUploadBytes: max,
+    upload: { path: uploadPath, field: 'file' },
+  };
+}
+
+/** A display name: no folders, no control characters, not too long. */
+function cleanName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME_LENGTH);
+  return clean || 'file';
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerFrame } from '../../src/contract/extensions.ts';
+import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { connect } from './socket.ts';
+import { client } from './support.ts';
+
+let server: TestServer;
+let api: ReturnType<typeof client>;
+let agent: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ tenantSettings: { expectedReplyMinutes: 30 } });
+  api = client(server);
+  agent = await api.agentToken();
+});
+afterAll(() => server?.close());
+
+const presence = (status: string) => api.call('PATCH', '/agent-sdk/presence', { token: agent, body: { status } });
+const isAvailability = (f: ServerFrame) => f.type === 'availability';
+
+describe('availability follows the team\'s presence', () => {
+  it('is online, away while agents are busy, offline when none is signed in, with the expected reply time', async () => {
+    const v = await api.newVisitor();
+    const read = async () => (await api.call('GET', '/chat/visitor/availability', { token: v.token })).body.data;
+    expect(await read()).toEqual({ available: true, status: 'available', state: 'online', agentsOnline: 1, expectedReplyMinutes: 30 });
+    await presence('busy');
+    expect(await read()).toMatchObject({ available: false, state: 'away', agentsOnline: 0, expectedReplyMinutes: 30, reason: expect.stringMatching(/busy.*30 minutes/) });
+    await presence('offline');
+    expect(await read()).toMatchObject({ available: false, state: 'offline', reason: expect.stringMatching(/No one is online/) });
+    await presence('available');
+    expect(await read()).toMatchObject({ available: true, state: 'online' });
+  });
+
+  it('tells connected visitors when it changes, and only then', async () => {
+    const v = await api.newVisitor();
+    const socket = await connect(server.baseUrl, v.token);
+    try {
+      await presence('busy');
+      expect(await socket.next(isAvailability)).toMatchObject({ type: 'availability', availability: { available: false, state: 'away' } });
+      await presence('unavailable'); // the same state as busy: no frame
+      await presence('available');
+      expect(await socket.next(isAvailability)).toMatchObject({ availability: { available: true, state: 'online', agentsOnline: 1 } });
+    } finally {
+      socket.close();
+    }
+  });
+});

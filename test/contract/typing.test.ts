@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerFrame } from '../../src/contract/extensions.ts';
+import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { type TestSocket, connect } from './socket.ts';
+import { client } from './support.ts';
+
+let server: TestServer;
+let api: ReturnType<typeof client>;
+let agent: string;
+const sockets: TestSocket[] = [];
+const track = (s: TestSocket) => (sockets.push(s), s);
+
+// A short idle timeout so the auto-clear is an event to await, not a wait; the 2 s throttle stays.
+beforeAll(async () => {
+  server = await startTestServer({ typing: { timeoutMs: 300 } });
+  api = client(server);
+  agent = await api.agentToken();
+});
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+afterAll(() => server?.close());
+
+const isTyping = (f: ServerFrame) => f.type === 'typing';
+
+describe('typing indicators over the realtime socket', () => {
+  it('relays a visitor\'s typing to agents with the visitor\'s name, and not back to the visitor', async () => {
+    const v = await api.visitorWithConversation({ name: 'Quinn' });
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await agentSocket.next(isTyping)).toEqual({ type: 'typing', conversationId: v.conversationId, by: 'visitor', name: 'Quinn', typing: true });
+    // The relay to every recipient happened before the agent got it: a frame to the visitor would precede this pong.
+    visitorSocket.send({ type: 'ping', t: 1 });
+    expect(await visitorSocket.next()).toEqual({ type: 'pong', t: 1 });
+  });
+
+  it('relays an agent\'s typing to the conversation\'s visitor', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    agentSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await visitorSocket.next(isTyping)).toEqual({ type: 'typing', conversationId: v.conversationId, by: 'agent', name: 'Alex (demo agent)', typing: true });
+    agentSocket.send({ type: 'typing', conversationId: v.conversationId, typing: false });
+    expect(await visitorSocket.next(isTyping)).toMatchObject({ by: 'agent', typing: false });
+  });
+
+  it('drops a second typing:true within 2 s (throttle), and relays the stop', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: false });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ typing: true });
+    // Frames keep their order, so the second true would come before this false.
+    expect(await agentSocket.next(isTyping)).toMatchObject({ typing: false });
+  });
+
+  it('clears an indicator that was not refreshed in time with typing:false', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ typing: true });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: v.conversationId, typing: false });
+  });
+
+  it('clears the indicator when the typist sends the message', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ typing: true });
+    await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'done' } });
+    const next = await agentSocket.next((f) => f.type === 'typing' || f.type === 'message.created');
+    expect(next).toMatchObject({ type: 'typing', typing: false });
+  });
+
+  it('ignores typing about a conversation the sender is not a party of', async () => {
+    const owner = await api.visitorWithConversation();
+    const stranger = await api.visitorWithConversation();
+    const strangerSocket = track(await connect(server.baseUrl, stranger.token));
+    const ownerSocket = track(await connect(server.baseUrl, owner.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    strangerSocket.send({ type: 'typing', conversationId: owner.conversationId, typing: true });
+    strangerSocket.send({ type: 'typing', conversationId: 'conv_unknown', typing: true });
+    strangerSocket.send({ type: 'typing', conversationId: stranger.conversationId, typing: true });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: stranger.conversationId });
+    ownerSocket.send({ type: 'ping', t: 2 });
+    expect(await ownerSocket.next()).toEqual({ type: 'pong', t: 2 });
+  });
+});

@@ -1,0 +1,40 @@
+/** Content sniffing decides what an upload is; names and declared types only break ties. */
+import { describe, expect, it } from 'vitest';
+import { sniff } from '../../../demo/server/attachments/sniff.ts';
+import { HTML, JPEG, PDF, PNG, SVG_WITH_SCRIPT, TEXT, WEBM_VOICE } from '../../contract/fixtures/files.ts';
+
+const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]);
+const mp4 = new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 0, 0]);
+
+describe('sniff', () => {
+  it('recognises each accepted type by its content', () => {
+    expect(sniff(PNG, 'a.bin', '')).toEqual({ contentType: 'image/png', kind: 'image' });
+    expect(sniff(JPEG, 'a.png', 'image/png')).toEqual({ contentType: 'image/jpeg', kind: 'image' });
+    expect(sniff(PDF, 'a', '')).toEqual({ contentType: 'application/pdf', kind: 'document' });
+    expect(sniff(mp4, 'clip.mp4', 'video/mp4')).toEqual({ contentType: 'video/mp4', kind: 'video' });
+    expect(sniff(mp4, 'note.m4a', '')).toEqual({ contentType: 'audio/mp4', kind: 'audio' });
+  });
+
+  it('uses the declared type only to tell audio WebM from video WebM, and the name for Office files', () => {
+    expect(sniff(WEBM_VOICE, 'voice.webm', 'audio/webm;codecs=opus')?.kind).toBe('audio');
+    expect(sniff(WEBM_VOICE, 'clip.webm', 'video/webm')?.kind).toBe('video');
+    expect(sniff(zip, 'cv.docx', '')?.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(sniff(zip, 'photos.zip', '')?.contentType).toBe('application/zip');
+  });
+
+  it('accepts plain text only when asked for as text, and never markup', () => {
+    expect(sniff(TEXT, 'order.txt', '')).toEqual({ contentType: 'text/plain', kind: 'document' });
+    expect(sniff(TEXT, 'data.csv', '')?.contentType).toBe('text/csv');
+    expect(sniff(TEXT, 'order', 'application/octet-stream')).toBeUndefined();
+    expect(sniff(HTML, 'page.txt', 'text/plain')).toBeUndefined();
+    expect(sniff(SVG_WITH_SCRIPT, 'logo.txt', 'text/plain')).toBeUndefined();
+    expect(sniff(new Uint8Array([0x41, 0, 0x42]), 'bin.txt', 'text/plain')).toBeUndefined();
+  });
+
+  it('refuses SVG, HTML and unknown binaries whatever they are called', () => {
+    expect(sniff(SVG_WITH_SCRIPT, 'logo.svg', 'image/svg+xml')).toBeUndefined();
+    expect(sniff(SVG_WITH_SCRIPT, 'logo.png', 'image/png')).toBeUndefined();
+    expect(sniff(HTML, 'index.html', 'text/html')).toBeUndefined();
+    expect(sniff(new Uint8Array([0x4d, 0x5a, 0x90, 0]), 'setup.pdf', 'application/pdf')).toBeUndefined();
+  });
+});
