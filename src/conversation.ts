@@ -1,16 +1,30 @@
 /**
- * The visitor's current conversation: resumes the open one (or creates one on the first send),
- * keeps its messages ordered by `seq` and merged by `messageId` from every source (history,
- * send answers, socket frames, catch-up after a reconnect), and shows pending sends from the
- * outbox until the server confirms them.
+ * The conversation the visitor sees: resumes the open one (or creates one on the first send),
+ * or shows a past one read-only. Keeps its messages ordered by `seq` and merged by `messageId`
+ * from every source (history pages, send answers, socket frames, catch-up after a reconnect),
+ * shows pending sends and uploads until the server confirms them, and wires in receipts,
+ * typing, edits and deletes.
  */
 import { batch, computed, signal } from '@preact/signals-core';
-import type { Conversation, Message, MessageHistory, OpenTicket, ServerFrame, VisitorIdentity } from './contract/extensions.ts';
-import { isRuntimeError } from './errors.ts';
+import type {
+  AttachmentInfo,
+  ClientFrame,
+  Conversation,
+  Message,
+  MessageHistory,
+  OpenTicket,
+  SendMessageRequest,
+  ServerFrame,
+  VisitorIdentity,
+} from './contract/extensions.ts';
+import { createUploads } from './attachments.ts';
+import { RuntimeError, isRuntimeError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import type { Logger } from './lib/log.ts';
 import { createOutbox, type OutboxEntry } from './outbox.ts';
-import type { ChatMessage, ConversationHandle, RuntimeStorage } from './types.ts';
+import { createReceipts } from './receipts.ts';
+import { createTyping } from './typing.ts';
+import type { ChatAttachment, ChatMessage, ConversationHandle, MessageState, RuntimeStorage, UploadTransport } from './types.ts';
 
 export interface ConversationOptions {
   /** A client that sends the visitor's session token. */
@@ -21,6 +35,11 @@ export interface ConversationOptions {
   log: Logger;
   /** A message from someone else arrived after the first load (live or by catch-up). */
   onIncoming: (message: Message) => void;
+  /** Sends a realtime frame (typing); nothing happens when the socket is not ready. */
+  sendFrame: (frame: ClientFrame) => void;
+  /** Whether the visitor is looking at the conversation (read receipts). */
+  isVisible: () => boolean;
+  upload?: UploadTransport;
 }
 
 /** The handle plus what the runtime drives. */
@@ -34,57 +53,87 @@ export interface ConversationController {
   receive(frame: ServerFrame): void;
   /** Tries pending sends now. */
   flush(): void;
+  /** The visitor looks at the conversation: mark what it shows read. */
+  seen(): void;
+  /** Shows a conversation of this visitor (open or closed) by id. */
+  open(conversationId: string): Promise<void>;
   destroy(): void;
 }
 
-const HISTORY_LIMIT = 50;
+const PAGE = 50;
 const CATCH_UP_LIMIT = 100;
 const ended = (c: Conversation | null) => c?.status === 'closed';
 const bySeq = (a: Message, b: Message) => a.seq - b.seq;
+const enc = encodeURIComponent;
 
 export function createConversation(options: ConversationOptions): ConversationController {
   const { http, log } = options;
   const id = signal<string | null>(null);
   const info = signal<Conversation | null>(null);
   const loading = signal(false);
+  const hasOlder = signal(false);
   const confirmed = signal<readonly Message[]>([]);
   let known = new Map<string, Message>();
   let loaded = false;
   let loadingNow: Promise<void> | null = null;
+  let older: Promise<void> | null = null;
   let creating: Promise<string> | null = null;
-  const path = (cid: string) => `chat/visitor/conversations/${encodeURIComponent(cid)}/messages`;
+  // A past conversation opened on purpose: activity in the open one does not take the view away.
+  let browsing = false;
+  const path = (cid: string) => `chat/visitor/conversations/${enc(cid)}/messages`;
+  const receipts = createReceipts(http, log);
+  const typing = createTyping((on) => {
+    if (id.value && !ended(info.value)) options.sendFrame({ type: 'typing', conversationId: id.value, typing: on });
+  });
 
   // #region merging
   /** Adds or replaces messages by `messageId`; `live` ones from others are reported. */
   function merge(messages: readonly Message[], live: boolean) {
     // One batch: the pending entry leaves and its confirmed message arrives in the same update.
-    batch(() => mergeNow(messages, live));
-  }
-  function mergeNow(messages: readonly Message[], live: boolean) {
-    let changed = false;
-    for (const m of messages) {
-      if (m.conversationId !== id.value) continue;
-      const before = known.get(m.messageId);
-      // The same message again (history overlapping a frame): only an edit or delete changes it.
-      if (before && before.editedAt === m.editedAt && before.deletedAt === m.deletedAt) continue;
-      known.set(m.messageId, m);
-      changed = true;
-      if (m.clientMessageId) outbox.confirm(m.clientMessageId);
-      if (!before && live && m.senderType !== 'visitor') options.onIncoming(m);
-    }
-    if (changed) confirmed.value = [...known.values()].sort(bySeq);
+    batch(() => {
+      let changed = false;
+      for (const m of messages) {
+        if (m.conversationId !== id.value) continue;
+        const before = known.get(m.messageId);
+        // The same message again (history overlapping a frame): only an edit, a delete or a receipt changes it.
+        if (before && (['editedAt', 'deletedAt', 'deliveredAt', 'readAt'] as const).every((k) => before[k] === m[k])) continue;
+        known.set(m.messageId, m);
+        changed = true;
+        if (m.clientMessageId) {
+          outbox.confirm(m.clientMessageId);
+          uploads.confirm(m.clientMessageId);
+        }
+        if (!before && live && m.senderType !== 'visitor') options.onIncoming(m);
+      }
+      if (changed) {
+        confirmed.value = [...known.values()].sort(bySeq);
+        receipts.acknowledge(confirmed.value, options.isVisible());
+      }
+    });
   }
 
-  /** Makes `conversation` the current one; a different id starts an empty timeline. */
-  function adopt(conversation: Conversation) {
-    if (conversation.conversationId !== id.value) {
+  /** Makes `conversation` the shown one; a different id (or none) starts an empty timeline. */
+  function adopt(conversation: Conversation | null) {
+    const cid = conversation?.conversationId ?? null;
+    if (cid !== id.value) {
+      browsing = false;
       known = new Map();
       confirmed.value = [];
-      id.value = conversation.conversationId;
+      hasOlder.value = false;
+      receipts.reset();
+      typing.reset();
+      id.value = cid;
       info.value = conversation;
-    } else {
+    } else if (conversation) {
       info.value = { ...info.value, ...conversation };
     }
+  }
+
+  /** Sends a message into `cid` and shows the answer. */
+  async function post(cid: string, request: SendMessageRequest): Promise<Message> {
+    const { message } = await http.post<{ message: Message }>(path(cid), request);
+    merge([message], false);
+    return message;
   }
   // #endregion
 
@@ -99,6 +148,13 @@ export function createConversation(options: ConversationOptions): ConversationCo
     }
   }
 
+  /** The newest page (the latest messages first; earlier ones on demand through `loadOlder`). */
+  async function readNewest(cid: string) {
+    const page = await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } });
+    merge(page.messages, false);
+    if (id.value === cid) hasOlder.value = page.hasMore;
+  }
+
   function load(): Promise<void> {
     loadingNow ??= (async () => {
       loading.value = true;
@@ -106,8 +162,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
         const { conversation } = await http.get<OpenTicket>('chat/visitor/tickets/open');
         if (conversation && !ended(conversation)) {
           adopt(conversation);
-          const page = await http.get<MessageHistory>(path(conversation.conversationId), { searchParams: { limit: HISTORY_LIMIT } });
-          merge(page.messages, false);
+          await readNewest(conversation.conversationId);
         }
         loaded = true;
         await outbox.flush();
@@ -122,7 +177,35 @@ export function createConversation(options: ConversationOptions): ConversationCo
   async function catchUp() {
     if (!loaded) return load();
     const cid = id.value;
-    if (cid) await readPages(cid, confirmed.value[confirmed.value.length - 1]?.seq ?? 0);
+    if (!cid) return;
+    await readPages(cid, confirmed.value[confirmed.value.length - 1]?.seq ?? 0);
+    // Edits, deletes and receipts made meanwhile keep their `seq`: the newest page shows them (extensions.md §9).
+    merge((await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } })).messages, false);
+  }
+
+  function loadOlder(): Promise<void> {
+    const first = confirmed.value[0];
+    if (!hasOlder.value || !first) return Promise.resolve();
+    older ??= http
+      .get<MessageHistory>(path(first.conversationId), { searchParams: { before: first.seq, limit: PAGE } })
+      .then((page) => {
+        merge(page.messages, false);
+        if (id.value === first.conversationId) hasOlder.value = page.hasMore;
+      })
+      .finally(() => (older = null));
+    return older;
+  }
+
+  async function open(cid: string) {
+    loading.value = true;
+    try {
+      const { conversation } = await http.get<{ conversation: Conversation }>(`chat/visitor/conversations/${enc(cid)}`);
+      adopt(conversation);
+      browsing = true;
+      await readNewest(cid);
+    } finally {
+      loading.value = false;
+    }
   }
   // #endregion
 
@@ -141,12 +224,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
   async function deliver(entry: OutboxEntry, again = false): Promise<void> {
     const cid = await ensure();
     try {
-      const { message } = await http.post<{ message: Message }>(path(cid), {
-        body: entry.body,
-        messageType: 'text',
-        clientMessageId: entry.clientMessageId,
-      });
-      merge([message], false);
+      await post(cid, { body: entry.body, messageType: 'text', clientMessageId: entry.clientMessageId });
     } catch (error) {
       // The conversation was closed (or is gone): start a new one and send there, once.
       if (again || !isRuntimeError(error) || (error.code !== 'CONVERSATION_CLOSED' && error.code !== 'CONVERSATION_NOT_FOUND')) throw error;
@@ -157,32 +235,67 @@ export function createConversation(options: ConversationOptions): ConversationCo
   }
 
   const outbox = createOutbox({ storage: options.storage, deliver, log });
+  const uploads = createUploads({
+    http,
+    transport: options.upload,
+    ensure,
+    send: async (cid, a: AttachmentInfo, key) =>
+      chat(await post(cid, { body: '', messageType: a.kind, metadata: { attachmentId: a.attachmentId }, clientMessageId: key })),
+  });
+
+  /** One of the visitor's confirmed messages, by its timeline key. */
+  function own(key: string): Message {
+    const m = confirmed.value.find((x) => (x.clientMessageId ?? x.messageId) === key);
+    if (m) return m;
+    throw new RuntimeError('MESSAGE_NOT_FOUND', `Expected the key of a confirmed message in the shown conversation, received "${key}".`);
+  }
+  const change = async (key: string, method: 'patch' | 'del', body?: string) => {
+    const m = own(key);
+    const where = `${path(m.conversationId)}/${enc(m.messageId)}`;
+    const { message } = await (method === 'patch' ? http.patch<{ message: Message }>(where, { body }) : http.del<{ message: Message }>(where));
+    merge([message], false);
+  };
   // #endregion
 
   function receive(frame: ServerFrame) {
     if (frame.type === 'conversation.updated') {
       const c = frame.conversation;
       // Ours, or a new open one (created in another tab) while we have none open.
-      if (c.conversationId === id.value || (!creating && (!id.value || ended(info.value)) && !ended(c))) {
+      if (c.conversationId === id.value || (!creating && !browsing && (!id.value || ended(info.value)) && !ended(c))) {
         const fresh = c.conversationId !== id.value;
         adopt(c);
         if (fresh) void readPages(c.conversationId, 0).catch((e: unknown) => log('conversation: read failed', e));
       }
     } else if (frame.type === 'message.created' || frame.type === 'message.updated' || frame.type === 'message.deleted') {
       merge([frame.message], true);
+    } else if ((frame.type === 'typing' || frame.type === 'receipt') && frame.conversationId === id.value && frame.by !== 'visitor') {
+      if (frame.type === 'typing') typing.receive(frame);
+      else receipts.receive(frame);
     }
   }
 
   // #region timeline
-  // One ChatMessage per Message object, so unchanged messages keep their identity (memoised views).
+  const marks = receipts.marks;
+  /** The visitor's own messages move on with the agent side's receipts. */
+  const stateOf = (m: Message): MessageState =>
+    m.senderType !== 'visitor' ? 'sent' : m.readAt || m.seq <= marks.value.read ? 'read' : m.deliveredAt || m.seq <= marks.value.delivered ? 'delivered' : 'sent';
+  // One ChatMessage per Message object and state, so unchanged messages keep their identity (memoised views).
   const cache = new WeakMap<Message, ChatMessage>();
-  const fromServer = (m: Message): ChatMessage => {
-    let chat = cache.get(m);
+  function chat(m: Message): ChatMessage {
+    const state = stateOf(m);
+    let c = cache.get(m);
     // The key stays the clientMessageId the pending entry had: no remount when a send is confirmed.
-    if (!chat) cache.set(m, (chat = { ...m, id: m.messageId, key: m.clientMessageId ?? m.messageId, state: 'sent' }));
-    return chat;
-  };
-  const messages = computed((): readonly ChatMessage[] => [...confirmed.value.map(fromServer), ...outbox.entries.value]);
+    if (c?.state !== state) {
+      const attachment = m.metadata?.attachment as ChatAttachment | undefined;
+      cache.set(m, (c = { ...m, id: m.messageId, key: m.clientMessageId ?? m.messageId, state, messageType: m.messageType ?? 'text', deleted: !!m.deletedAt, attachment }));
+    }
+    return c;
+  }
+  const messages = computed((): readonly ChatMessage[] => [
+    ...confirmed.value.map(chat),
+    // Pending texts and uploads in the order they were made.
+    ...[...outbox.entries.value, ...uploads.entries.value].sort((a, b) => (a.sentAt < b.sentAt ? -1 : 1)),
+  ]);
   // #endregion
 
   return {
@@ -191,15 +304,47 @@ export function createConversation(options: ConversationOptions): ConversationCo
       info,
       messages,
       loading,
-      send: (body) => outbox.add(body),
+      hasOlder,
+      closed: computed(() => ended(info.value)),
+      typing: typing.typing,
+      send(body) {
+        typing.sent();
+        return outbox.add(body);
+      },
       async retry(key) {
-        outbox.retry(key);
+        if (!uploads.retry(key)) outbox.retry(key);
+      },
+      setTyping: typing.set,
+      edit: (key, body) => change(key, 'patch', body),
+      async remove(key) {
+        if (uploads.cancel(key)) return;
+        // A pending or failed send is dropped before it reaches anyone.
+        if (outbox.entries.value.some((e) => e.key === key)) return outbox.confirm(key);
+        await change(key, 'del');
+      },
+      sendFile: (file, name) => uploads.start(file, name),
+      async rate(rating, comment) {
+        const cid = id.value;
+        if (!cid) throw new RuntimeError('RATING_NOT_ALLOWED', 'Expected a conversation to rate, but none is shown.');
+        await post(cid, { body: comment ?? '', messageType: 'rating', metadata: { rating, ...(comment && { comment }) } });
+        if (id.value === cid) info.value = { ...info.value!, rating };
+      },
+      loadOlder,
+      async startNew() {
+        adopt(null);
+        await load();
       },
     },
     load,
     catchUp,
     receive,
     flush: () => void outbox.flush(),
-    destroy: outbox.destroy,
+    seen: () => receipts.acknowledge(confirmed.value, true),
+    open,
+    destroy() {
+      outbox.destroy();
+      typing.reset();
+      receipts.reset();
+    },
   };
 }

@@ -1,11 +1,17 @@
 /**
- * The HTTP client of the runtime (and of the demo agent console): ky with the `/api` prefix,
- * the `X-Ringnity-SDK-Session` header, a retry policy, and the contract's envelope unwrapped, so
- * callers get `data` or a {@link RuntimeError}.
+ * The HTTP client of the runtime (and of the demo agent console): `fetch` with the `/api`
+ * prefix, the `X-Ringnity-SDK-Session` header, per-attempt timeouts, a retry policy, and the
+ * contract's envelope unwrapped, so callers get `data` or a {@link RuntimeError}.
+ *
+ * Why not ky (the first version used it): ky was 5.8 of the core's 12 KB gzip budget, and the
+ * part we use (prefix, JSON, timeout, the retry policy below) is a page of code. The policy is
+ * ky's defaults, kept as they were: retry network errors and 408/413/429/5xx on idempotent
+ * methods, only 429/503 (not processed) on POST/PATCH, `Retry-After` honoured on 413/429/503
+ * and capped at a minute, otherwise `0.3 s · 2^n` with full jitter, at most 8 s.
  */
-import ky, { type HTTPError, type KyInstance, type RetryOptions } from 'ky';
 import type { ErrorCode } from './contract/extensions.ts';
 import { RuntimeError, isRuntimeError, toRuntimeError } from './errors.ts';
+import type { UploadRequest, UploadResponse, UploadTransport } from './types.ts';
 
 /** Header carrying the runtime session (or agent) token, per the contract's `RuntimeBearer`. */
 export const SESSION_HEADER = 'X-Ringnity-SDK-Session';
@@ -42,58 +48,91 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link HttpClient.upload}. */
+export interface UploadOptions {
+  signal: AbortSignal;
+  onProgress(fraction: number): void;
+  /** @default `fetch`, reporting progress 1 when the answer came */
+  transport?: UploadTransport;
+}
+
 /** Typed calls returning the envelope's `data`. Paths have no leading slash, e.g. `sdk/bootstrap`. */
 export interface HttpClient {
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   post<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   del<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** POSTs a multipart body (never retried: the transport reports progress once). */
+  upload<T>(path: string, body: FormData, options: UploadOptions): Promise<T>;
 }
 
 const AUTH_CODES: readonly ErrorCode[] = ['TOKEN_EXPIRED', 'SDK_SESSION_REQUIRED'];
+// Methods a repeat cannot harm; POST/PATCH are only repeated on 429/503 (not processed).
+const IDEMPOTENT = ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS'];
+const RETRY_STATUSES = [408, 413, 429, 500, 502, 503, 504];
+const UNPROCESSED = [429, 503];
+const MAX_RETRY_AFTER = 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates a client over `baseUrl`. */
 export function createHttp(options: HttpOptions): HttpClient {
-  const { getToken, onAuthError } = options;
-  const retry: RetryOptions = {
-    limit: options.retries ?? 2,
-    // ky's default statuses (408, 413 only with Retry-After, 429, 5xx) and Retry-After handling
-    // (429, 503), clamped so a send never waits an hour. POST and PATCH are listed so 429 and
-    // 503 (not processed) retry them too; `unsafe` below keeps the rest to idempotent methods.
-    methods: ['get', 'put', 'head', 'delete', 'options', 'post', 'patch'],
-    maxRetryAfter: 60_000,
-    backoffLimit: 8_000,
-    jitter: true,
-  };
-  const unsafe: RetryOptions = {
-    ...retry,
-    shouldRetry: ({ error }) => ([429, 503].includes((error as { response?: Response }).response?.status ?? 0) ? undefined : false),
-  };
-  const api: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
-    timeout: options.timeout ?? 10_000,
-    retry,
-    // Called through a wrapper: a bare `window.fetch` passed in would throw "Illegal invocation".
-    ...(options.fetch && { fetch: (input, init) => options.fetch!(input, init) }),
-  });
+  const { getToken, onAuthError, timeout = 10_000, retries = 2 } = options;
+  const base = options.baseUrl.replace(/\/?$/, '/');
 
-  async function request<T>(method: string, path: string, json: unknown, opts: RequestOptions = {}, renewed = false): Promise<T> {
-    const what = `${method.toUpperCase()} ${path}`;
+  // One attempt. Called through a wrapper: a bare `window.fetch` passed in would throw "Illegal invocation".
+  async function attempt(method: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    const controller = new AbortController();
+    const timer = timeout && setTimeout(() => controller.abort(), timeout);
+    signal?.addEventListener('abort', () => controller.abort());
+    try {
+      return await (options.fetch ?? fetch)(url, { ...init, method, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted && !signal?.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      throw error;
+    } finally {
+      clearTimeout(timer || undefined);
+    }
+  }
+
+  // Attempts until an answer that is not worth repeating, or the retry limit.
+  async function send(method: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<UploadResponse> {
+    for (let n = 0; ; n++) {
+      let wait = Math.min(8_000, 300 * 2 ** n * Math.random());
+      try {
+        const response = await attempt(method, url, init, signal);
+        const { status } = response;
+        const after = response.headers.get('retry-after');
+        const again = n < retries && (IDEMPOTENT.includes(method) ? RETRY_STATUSES : UNPROCESSED).includes(status) && (status !== 413 || after);
+        if (!again) return { status, body: await response.text() };
+        if (after && [413, ...UNPROCESSED].includes(status)) {
+          const seconds = Number(after);
+          wait = Math.min(MAX_RETRY_AFTER, Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000);
+        }
+        void response.body?.cancel().catch(() => undefined);
+      } catch (error) {
+        if (n >= retries || !IDEMPOTENT.includes(method) || (error as Error).name === 'TimeoutError' || signal?.aborted) throw error;
+      }
+      await sleep(wait);
+    }
+  }
+
+  async function request<T>(method: string, path: string, json: unknown, opts: RequestOptions & Partial<UploadOptions> & { form?: FormData } = {}, renewed = false): Promise<T> {
+    const what = `${method} ${path}`;
     try {
       const token = getToken && (await getToken());
-      const response = await api(path, {
-        method,
-        json,
-        searchParams: opts.searchParams,
-        signal: opts.signal,
-        headers: token ? { [SESSION_HEADER]: token } : {},
-        retry: method === 'post' || method === 'patch' ? unsafe : retry,
-      }).catch((error: unknown) => {
-        // An HTTPError carries the server's envelope: read it like any answer.
-        if ((error as HTTPError).name === 'HTTPError') return (error as HTTPError).response;
-        throw error;
-      });
-      return await settle<T>(response, what);
+      const headers: Record<string, string> = token ? { [SESSION_HEADER]: token } : {};
+      const url = new URL(path, base);
+      for (const [key, value] of Object.entries(opts.searchParams ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+      let answer: UploadResponse;
+      if (opts.transport) {
+        answer = await opts.transport({ url: url.href, headers, body: opts.form!, signal: opts.signal!, onProgress: opts.onProgress! } satisfies UploadRequest);
+      } else {
+        if (json !== undefined) headers['content-type'] = 'application/json';
+        answer = await send(method, url.href, { headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, opts.signal);
+        opts.onProgress?.(1);
+      }
+      return settle<T>(answer, what);
     } catch (thrown) {
       const error = toRuntimeError(thrown, what);
       if (renewed || !onAuthError || !AUTH_CODES.includes(error.code)) throw error;
@@ -108,10 +147,12 @@ export function createHttp(options: HttpOptions): HttpClient {
   }
 
   return {
-    get: (path, opts) => request('get', path, undefined, opts),
-    post: (path, json, opts) => request('post', path, json, opts),
-    patch: (path, json, opts) => request('patch', path, json, opts),
-    del: (path, opts) => request('delete', path, undefined, opts),
+    get: (path, opts) => request('GET', path, undefined, opts),
+    post: (path, json, opts) => request('POST', path, json, opts),
+    patch: (path, json, opts) => request('PATCH', path, json, opts),
+    del: (path, opts) => request('DELETE', path, undefined, opts),
+    // Not retried by `send` (a POST): a failed upload is the visitor's to retry.
+    upload: (path, form, opts) => request('POST', path, undefined, { ...opts, form }),
   };
 }
 
@@ -120,9 +161,7 @@ export function createHttp(options: HttpOptions): HttpClient {
  * an error that is not our envelope (a proxy's HTML page, an empty 502) → a `RuntimeError`
  * saying what came instead.
  */
-async function settle<T>(response: Response, what: string): Promise<T> {
-  const { status, ok } = response;
-  const text = await response.text();
+function settle<T>({ status, body: text }: UploadResponse, what: string): T {
   let body: { success?: unknown; data?: unknown; code?: ErrorCode; message?: string; details?: string[] } | undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -132,7 +171,7 @@ async function settle<T>(response: Response, what: string): Promise<T> {
   if (body?.success === false && body.code) {
     throw new RuntimeError(body.code, body.message ?? `${what} failed with ${body.code}.`, { status, details: body.details });
   }
-  if (ok && (body || !text)) return (body?.success === true ? body.data : body) as T;
+  if (status < 300 && (body || !text)) return (body?.success === true ? body.data : body) as T;
   const code: ErrorCode = status === 429 ? 'RATE_LIMITED' : status === 404 ? 'ROUTE_NOT_FOUND' : status > 501 && status < 505 ? 'NETWORK_ERROR' : 'INTERNAL_ERROR';
   const received = text ? JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text) : 'an empty body';
   throw new RuntimeError(code, `Expected a JSON envelope from ${what}, received HTTP ${status} with ${received}.`, { status });

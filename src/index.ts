@@ -7,18 +7,32 @@ export { RuntimeError, isRuntimeError } from './errors.ts';
 export { createIdbStorage, createMemoryStorage } from './storage.ts';
 export type { RuntimeErrorOptions } from './errors.ts';
 export type {
+  ChatAttachment,
   ChatMessage,
   ConversationHandle,
+  ConversationsApi,
+  FileSend,
   MessageState,
+  MessageType,
+  Rating,
   Runtime,
   RuntimeEvents,
   RuntimeOptions,
   RuntimeStatus,
   RuntimeStorage,
+  TypingState,
+  UploadProgress,
+  UploadRequest,
+  UploadResponse,
+  UploadTransport,
   WebSocketFactory,
   WebSocketLike,
 } from './types.ts';
 export type {
+  AttachmentInfo,
+  AttachmentKind,
+  Availability,
+  AvailabilityState,
   Branding,
   Conversation,
   ErrorCode,

@@ -59,6 +59,7 @@ const entry = ({ clientMessageId, body, sentAt }: Stored): OutboxEntry => ({
   sentAt,
   senderType: 'visitor',
   state: 'sending',
+  messageType: 'text',
 });
 
 export function createOutbox(options: OutboxOptions): Outbox {

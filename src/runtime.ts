@@ -4,7 +4,8 @@
  * catch-up read and a retry of pending sends.
  */
 import { signal } from '@preact/signals-core';
-import type { RuntimeBootstrap } from './contract/extensions.ts';
+import type { Availability, ConversationList, RuntimeBootstrap } from './contract/extensions.ts';
+import { defaultTransport } from './attachments.ts';
 import { createConversation } from './conversation.ts';
 import { RuntimeError, toRuntimeError } from './errors.ts';
 import { createHttp } from './http.ts';
@@ -36,6 +37,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const bootstrap = signal<RuntimeBootstrap | null>(null);
   const error = signal<RuntimeError | null>(null);
   const unread = signal(0);
+  const availability = signal<Availability | null>(null);
   let visible = false;
   let realtime: RealtimeConnection | null = null;
   let starting: Promise<void> | null = null;
@@ -51,7 +53,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!visible) unread.value++;
       events.emit('message', message);
     },
+    sendFrame: (frame) => realtime?.send(frame),
+    isVisible: () => visible,
+    upload: options.upload ?? defaultTransport(),
   });
+  const readAvailability = async () => void (availability.value = await http.get<Availability>('chat/visitor/availability'));
   const report = (what: string) => (e: unknown) => {
     log(what, e);
     events.emit('error', toRuntimeError(e, what));
@@ -75,15 +81,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }));
       stops.push(
         rt.status.subscribe((s) => (status.value = s)),
-        rt.onFrame(conversation.receive),
+        rt.onFrame((frame) => (frame.type === 'availability' ? (availability.value = frame.availability) : conversation.receive(frame))),
         rt.onReady(() => {
           void conversation.catchUp().catch(report('catching up'));
+          // Changes while the socket was down were not pushed.
+          void readAvailability().catch(report('reading availability'));
           conversation.flush();
         }),
       );
       rt.connect();
     }
-    await conversation.load();
+    await Promise.all([conversation.load(), availability.value ?? readAvailability()]);
   }
 
   return {
@@ -91,7 +99,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     bootstrap,
     error,
     unread,
+    availability,
     conversation: conversation.handle,
+    conversations: {
+      list: async () => (await http.get<ConversationList>('chat/visitor/conversations', { searchParams: { limit: 100 } })).conversations,
+      open: conversation.open,
+    },
+    async identify(visitor) {
+      await http.post('chat/visitor/sessions', { visitor });
+    },
     start() {
       starting ??= run().catch((thrown: unknown) => {
         const e = toRuntimeError(thrown, 'starting the runtime');
@@ -105,7 +121,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     setVisible(next) {
       visible = next;
-      if (next) unread.value = 0;
+      if (next) {
+        unread.value = 0;
+        conversation.seen();
+      }
     },
     on: events.on,
     destroy() {

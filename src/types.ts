@@ -4,6 +4,8 @@
  */
 import type { ReadonlySignal } from '@preact/signals-core';
 import type {
+  AttachmentInfo,
+  Availability,
   Conversation,
   ErrorCode,
   Message,
@@ -63,7 +65,44 @@ export interface RuntimeOptions {
   realtime?: boolean;
   /** Log what the runtime does to the console. @default false */
   debug?: boolean;
+  /**
+   * Sends an attachment upload. Uploads need real progress, which a streaming `fetch` cannot
+   * report over HTTP/1.1.
+   * @default `XMLHttpRequest` when the platform has it (progress events), else `fetch` (progress
+   * jumps from 0 to 1 when the answer comes)
+   */
+  upload?: UploadTransport;
 }
+
+/** One multipart upload as an {@link UploadTransport} gets it. */
+export interface UploadRequest {
+  /** Absolute URL to `POST` to. */
+  url: string;
+  /** Headers to send (the session token); the transport adds the multipart `Content-Type` itself. */
+  headers: Record<string, string>;
+  /** The multipart body, with the file in the field `file`. */
+  body: FormData;
+  /** Aborts the upload (cancel). */
+  signal: AbortSignal;
+  /** Call with the share of the body sent so far, from 0 to 1. */
+  onProgress(fraction: number): void;
+}
+
+/** The raw answer to an upload: the runtime reads the envelope itself. */
+export interface UploadResponse {
+  status: number;
+  /** The response body as text. */
+  body: string;
+}
+
+/**
+ * Sends one upload and resolves with the raw answer (any HTTP status); rejects only when no
+ * answer came (network failure, abort).
+ * @example
+ * // React Native, or a test that wants to see the progress events
+ * createRuntime({ …, upload: async (req) => { req.onProgress(1); const r = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: req.signal }); return { status: r.status, body: await r.text() }; } })
+ */
+export type UploadTransport = (request: UploadRequest) => Promise<UploadResponse>;
 
 /**
  * Connection status of the runtime's realtime socket, as a small public state machine:
@@ -75,6 +114,45 @@ export type RuntimeStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting'
 
 /** Delivery state of one message as the visitor sees it. */
 export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/**
+ * What a message is. Attachment types (`image`, `audio`, `voice`, `video`, `document`, `file`)
+ * carry {@link ChatMessage.attachment}; `location` carries `metadata.latitude/longitude/label`;
+ * `rating` carries `metadata.rating/comment` (and its comment as `body`). Other strings may come
+ * from other channels: render them as text.
+ */
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'audio'
+  | 'voice'
+  | 'video'
+  | 'document'
+  | 'file'
+  | 'location'
+  | 'rating'
+  | (string & {});
+
+/**
+ * A file shared in a message (extensions.md §7). `url` is signed and expires (`expiresAt`);
+ * history reads give fresh ones. When an agent removed the file, `removed` is true and there is
+ * no `url`: show a "file removed" card.
+ */
+export type ChatAttachment = Omit<AttachmentInfo, 'url'> & {
+  /** Absent when `removed`. */
+  url?: string;
+  removed?: boolean;
+};
+
+/** A file being uploaded, shown in the timeline before its message exists. */
+export interface UploadProgress {
+  /** Share of the file sent, from 0 to 1. */
+  readonly progress: number;
+  /** The file itself, e.g. to show a local preview (`URL.createObjectURL`) while it uploads. */
+  readonly file: Blob;
+  /** The name it is uploaded under. */
+  readonly name: string;
+}
 
 /** One message in the visitor's timeline: a confirmed server message or a pending send. */
 export interface ChatMessage {
@@ -90,10 +168,49 @@ export interface ChatMessage {
   readonly senderName?: string;
   /** ISO time the message was sent (local time for pending sends). */
   readonly sentAt: string;
+  /**
+   * For the visitor's own messages: `sending`, `failed`, then `sent`, `delivered` and `read` as
+   * the agent side's receipts arrive. Messages from others are `sent`.
+   */
   readonly state: MessageState;
   /** Why a send failed (state `failed`). */
   readonly error?: RuntimeError;
+  /** @default 'text' */
+  readonly messageType: MessageType;
+  /** Type-specific data (a location's coordinates, a rating); read it by `messageType`. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** ISO time of the last edit; show "edited". */
+  readonly editedAt?: string;
+  /** The sender deleted it: `body` is empty and there is no attachment; show a placeholder. */
+  readonly deleted?: boolean;
+  /** The shared file, on attachment messages. */
+  readonly attachment?: ChatAttachment;
+  /** Present while the visitor's file is uploading or its upload failed (state `sending`/`failed`). */
+  readonly upload?: UploadProgress;
 }
+
+/** An upload started by {@link ConversationHandle.sendFile}. */
+export interface FileSend {
+  /** Key of its timeline entry (the same after the message is confirmed). */
+  readonly key: string;
+  /** Stops the upload and removes the entry; `done` then resolves `null`. No-op once sent. */
+  cancel(): void;
+  /**
+   * The confirmed message, or `null` when cancelled. Rejects with a `RuntimeError` when the upload
+   * fails (e.g. `ATTACHMENT_TOO_LARGE`, `ATTACHMENT_TYPE_NOT_ALLOWED`); the entry then stays as
+   * `failed` and `retry(key)` tries again (follow `messages` from there).
+   */
+  readonly done: Promise<ChatMessage | null>;
+}
+
+/** Someone on the other side is typing. */
+export interface TypingState {
+  /** The agent's display name, when known. */
+  readonly name?: string;
+}
+
+/** A rating from 1 (bad) to 5 (great). */
+export type Rating = 1 | 2 | 3 | 4 | 5;
 
 /** The visitor's current conversation. */
 export interface ConversationHandle {
@@ -105,6 +222,12 @@ export interface ConversationHandle {
   readonly messages: ReadonlySignal<readonly ChatMessage[]>;
   /** True while history is being read. */
   readonly loading: ReadonlySignal<boolean>;
+  /** True when the shown conversation has ended (closed by the agent, or a past one opened read-only). */
+  readonly closed: ReadonlySignal<boolean>;
+  /** Earlier messages exist on the server than the timeline holds; see {@link ConversationHandle.loadOlder}. */
+  readonly hasOlder: ReadonlySignal<boolean>;
+  /** The agent is typing (cleared when they stop, send, or go quiet for a few seconds), else `null`. */
+  readonly typing: ReadonlySignal<TypingState | null>;
   /**
    * Send a text message. Resolves when the message is queued and stored (shown as `sending`),
    * not when the server confirms it; follow `messages` for its state. Messages queued before
@@ -112,8 +235,52 @@ export interface ConversationHandle {
    * one (and the timeline then shows the new conversation).
    */
   send(body: string): Promise<ChatMessage>;
-  /** Send a failed message (by its `key`) again, with the same `clientMessageId`. */
+  /** Send a failed message or upload (by its `key`) again, with the same `clientMessageId`. */
   retry(key: string): Promise<void>;
+  /**
+   * Tell the agent whether the visitor is typing; call it on every input event. The runtime
+   * throttles: at most one frame per 2 s while typing, a stop after 5 s without a call, and the
+   * indicator ends when a message is sent.
+   */
+  setTyping(active: boolean): void;
+  /**
+   * Change the text of one of the visitor's own confirmed messages (by `key`). Rejects with a
+   * `RuntimeError`: `MESSAGE_EDIT_WINDOW_PASSED` after the tenant's window
+   * (`bootstrap.sdk.editWindowSeconds`), `MESSAGE_NOT_EDITABLE`, `MESSAGE_NOT_FOUND`.
+   */
+  edit(key: string, body: string): Promise<void>;
+  /**
+   * Delete one of the visitor's own messages (by `key`); it stays as a `deleted` placeholder. A
+   * pending or failed send is simply dropped. Rejects like {@link ConversationHandle.edit}.
+   */
+  remove(key: string): Promise<void>;
+  /**
+   * Upload a file and send it as an attachment message (starting a conversation if needed). The
+   * entry shows at once with `upload.progress`.
+   * @param name file name to show; @default the `File`'s name, else `file`
+   */
+  sendFile(file: Blob, name?: string): FileSend;
+  /**
+   * Rate the ended conversation (1–5, optional comment); stored as a `rating` message the agent
+   * sees, and as `info.rating`. Rejects with `RATING_NOT_ALLOWED` while it is open or rated.
+   */
+  rate(rating: Rating, comment?: string): Promise<void>;
+  /** Reads the page of messages before the oldest one held (no-op when `hasOlder` is false). */
+  loadOlder(): Promise<void>;
+  /**
+   * Leave the shown conversation (an ended or past one): shows the visitor's open conversation
+   * if there is one, else an empty timeline whose first message starts a new conversation.
+   * Nothing is lost: past conversations stay in `runtime.conversations.list()`.
+   */
+  startNew(): Promise<void>;
+}
+
+/** The visitor's past and current conversations. */
+export interface ConversationsApi {
+  /** Every conversation of this visitor (or of the same verified contact), newest first. */
+  list(): Promise<Conversation[]>;
+  /** Shows this conversation in `runtime.conversation`: the open one to continue, a closed one read-only. */
+  open(conversationId: string): Promise<void>;
 }
 
 /** Events the runtime emits besides its signals. */
@@ -134,15 +301,32 @@ export interface Runtime {
   readonly error: ReadonlySignal<RuntimeError | null>;
   /** Messages from others not yet seen by the visitor. */
   readonly unread: ReadonlySignal<number>;
+  /**
+   * Whether someone can answer now (`state`: `online`, `away`, `offline`, with
+   * `expectedReplyMinutes`); kept live. `null` until read at start.
+   */
+  readonly availability: ReadonlySignal<Availability | null>;
   /** The visitor's current conversation. */
   readonly conversation: ConversationHandle;
+  /** Past conversations. */
+  readonly conversations: ConversationsApi;
+  /**
+   * Tell agents who the visitor is (a pre-chat form, a site's login). Shown to agents as
+   * unverified; for a verified identity pass `contextToken` to `createRuntime`. Rejects with
+   * `VALIDATION_FAILED` for a malformed email.
+   */
+  identify(visitor: VisitorIdentity): Promise<void>;
   /**
    * Bootstrap, open a session, resume the open conversation and connect realtime.
    * Idempotent: calling it again returns the same promise. Rejects with a `RuntimeError`; after
    * a transient (`retryable`) failure a new call tries again, a fatal one also sets `error`.
    */
   start(): Promise<void>;
-  /** Tell the runtime whether the visitor is looking at the conversation (clears `unread`). */
+  /**
+   * Tell the runtime whether the visitor is looking at the conversation (panel open and tab
+   * visible). While visible, `unread` is 0 and messages from others are marked read; they are
+   * marked delivered when they arrive either way (one request per burst).
+   */
   setVisible(visible: boolean): void;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): () => void;

@@ -112,4 +112,23 @@ describe('resume after a reconnect', () => {
     await vi.waitFor(() => expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ key: typed.key, state: 'sent' }), { timeout: 5_000 });
     expect((await agent.messages(id)).map((m) => m.body)).toEqual(['Hello', 'Typed in a tunnel']);
   });
+
+  it('shows edits, deletes and read ticks made while the socket was down', async () => {
+    const { runtime, id } = await connectedVisitor();
+    const one = await agent.send(id, 'Shipping Mondy');
+    const two = await agent.send(id, 'Ignore this');
+    await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(3));
+    const reconnect = await disconnect(runtime);
+    await agent.edit(id, one.messageId, 'Shipping Monday');
+    await agent.remove(id, two.messageId);
+    await agent.receipt(id, runtime.conversation.messages.value[0]!.id, 'read');
+
+    reconnect();
+    await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Hello', 'Shipping Monday', '']));
+    expect(runtime.conversation.messages.value.map((m) => [m.state, !!m.editedAt, !!m.deleted])).toEqual([
+      ['read', false, false],
+      ['sent', true, false],
+      ['sent', false, true],
+    ]);
+  });
 });
