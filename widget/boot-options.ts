@@ -11,6 +11,10 @@ export interface LoaderConfig {
   api: string;
   /** Launcher colour from `data-color` (validated `#rgb`/`#rrggbb`), if given. */
   color?: string;
+  /** `data-sound` as written: `"true"` (or present and empty) plays a sound for new messages. */
+  sound?: string;
+  /** `data-title-blink` as written: `"false"` stops the page title blinking for new messages. */
+  blink?: string;
 }
 
 /** One `window.Ringnity(command, ...args)` call. */

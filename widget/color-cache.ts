@@ -25,3 +25,20 @@ export function writeColor(tenant: string, color: string): void {
     // Storage blocked: nothing to remember.
   }
 }
+
+/** A remembered yes (the pre-chat form was answered); same guarded storage as the colour. */
+export function readFlag(name: string): boolean {
+  try {
+    return localStorage.getItem(name) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function writeFlag(name: string): void {
+  try {
+    localStorage.setItem(name, '1');
+  } catch {
+    // Storage blocked: the form is asked again next visit.
+  }
+}

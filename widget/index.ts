@@ -33,6 +33,16 @@ export interface MountWidgetOptions {
    * @default false
    */
   open?: boolean;
+  /**
+   * Blink the page title ("(1) New message") while a new message waits and the visitor is not looking.
+   * @default true
+   */
+  titleBlink?: boolean;
+  /**
+   * Play a short sound when a new message arrives while the visitor is not looking.
+   * @default false
+   */
+  sound?: boolean;
 }
 
 /** A mounted widget. */
@@ -64,11 +74,11 @@ export interface MountedWidget {
  * ```
  */
 export function mountWidget(options: MountWidgetOptions): MountedWidget {
-  const { baseUrl, slug, publicKey, target, color, open } = options;
+  const { baseUrl, slug, publicKey, target, color, open, titleBlink, sound } = options;
   const host = document.createElement('ringnity-widget');
   const root = host.attachShadow({ mode: 'open' });
   (target ?? document.body).append(host);
-  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey }, color, open });
+  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey }, color, open, titleBlink, sound });
   return {
     runtime: widget.runtime,
     open: widget.open,

@@ -35,7 +35,7 @@ const DEFAULT_COLOR = '#3b4a5a';
 
   const src = script!.src || location.href;
   const color = isHexColor(data.color) ? data.color : undefined;
-  const config: LoaderConfig = { slug: data.slug, api: data.api || new URL('/api', src).href, color };
+  const config: LoaderConfig = { slug: data.slug, api: data.api || new URL('/api', src).href, color, sound: data.sound, blink: data.titleBlink };
   // Calls made through a stub (`arguments` objects) are kept, in order.
   const queue: QueuedCall[] = [...(stub?.q ?? [])].map((a) => [...a] as QueuedCall);
   let handler: CommandHandler | undefined;

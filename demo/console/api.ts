@@ -1,19 +1,41 @@
 /**
  * The agent endpoints the console uses (`/api/agent-sdk/*`), over the core's HTTP client with
- * the agent token in `X-Ringnity-SDK-Session`. Response shapes come from the contract.
+ * the agent token in `X-Ringnity-SDK-Session`. Response shapes come from the contract and
+ * `src/contract/extensions.ts`; uploads go through {@link uploadFile} (XHR, for real progress).
  */
-import type { AgentProfile, Assignment, Conversation, Message } from '../../src/contract/extensions.ts';
+import type {
+  AgentProfile,
+  Assignment,
+  AttachmentInfo,
+  Conversation,
+  Message,
+  Presence,
+  ReceiptKind,
+} from '../../src/contract/extensions.ts';
 import { createHttp } from '../../src/http.ts';
 import type { AgentAuth } from './auth.ts';
+import { uploadFile, type Upload } from './upload.ts';
+
+export type PresenceStatus = 'available' | 'busy' | 'offline';
+export type ConversationFilter = 'open' | 'closed' | 'all';
 
 export interface AgentApi {
   me(): Promise<AgentProfile | null>;
-  /** Open conversations, newest activity first. */
-  conversations(): Promise<Conversation[]>;
+  /** Conversations by status, newest activity first. */
+  conversations(status?: ConversationFilter): Promise<Conversation[]>;
   conversation(id: string): Promise<Conversation | null>;
   /** The newest `limit` messages, or (with `after`) the ones after that `seq`, oldest first. */
   messages(id: string, options?: { after?: number; limit?: number }): Promise<Message[]>;
-  send(id: string, body: string, clientMessageId: string): Promise<Message | null>;
+  /** Sends a text message, or (with `attachmentId`) a file message with an optional caption. */
+  send(id: string, body: string, clientMessageId: string, attachment?: AttachmentInfo): Promise<Message | null>;
+  edit(id: string, messageId: string, body: string): Promise<Message | null>;
+  remove(id: string, messageId: string): Promise<Message | null>;
+  /** Marks every visitor message up to `messageId` delivered or read (extensions.md §8). */
+  receipt(id: string, messageId: string, kind: ReceiptKind): Promise<void>;
+  /** Starts an upload into the conversation; progress and the result come through the returned handle. */
+  upload(id: string, file: File, onProgress: (fraction: number) => void): Upload<AttachmentInfo>;
+  presence(): Promise<Presence>;
+  setPresence(status: PresenceStatus): Promise<Presence>;
   assignToMe(id: string): Promise<Conversation | null>;
   close(id: string): Promise<Conversation | null>;
 }
@@ -25,11 +47,11 @@ export function createAgentApi(auth: AgentAuth, baseUrl = new URL('/api', locati
     onAuthError: () => auth.refresh(),
   });
   const path = (id: string, rest = '') => `agent-sdk/conversations/${encodeURIComponent(id)}${rest}`;
+  const messagePath = (id: string, messageId: string, rest = '') => path(id, `/messages/${encodeURIComponent(messageId)}${rest}`);
   return {
     me: async () => (await http.get<{ agent?: AgentProfile }>('agent-sdk/me')).agent ?? null,
-    conversations: async () =>
-      (await http.get<{ conversations: Conversation[] }>('agent-sdk/conversations', { searchParams: { status: 'open', limit: 100 } }))
-        .conversations,
+    conversations: async (status = 'open') =>
+      (await http.get<{ conversations: Conversation[] }>('agent-sdk/conversations', { searchParams: { status, limit: 100 } })).conversations,
     conversation: async (id) => (await http.get<{ conversation?: Conversation }>(path(id))).conversation ?? null,
     messages: async (id, { after, limit = 50 } = {}) =>
       (
@@ -37,8 +59,30 @@ export function createAgentApi(auth: AgentAuth, baseUrl = new URL('/api', locati
           searchParams: after === undefined ? { limit } : { after, limit },
         })
       ).messages ?? [],
-    send: async (id, body, clientMessageId) =>
-      (await http.post<{ message?: Message }>(path(id, '/messages'), { body, messageType: 'text', clientMessageId })).message ?? null,
+    send: async (id, body, clientMessageId, attachment) =>
+      (
+        await http.post<{ message?: Message }>(
+          path(id, '/messages'),
+          attachment
+            ? { body, messageType: attachment.kind, metadata: { attachmentId: attachment.attachmentId }, clientMessageId }
+            : { body, messageType: 'text', clientMessageId },
+        )
+      ).message ?? null,
+    edit: async (id, messageId, body) => (await http.patch<{ message?: Message }>(messagePath(id, messageId), { body })).message ?? null,
+    remove: async (id, messageId) => (await http.del<{ message?: Message }>(messagePath(id, messageId))).message ?? null,
+    receipt: async (id, messageId, kind) => {
+      await http.post(messagePath(id, messageId, `/${kind}`));
+    },
+    upload: (id, file, onProgress) =>
+      uploadFile<{ attachment: AttachmentInfo }, AttachmentInfo>({
+        url: `${baseUrl.replace(/\/$/, '')}/${path(id, '/attachments/upload')}`,
+        file,
+        getToken: () => auth.getToken(),
+        onProgress,
+        pick: (data) => data.attachment,
+      }),
+    presence: () => http.get<Presence>('agent-sdk/presence'),
+    setPresence: (status) => http.patch<Presence>('agent-sdk/presence', { status }),
     assignToMe: async (id) =>
       (await http.post<{ assignment: Assignment; conversation?: Conversation }>(path(id, '/assign'), { isTransfer: false })).conversation ??
       null,

@@ -1,39 +1,80 @@
 /**
- * The console's live state for one signed-in agent: the open conversations (kept current by
- * `conversation.updated` / `message.created` frames), unread counts, and the messages of the
- * conversation on screen. After every (re)connect it reloads the list and reads what the open
- * conversation missed with `after = highest seq held`, since frames are not replayed.
+ * The console's live state for one signed-in agent: the conversations (kept current by
+ * `conversation.updated` / `message.*` frames), unread counts, the messages of the conversation
+ * on screen with the visitor's receipts and typing, uploads in flight, and the agent's presence.
+ * After every (re)connect it reloads the list and reads what the open conversation missed with
+ * `after = highest seq held`, since frames are not replayed.
  */
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { AgentProfile, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
+import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals';
+import type { AgentProfile, AttachmentInfo, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
 import { createRealtime } from '../../src/realtime.ts';
 import type { RuntimeStatus } from '../../src/types.ts';
-import type { AgentApi } from './api.ts';
+import type { AgentApi, ConversationFilter, PresenceStatus } from './api.ts';
 import type { AgentAuth } from './auth.ts';
+import { createReceiptBatcher } from './receipt-batcher.ts';
+import { createTypingSender } from './typing-sender.ts';
 import { uuid } from './uuid.ts';
 
 // Page size when catching up after a reconnect.
 const RESUME_LIMIT = 100;
+// A visitor typing indicator with no refresh for this long is dropped (the server also clears it).
+const TYPING_STALE_MS = 7_000;
+
+/** What the visitor has confirmed of the agent side's messages, as `seq`s. */
+export interface Receipts {
+  delivered: number;
+  read: number;
+}
+
+/** An agent upload in the selected conversation. */
+export interface PendingUpload {
+  readonly key: string;
+  readonly name: string;
+  /** 0…1 */
+  readonly progress: number;
+  readonly error?: string;
+}
+
+/** Delivery state the console shows on the agent side's messages. */
+export type AgentMessageState = 'sent' | 'delivered' | 'read';
 
 export interface Desk {
   readonly status: ReadonlySignal<RuntimeStatus>;
   readonly me: ReadonlySignal<AgentProfile | null>;
-  /** Open conversations (plus the one on screen), latest activity first. */
+  readonly presence: ReadonlySignal<PresenceStatus | null>;
+  /** Which conversations the list shows. */
+  readonly filter: ReadonlySignal<ConversationFilter>;
+  /** Conversations matching the filter (plus the one on screen), latest activity first. */
   readonly conversations: ReadonlySignal<Conversation[]>;
   readonly unread: ReadonlySignal<Readonly<Record<string, number>>>;
   readonly selected: ReadonlySignal<Conversation | null>;
   /** Messages of the selected conversation by `seq`. */
   readonly messages: ReadonlySignal<Message[]>;
+  /** The visitor of the selected conversation is typing. */
+  readonly visitorTyping: ReadonlySignal<boolean>;
+  readonly uploads: ReadonlySignal<readonly PendingUpload[]>;
   /** The last failed action, to show; cleared by the next success. */
   readonly problem: ReadonlySignal<string | null>;
+  /** Ticks of an agent-side message of the selected conversation. */
+  stateOf(message: Message): AgentMessageState;
   select(id: string): void;
+  setFilter(filter: ConversationFilter): void;
+  setPresence(status: PresenceStatus): Promise<void>;
   reply(body: string): Promise<boolean>;
+  /** The agent typed in the reply box. */
+  typing(): void;
+  attach(file: File): void;
+  cancelUpload(key: string): void;
+  retryUpload(key: string): void;
+  edit(messageId: string, body: string): Promise<boolean>;
+  remove(messageId: string): Promise<boolean>;
   assignToMe(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;
 }
 
 const activity = (c: Conversation) => c.lastMessageAt ?? c.updatedAt ?? c.createdAt ?? '';
+const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const byId = signal<ReadonlyMap<string, Conversation>>(new Map());
@@ -41,7 +82,13 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const selectedId = signal<string | null>(null);
   const thread = signal<ReadonlyMap<string, Message>>(new Map());
   const me = signal<AgentProfile | null>(null);
+  const presence = signal<PresenceStatus | null>(null);
+  const filter = signal<ConversationFilter>('open');
   const problem = signal<string | null>(null);
+  const receipts = signal<Readonly<Record<string, Receipts>>>({});
+  const typingIn = signal<Readonly<Record<string, number>>>({});
+  const uploads = signal<readonly (PendingUpload & { file: File; conversationId: string; cancel?: () => void })[]>([]);
+  const visible = signal(document.visibilityState === 'visible');
   let draft: { conversationId: string; body: string; clientMessageId: string } | null = null;
 
   const upsert = (conversation: Conversation) => {
@@ -58,9 +105,23 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const report = (action: string) => (error: unknown) => {
     problem.value = `${action} failed: ${error instanceof Error ? error.message : String(error)}`;
   };
+  const setTypingIn = (conversationId: string, until: number | null) => {
+    const next = { ...typingIn.value };
+    if (until === null) delete next[conversationId];
+    else next[conversationId] = until;
+    typingIn.value = next;
+    // Drop it if no refresh or stop arrives (a lost frame must not leave it on forever).
+    if (until !== null) {
+      setTimeout(() => {
+        if (typingIn.value[conversationId] === until) setTypingIn(conversationId, null);
+      }, until - Date.now());
+    }
+  };
+
+  const receiptBatcher = createReceiptBatcher((id, messageId, kind) => api.receipt(id, messageId, kind), report('Sending a receipt'));
 
   async function loadList() {
-    const list = await api.conversations();
+    const list = await api.conversations(filter.value);
     const next = new Map(byId.value);
     for (const c of list) next.set(c.conversationId, c);
     byId.value = next;
@@ -79,16 +140,43 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   }
 
   function onFrame(frame: ServerFrame) {
-    if (frame.type === 'conversation.updated') return upsert(frame.conversation);
-    if (frame.type !== 'message.created' && frame.type !== 'message.updated') return;
-    const { conversationId, message } = frame;
+    switch (frame.type) {
+      case 'conversation.updated':
+        return upsert(frame.conversation);
+      case 'receipt': {
+        if (frame.by !== 'visitor') return;
+        const before = receipts.value[frame.conversationId] ?? { delivered: 0, read: 0 };
+        const after = { ...before, [frame.kind]: Math.max(before[frame.kind], frame.upToSeq) };
+        // Read implies delivered.
+        if (frame.kind === 'read') after.delivered = Math.max(after.delivered, frame.upToSeq);
+        receipts.value = { ...receipts.value, [frame.conversationId]: after };
+        return;
+      }
+      case 'typing':
+        if (frame.by === 'visitor') setTypingIn(frame.conversationId, frame.typing ? Date.now() + TYPING_STALE_MS : null);
+        return;
+      case 'message.created':
+      case 'message.updated':
+      case 'message.deleted':
+        return onMessage(frame.type, frame.conversationId, frame.seq, frame.message);
+      default:
+        return;
+    }
+  }
+
+  function onMessage(type: 'message.created' | 'message.updated' | 'message.deleted', conversationId: string, seq: number, message: Message) {
     const known = byId.value.get(conversationId);
     batch(() => {
-      if (known) {
-        upsert({ ...known, lastMessageAt: message.sentAt, lastMessagePreview: message.body.slice(0, 140), lastSeq: frame.seq });
+      if (known && type === 'message.created') {
+        upsert({ ...known, lastMessageAt: message.sentAt, lastMessagePreview: message.body.slice(0, 140), lastSeq: seq });
+      }
+      if (type === 'message.created' && message.senderType === 'visitor') {
+        // A message ends the visitor's typing, and has reached the agent side.
+        setTypingIn(conversationId, null);
+        receiptBatcher.mark(conversationId, 'delivered', seq, message.messageId);
       }
       if (conversationId === selectedId.value) merge(conversationId, [message]);
-      else if (frame.type === 'message.created' && message.senderType === 'visitor') {
+      else if (type === 'message.created' && message.senderType === 'visitor') {
         unread.value = { ...unread.value, [conversationId]: (unread.value[conversationId] ?? 0) + 1 };
       }
     });
@@ -103,16 +191,31 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
     onTokenRejected: () => auth.refresh(),
     WebSocket: globalThis.WebSocket,
   });
+  const typingSender = createTypingSender((conversationId, typing) => realtime.send({ type: 'typing', conversationId, typing }));
+  const onVisibility = () => (visible.value = document.visibilityState === 'visible');
+  document.addEventListener('visibilitychange', onVisibility);
+
+  const messages = computed(() => [...thread.value.values()].sort((a, b) => a.seq - b.seq));
+
   const stops = [
     realtime.onFrame(onFrame),
     realtime.onReady(() => {
       void loadList().catch(report('Loading conversations'));
       if (selectedId.value) void loadThread(selectedId.value).catch(report('Loading messages'));
     }),
+    // Read receipts only for what the agent can actually see: the conversation on screen, tab visible.
+    effect(() => {
+      const id = selectedId.value;
+      if (!id || !visible.value) return;
+      const last = messages.value.findLast((m) => m.senderType === 'visitor');
+      if (last) receiptBatcher.mark(id, 'read', last.seq, last.messageId);
+    }),
+    () => document.removeEventListener('visibilitychange', onVisibility),
   ];
   realtime.connect();
   void loadList().catch(report('Loading conversations'));
   api.me().then((profile) => (me.value = profile), report('Loading your profile'));
+  api.presence().then((p) => (presence.value = (p.status as PresenceStatus | undefined) ?? null), report('Loading your presence'));
 
   const selected = computed(() => (selectedId.value ? (byId.value.get(selectedId.value) ?? null) : null));
 
@@ -129,20 +232,71 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
     }
   }
 
+  /** Runs an action on one message of the selected conversation and merges the message it returns. */
+  async function change(name: string, run: (id: string) => Promise<Message | null>): Promise<boolean> {
+    const id = selectedId.value;
+    if (!id) return false;
+    try {
+      const message = await run(id);
+      if (message) merge(id, [message]);
+      problem.value = null;
+      return true;
+    } catch (error) {
+      report(name)(error);
+      return false;
+    }
+  }
+
+  const patchUpload = (key: string, patch: Partial<PendingUpload> & { cancel?: () => void }) => {
+    uploads.value = uploads.value.map((u) => (u.key === key ? { ...u, ...patch } : u));
+  };
+  const dropUpload = (key: string) => {
+    uploads.value = uploads.value.filter((u) => u.key !== key);
+  };
+
+  function startUpload(key: string) {
+    const item = uploads.value.find((u) => u.key === key);
+    if (!item) return;
+    const { conversationId, file } = item;
+    const upload = api.upload(conversationId, file, (progress) => patchUpload(key, { progress }));
+    patchUpload(key, { progress: 0, error: undefined, cancel: upload.cancel });
+    upload.done
+      .then((attachment: AttachmentInfo) => api.send(conversationId, '', uuid(), attachment))
+      .then((message) => {
+        dropUpload(key);
+        if (message) merge(conversationId, [message]);
+      })
+      .catch((error: unknown) => {
+        if (isAbort(error)) return dropUpload(key);
+        patchUpload(key, { error: error instanceof Error ? error.message : String(error), cancel: undefined });
+      });
+  }
+
   return {
     status: realtime.status,
     me,
+    presence,
+    filter,
     unread,
     problem,
     selected,
+    messages,
+    uploads: computed(() => uploads.value.filter((u) => u.conversationId === selectedId.value)),
+    visitorTyping: computed(() => (selectedId.value ? typingIn.value[selectedId.value] !== undefined : false)),
     conversations: computed(() =>
       [...byId.value.values()]
-        .filter((c) => c.status !== 'closed' || c.conversationId === selectedId.value)
+        .filter((c) => filter.value === 'all' || (filter.value === 'closed') === (c.status === 'closed') || c.conversationId === selectedId.value)
         .sort((a, b) => activity(b).localeCompare(activity(a))),
     ),
-    messages: computed(() => [...thread.value.values()].sort((a, b) => a.seq - b.seq)),
+    stateOf(message) {
+      const seen = receipts.value[message.conversationId];
+      if (message.readAt || (seen && seen.read >= message.seq)) return 'read';
+      if (message.deliveredAt || (seen && seen.delivered >= message.seq)) return 'delivered';
+      return 'sent';
+    },
     select(id) {
       if (id === selectedId.value) return;
+      typingSender.stop();
       batch(() => {
         selectedId.value = id;
         thread.value = new Map();
@@ -150,9 +304,23 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
       });
       void loadThread(id).catch(report('Loading messages'));
     },
+    setFilter(next) {
+      filter.value = next;
+      void loadList().catch(report('Loading conversations'));
+    },
+    async setPresence(status) {
+      try {
+        const p = await api.setPresence(status);
+        presence.value = (p.status as PresenceStatus | undefined) ?? status;
+        problem.value = null;
+      } catch (error) {
+        report('Changing presence')(error);
+      }
+    },
     async reply(body) {
       const id = selectedId.value;
       if (!id || !body.trim()) return false;
+      typingSender.stop();
       // Sending the same text again after a failure reuses its id, so the server stores it once
       // even when the first attempt did arrive.
       const pending = draft?.conversationId === id && draft.body === body ? draft : { conversationId: id, body, clientMessageId: uuid() };
@@ -168,9 +336,29 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
         return false;
       }
     },
+    typing() {
+      if (selectedId.value) typingSender.input(selectedId.value);
+    },
+    attach(file) {
+      const conversationId = selectedId.value;
+      if (!conversationId) return;
+      const key = uuid();
+      uploads.value = [...uploads.value, { key, name: file.name, progress: 0, file, conversationId }];
+      startUpload(key);
+    },
+    cancelUpload(key) {
+      const item = uploads.value.find((u) => u.key === key);
+      if (item?.cancel) item.cancel();
+      else dropUpload(key);
+    },
+    retryUpload: startUpload,
+    edit: (messageId, body) => change('Editing', (id) => api.edit(id, messageId, body)),
+    remove: (messageId) => change('Deleting', (id) => api.remove(id, messageId)),
     assignToMe: () => act('Assigning', (id) => api.assignToMe(id)),
     close: () => act('Closing', (id) => api.close(id)),
     destroy() {
+      typingSender.stop();
+      receiptBatcher.dispose();
       for (const stop of stops) stop();
       realtime.close();
     },

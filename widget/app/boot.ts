@@ -20,6 +20,8 @@ export function boot({ root, config, queue, openNow }: BootOptions): CommandHand
     runtime: { baseUrl: config.api, slug: config.slug },
     color: config.color,
     open: openNow,
+    sound: config.sound === '' || config.sound === 'true',
+    titleBlink: config.blink !== 'false',
   });
   const handle: CommandHandler = (command) => {
     if (Object.hasOwn(COMMANDS, command)) COMMANDS[command]!(widget);

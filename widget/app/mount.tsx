@@ -3,13 +3,14 @@
  * panel, starts the runtime and tells it when the visitor is looking. Shared by the script-tag
  * path (`boot.ts`) and the SPA entry (`../index.ts`).
  */
-import { effect, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createRuntime } from '../../src/index.ts';
-import { readColor, writeColor } from '../color-cache.ts';
+import { readColor, readFlag, writeColor, writeFlag } from '../color-cache.ts';
 import type { Runtime, RuntimeOptions } from '../../src/types.ts';
 import { Widget } from './components/widget.tsx';
 import { createWidgetModel } from './model.ts';
+import { notifyUnread } from './notify.ts';
 import { applyStyles } from './theme.ts';
 
 export interface MountAppOptions {
@@ -20,6 +21,10 @@ export interface MountAppOptions {
   color?: string;
   /** Open the panel at once. */
   open?: boolean;
+  /** Blink the page title for new messages while the visitor is not looking. @default true */
+  titleBlink?: boolean;
+  /** Play a short sound for new messages while the visitor is not looking. @default false */
+  sound?: boolean;
 }
 
 /** Controls of a mounted widget. */
@@ -32,20 +37,32 @@ export interface WidgetController {
   readonly runtime: Runtime;
 }
 
-export function mountApp({ root, runtime: runtimeOptions, color, open }: MountAppOptions): WidgetController {
+export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlink = true, sound = false }: MountAppOptions): WidgetController {
   const runtime = createRuntime(runtimeOptions);
   const tenant = runtimeOptions.slug ?? runtimeOptions.publicKey;
-  const model = createWidgetModel(runtime, { color, open, fallbackColor: tenant ? readColor(tenant) : undefined });
+  const introKey = `ringnity:intro:${tenant}`;
+  const model = createWidgetModel(runtime, {
+    color,
+    open,
+    fallbackColor: tenant ? readColor(tenant) : undefined,
+    introduced: tenant ? readFlag(introKey) : false,
+  });
   const doc = root.ownerDocument;
   const visible = signal(doc.visibilityState === 'visible');
+  const looking = computed(() => model.open.value && visible.value);
   const onVisibility = () => {
     visible.value = doc.visibilityState === 'visible';
   };
   doc.addEventListener('visibilitychange', onVisibility);
   const disposers = [
     applyStyles(root, model.accent),
-    // Unread is cleared only while the visitor can actually see the conversation.
-    effect(() => runtime.setVisible(model.open.value && visible.value)),
+    // Unread is cleared (and messages marked read) only while the visitor can actually see them.
+    effect(() => runtime.setVisible(looking.value)),
+    notifyUnread({ unread: runtime.unread, looking, titleBlink, sound, doc }),
+    // The pre-chat form is asked once per browser.
+    effect(() => {
+      if (tenant && model.introduced.value) writeFlag(introKey);
+    }),
     // Remember the tenant's colour for the loader's next first paint.
     effect(() => {
       const branded = runtime.bootstrap.value?.branding?.primaryColor;

@@ -1,6 +1,13 @@
-/** Open conversations, latest activity first, with unread counts. */
+/** Conversations (open, closed or all), latest activity first, with unread counts. */
+import type { ConversationFilter } from '../api.ts';
 import type { Desk } from '../desk.ts';
 import { shortTime, visitorName } from './names.ts';
+
+const FILTERS: [ConversationFilter, string][] = [
+  ['open', 'Open'],
+  ['closed', 'Closed'],
+  ['all', 'All'],
+];
 
 export function ConversationList({ desk }: { desk: Desk }) {
   const conversations = desk.conversations.value;
@@ -8,7 +15,23 @@ export function ConversationList({ desk }: { desk: Desk }) {
   const selected = desk.selected.value?.conversationId;
   return (
     <nav class="list" aria-label="Conversations">
-      {conversations.length === 0 && <p class="empty">No open conversations yet. Say hello from the demo site.</p>}
+      <div class="filters" role="group" aria-label="Show">
+        {FILTERS.map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            class={desk.filter.value === value ? 'on' : undefined}
+            aria-pressed={desk.filter.value === value}
+            data-testid={`filter-${value}`}
+            onClick={() => desk.setFilter(value)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {conversations.length === 0 && (
+        <p class="empty">{desk.filter.value === 'closed' ? 'No closed conversations.' : 'No open conversations yet. Say hello from the demo site.'}</p>
+      )}
       <ul>
         {conversations.map((c) => {
           const count = unread[c.conversationId] ?? 0;
@@ -33,7 +56,9 @@ export function ConversationList({ desk }: { desk: Desk }) {
                     </span>
                   )}
                 </span>
-                {c.status === 'closed' && <span class="tag">closed</span>}
+                {c.status === 'closed' && (
+                  <span class="tag">closed{c.rating !== undefined ? ` · ★ ${c.rating}/5` : ''}</span>
+                )}
               </button>
             </li>
           );

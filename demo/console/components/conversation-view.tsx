@@ -1,37 +1,47 @@
 /** One conversation: who it is with, actions, messages (newest at the bottom) and the reply box. */
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-// The same formatting the visitor sees in the widget (links, bold, code; never HTML).
-import { formatMessage } from '../../../widget/app/format.ts';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Desk } from '../desk.ts';
-import { shortTime, visitorName } from './names.ts';
+import { MessageItem } from './message-item.tsx';
+import { visitorName } from './names.ts';
+import { ReplyBox } from './reply-box.tsx';
 
 export function ConversationView({ desk }: { desk: Desk }) {
   const conversation = desk.selected.value;
   const messages = desk.messages.value;
   const me = desk.me.value;
+  const typing = desk.visitorTyping.value;
   const list = useRef<HTMLOListElement>(null);
-  const [text, setText] = useState('');
 
   useLayoutEffect(() => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [messages, conversation?.conversationId]);
+  }, [messages.length, typing, conversation?.conversationId]);
 
   if (!conversation) return <section class="view empty">Pick a conversation on the left.</section>;
   const closed = conversation.status === 'closed';
   const mine = Boolean(me && conversation.assignedAgentId === me.agentId);
-
-  const send = async () => {
-    const body = text.trim();
-    if (!body) return;
-    if (await desk.reply(body)) setText('');
-  };
+  const name = visitorName(conversation);
 
   return (
-    <section class="view" aria-label={`Conversation with ${visitorName(conversation)}`}>
+    <section class="view" aria-label={`Conversation with ${name}`}>
       <header class="view-head">
-        <h2>{visitorName(conversation)}</h2>
+        <div class="identity">
+          <h2>{name}</h2>
+          <span class="muted" data-testid="visitor-identity">
+            {conversation.visitorEmail && <span>{conversation.visitorEmail} </span>}
+            {conversation.visitorVerified ? (
+              <span class="tag verified">verified</span>
+            ) : (
+              (conversation.visitorName || conversation.visitorEmail) && (
+                <span class="tag unverified" title="Given by the visitor, not confirmed by the website">
+                  unverified
+                </span>
+              )
+            )}
+          </span>
+        </div>
         <span class="tag">{conversation.status}</span>
+        {conversation.rating !== undefined && <span class="tag">★ {conversation.rating}/5</span>}
         {conversation.assignedAgentName && <span class="muted">Assigned to {conversation.assignedAgentName}</span>}
         <span class="spacer" />
         <button type="button" disabled={closed || mine} onClick={() => void desk.assignToMe()} data-testid="assign-to-me">
@@ -41,42 +51,23 @@ export function ConversationView({ desk }: { desk: Desk }) {
           Close
         </button>
       </header>
-      <ol class="messages" ref={list} aria-live="polite">
+      <ol class="messages" ref={list} aria-live="polite" aria-relevant="additions">
         {messages.map((m) => (
-          <li key={m.messageId} class={`message from-${m.senderType}`} data-testid="message" data-sender={m.senderType}>
-            <span class="who">
-              {m.senderType === 'visitor' ? visitorName(conversation) : (m.senderName ?? m.senderType)} · {shortTime(m.sentAt)}
-            </span>
-            <span class="body">{formatMessage(m.body)}</span>
-          </li>
+          <MessageItem
+            key={m.messageId}
+            message={m}
+            conversation={conversation}
+            state={m.senderType === 'agent' || m.senderType === 'ai' ? desk.stateOf(m) : undefined}
+            own={!closed && Boolean(me && m.senderType === 'agent' && m.senderAgentId === me.agentId)}
+            onEdit={(body) => desk.edit(m.messageId, body)}
+            onDelete={() => desk.remove(m.messageId)}
+          />
         ))}
       </ol>
-      <form
-        class="reply"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void send();
-        }}
-      >
-        <textarea
-          value={text}
-          rows={2}
-          disabled={closed}
-          placeholder={closed ? 'This conversation is closed.' : 'Reply… (Enter sends, Shift+Enter for a new line)'}
-          aria-label="Reply"
-          data-testid="reply-input"
-          onInput={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              void send();
-            }
-          }}
-        />
-        <button type="submit" disabled={closed || !text.trim()} data-testid="reply-send">
-          Send
-        </button>
-      </form>
+      <p class="typing" aria-live="polite" data-testid={typing ? 'typing' : undefined}>
+        {typing ? `${name} is typing…` : ''}
+      </p>
+      <ReplyBox desk={desk} closed={closed} />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import type { Desk } from '../desk.ts';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationView } from './conversation-view.tsx';
+import { PresenceSelect } from './presence-select.tsx';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'Not connected',
@@ -24,6 +25,7 @@ export function DeskView({ desk, onSignOut }: { desk: Desk; onSignOut(): void })
         </span>
         <span class="spacer" />
         {me && <span>{me.name ?? me.username ?? 'Agent'}</span>}
+        <PresenceSelect desk={desk} />
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>

@@ -1,8 +1,12 @@
-/** Where the visitor writes: Enter sends, Shift+Enter starts a new line, empty cannot be sent. */
+/**
+ * Where the visitor writes: Enter sends, Shift+Enter starts a new line, empty cannot be sent.
+ * Files come from the attach button or a pasted image (drops are taken by the panel); typing
+ * is reported to the agent as it happens (the runtime throttles the frames).
+ */
 import type { Ref } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { WidgetModel } from '../model.ts';
-import { SendIcon } from './icons.tsx';
+import { AttachIcon, SendIcon } from './icons.tsx';
 
 export interface ComposerProps {
   model: WidgetModel;
@@ -11,16 +15,21 @@ export interface ComposerProps {
 
 export function Composer({ model, inputRef }: ComposerProps) {
   const [text, setText] = useState('');
+  const picker = useRef<HTMLInputElement>(null);
   const { runtime } = model;
-  const max = runtime.bootstrap.value?.sdk?.maxMessageLength;
+  const { conversation } = runtime;
+  const sdk = runtime.bootstrap.value?.sdk;
   const body = text.trim();
+  const notice = model.notice.value;
 
   const send = () => {
     if (!body) return;
     setText('');
+    model.notice.value = null;
+    conversation.setTyping(false);
     // The outbox shows it as `sending` at once, keeps it across reloads and delivers it when it
     // can (also before start-up finished). Failures show on the message (state `failed`).
-    runtime.conversation.send(body).catch(() => undefined);
+    conversation.send(body).catch(() => undefined);
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -29,30 +38,68 @@ export function Composer({ model, inputRef }: ComposerProps) {
       send();
     }
   };
+  const onPaste = (event: ClipboardEvent) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    model.sendFiles(files);
+  };
 
   return (
-    <form
-      class="composer"
-      onSubmit={(event) => {
-        event.preventDefault();
-        send();
-      }}
-    >
-      <textarea
-        ref={inputRef}
-        class="input"
-        rows={1}
-        value={text}
-        maxLength={max}
-        placeholder="Write a message…"
-        aria-label="Message"
-        data-testid="composer-input"
-        onInput={(event) => setText(event.currentTarget.value)}
-        onKeyDown={onKeyDown}
-      />
-      <button type="submit" class="send" aria-label="Send" data-testid="send" disabled={!body}>
-        <SendIcon />
-      </button>
-    </form>
+    <>
+      {notice && (
+        <p class="notice" role="alert" data-testid="notice">
+          {notice}
+          <button type="button" class="link" aria-label="Dismiss" onClick={() => (model.notice.value = null)}>
+            ✕
+          </button>
+        </p>
+      )}
+      <form
+        class="composer"
+        onSubmit={(event) => {
+          event.preventDefault();
+          send();
+        }}
+      >
+        <input
+          ref={picker}
+          type="file"
+          class="sr-only"
+          tabIndex={-1}
+          aria-hidden="true"
+          multiple
+          accept={sdk?.uploadTypes?.join(',')}
+          data-testid="attach-input"
+          onChange={(event) => {
+            model.sendFiles([...(event.currentTarget.files ?? [])]);
+            event.currentTarget.value = '';
+          }}
+        />
+        <button type="button" class="attach" aria-label="Attach a file" data-testid="attach" onClick={() => picker.current?.click()}>
+          <AttachIcon />
+        </button>
+        <textarea
+          ref={inputRef}
+          class="input"
+          rows={1}
+          value={text}
+          maxLength={sdk?.maxMessageLength}
+          placeholder="Write a message…"
+          aria-label="Message"
+          data-testid="composer-input"
+          onInput={(event) => {
+            const value = event.currentTarget.value;
+            setText(value);
+            conversation.setTyping(value.trim() !== '');
+          }}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+        />
+        <button type="submit" class="send" aria-label="Send" data-testid="send" disabled={!body}>
+          <SendIcon />
+        </button>
+      </form>
+    </>
   );
 }

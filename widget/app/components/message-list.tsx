@@ -1,46 +1,76 @@
 /**
  * The conversation: the tenant's greeting, then every message oldest first. Follows the newest
- * message while the visitor is at the bottom (or just sent one), and leaves the scroll alone
- * while they read back.
+ * message while the visitor is at the bottom (or just sent one), leaves the scroll alone while
+ * they read back, and reads earlier pages when they scroll near the top, keeping what they
+ * look at in place. Screen readers hear new messages from others only (a separate live region),
+ * not a page of history.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { ChatMessage } from '../../../src/types.ts';
 import type { WidgetModel } from '../model.ts';
 import { MessageBubble } from './message-bubble.tsx';
 
 // How close to the bottom still counts as "at the bottom", in CSS pixels.
 const STICKY_PX = 48;
+// How close to the top starts reading the previous page.
+const OLDER_PX = 120;
+
+const spoken = (m: ChatMessage) => `${m.senderName ?? (m.senderType === 'ai' ? 'Assistant' : 'Agent')}: ${m.body || (m.attachment ? m.attachment.name : '')}`;
 
 export function MessageList({ model }: { model: WidgetModel }) {
-  const { runtime } = model;
-  const messages = runtime.conversation.messages.value;
-  const loading = runtime.conversation.loading.value;
-  const greeting = runtime.bootstrap.value?.branding?.greeting;
+  const { conversation } = model.runtime;
+  const messages = conversation.messages.value;
+  const loading = conversation.loading.value;
+  const greeting = model.runtime.bootstrap.value?.branding?.greeting;
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  // Distance from the bottom to keep while an older page is prepended.
+  const anchor = useRef<number | null>(null);
+  const lastKey = useRef<string | undefined>(undefined);
+  const [announce, setAnnounce] = useState('');
 
   useLayoutEffect(() => {
     const el = list.current;
-    if (el && (atBottom.current || messages[messages.length - 1]?.senderType === 'visitor')) {
+    const last = messages[messages.length - 1];
+    if (el && anchor.current !== null) {
+      el.scrollTop = el.scrollHeight - anchor.current;
+    } else if (el && (atBottom.current || last?.senderType === 'visitor')) {
       el.scrollTop = el.scrollHeight;
     }
+    // A new last message from someone else (not a page of history, not the first render).
+    if (last && lastKey.current !== undefined && last.key !== lastKey.current && last.senderType !== 'visitor') setAnnounce(spoken(last));
+    lastKey.current = last?.key ?? '';
   }, [messages]);
 
   const onScroll = () => {
     const el = list.current!;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
+    if (el.scrollTop < OLDER_PX && anchor.current === null && conversation.hasOlder.value) {
+      anchor.current = el.scrollHeight - el.scrollTop;
+      conversation
+        .loadOlder()
+        .catch(() => undefined)
+        // One frame after the page rendered, follow the visitor's scrolling again.
+        .finally(() => requestAnimationFrame(() => (anchor.current = null)));
+    }
   };
   const retry = (key: string) => {
     // A failed retry shows as the message's state; nothing else to report here.
-    runtime.conversation.retry(key).catch(() => undefined);
+    conversation.retry(key).catch(() => undefined);
   };
 
   return (
-    <div ref={list} class="list" role="log" aria-live="polite" aria-label="Messages" data-testid="message-list" onScroll={onScroll}>
-      {greeting && <p class="greeting">{greeting}</p>}
-      {loading && messages.length === 0 && <p class="meta">Loading messages…</p>}
-      {messages.map((message) => (
-        <MessageBubble key={message.key} message={message} onRetry={retry} />
-      ))}
-    </div>
+    <>
+      <div ref={list} class="list" role="log" aria-live="off" aria-label="Messages" data-testid="message-list" onScroll={onScroll}>
+        {greeting && !conversation.hasOlder.value && <p class="greeting">{greeting}</p>}
+        {loading && <p class="meta center">Loading messages…</p>}
+        {messages.map((message) => (
+          <MessageBubble key={message.key} message={message} model={model} onRetry={retry} />
+        ))}
+      </div>
+      <div class="sr-only" aria-live="polite">
+        {announce}
+      </div>
+    </>
   );
 }

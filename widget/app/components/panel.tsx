@@ -1,14 +1,22 @@
 /**
- * The chat window: header, connection banner, messages and composer, or the error state when
- * the chat cannot work. A non-modal dialog; Escape closes it and focus goes back to the launcher.
+ * The chat window: header, connection banner, then the view: the conversation (messages, the
+ * agent's typing, and the composer, the pre-chat form, or the "ended" block) or the list of past
+ * conversations; the error state when the chat cannot work. A non-modal dialog; Escape closes it
+ * and focus goes back to the launcher. Files dropped anywhere on it are sent.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
+import { Ended } from './ended.tsx';
 import { ErrorState } from './error-state.tsx';
 import { Header } from './header.tsx';
 import { MessageList } from './message-list.tsx';
+
+const IdentityForm = lazy(() => import('./identity-form.tsx').then((m) => m.IdentityForm));
+const PastConversations = lazy(() => import('./past-conversations.tsx').then((m) => m.PastConversations));
+const Lightbox = lazy(() => import('./lightbox.tsx').then((m) => m.Lightbox));
 
 export interface PanelProps {
   model: WidgetModel;
@@ -19,16 +27,27 @@ export interface PanelProps {
 
 export function Panel({ model, onClose, returnFocus }: PanelProps) {
   const { runtime } = model;
+  const { conversation } = runtime;
   const failure = model.failure.value;
   const bootstrap = runtime.bootstrap.value;
   const title = bootstrap?.branding?.name ?? bootstrap?.tenant.name ?? 'Chat';
   const panel = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const [dropping, setDropping] = useState(false);
+  const past = model.view.value === 'past';
+  const closed = conversation.closed.value;
+  const typing = conversation.typing.value;
+  const fresh = conversation.id.value === null && conversation.messages.value.length === 0;
+  const form = bootstrap?.sdk?.preChatForm;
+  const introduced = model.introduced.value;
+  const prechat = fresh && !introduced && (form === 'required' || form === 'optional') ? form : null;
+  const state = runtime.availability.value?.state;
+  const askEmail = !prechat && !introduced && fresh && (state === 'offline' || state === 'away');
 
   // Focus the composer on open (or the close button when the chat cannot work).
   useLayoutEffect(() => {
     (input.current ?? panel.current?.querySelector('button'))?.focus();
-  }, [failure === null]);
+  }, [failure === null, past, closed]);
   // On close, give focus back to the launcher if it was in here, so keyboard users are not
   // dropped on <body>. (Hook cleanups run before Preact removes the DOM.)
   useLayoutEffect(() => {
@@ -45,19 +64,64 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
       onClose();
     }
   };
+  const canDrop = !failure && !past && !closed && !prechat;
+  const onDragOver = (event: DragEvent) => {
+    if (!canDrop || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    setDropping(true);
+  };
+  const onDrop = (event: DragEvent) => {
+    setDropping(false);
+    if (!canDrop) return;
+    event.preventDefault();
+    model.sendFiles([...(event.dataTransfer?.files ?? [])]);
+  };
 
   return (
-    <div ref={panel} id="rn-panel" class="panel" role="dialog" aria-labelledby="rn-title" data-testid="panel" onKeyDown={onKeyDown}>
-      <Header title={title} onClose={onClose} />
+    <div
+      ref={panel}
+      id="rn-panel"
+      class={`panel${dropping ? ' dropping' : ''}`}
+      role="dialog"
+      aria-labelledby="rn-title"
+      data-testid="panel"
+      onKeyDown={onKeyDown}
+      onDragOver={onDragOver}
+      onDragLeave={(event) => !panel.current?.contains(event.relatedTarget as Node | null) && setDropping(false)}
+      onDrop={onDrop}
+    >
+      <Header title={title} model={model} onClose={onClose} />
       {failure ? (
         <ErrorState failure={failure} onRetry={() => model.start()} />
+      ) : past ? (
+        <PastConversations model={model} />
       ) : (
         <>
           <ConnectionBanner status={runtime.status.value} />
           <MessageList model={model} />
-          <Composer model={model} inputRef={input} />
+          {typing && !closed && (
+            <p class="typing" data-testid="typing" aria-live="polite">
+              {typing.name ?? 'Agent'} is typing…
+            </p>
+          )}
+          {closed ? (
+            <Ended model={model} />
+          ) : prechat ? (
+            <IdentityForm model={model} mode={prechat} />
+          ) : (
+            <>
+              {askEmail && <IdentityForm model={model} mode="offline" />}
+              <Composer model={model} inputRef={input} />
+            </>
+          )}
         </>
       )}
+      {dropping && (
+        <div class="drop-hint" aria-hidden="true">
+          Drop files to send
+        </div>
+      )}
+      {model.lightbox.value && <Lightbox model={model} />}
     </div>
   );
 }

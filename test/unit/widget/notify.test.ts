@@ -1,0 +1,50 @@
+import { signal } from '@preact/signals';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { notifyUnread } from '../../../widget/app/notify.ts';
+
+// The page title the visitor sees in the tab strip while a new message waits.
+describe('new-message title blink', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const setup = (titleBlink = true) => {
+    const unread = signal(0);
+    const looking = signal(false);
+    const doc = { title: 'Acme Outdoor' } as Document;
+    const stop = notifyUnread({ unread, looking, titleBlink, sound: false, doc });
+    return { unread, looking, doc, stop };
+  };
+
+  it('alternates the title with the unread count while the visitor is not looking', () => {
+    const { unread, doc } = setup();
+    unread.value = 2;
+    expect(doc.title).toBe('(2) New message');
+    vi.advanceTimersByTime(1200);
+    expect(doc.title).toBe('Acme Outdoor');
+    vi.advanceTimersByTime(1200);
+    expect(doc.title).toBe('(2) New message');
+  });
+
+  it('puts the original title back once the visitor looks', () => {
+    const { unread, looking, doc } = setup();
+    unread.value = 1;
+    looking.value = true;
+    expect(doc.title).toBe('Acme Outdoor');
+    vi.advanceTimersByTime(5000);
+    expect(doc.title).toBe('Acme Outdoor');
+  });
+
+  it('leaves the title alone when the site owner turned the blink off', () => {
+    const { unread, doc } = setup(false);
+    unread.value = 3;
+    vi.advanceTimersByTime(3000);
+    expect(doc.title).toBe('Acme Outdoor');
+  });
+
+  it('restores the title when the widget is removed mid-blink', () => {
+    const { unread, doc, stop } = setup();
+    unread.value = 1;
+    stop();
+    expect(doc.title).toBe('Acme Outdoor');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * A shared file as the visitor sees it: an image thumbnail (opens the lightbox), an audio or
+ * video player, or a card with the file's name and size. URLs are the server's signed links;
+ * the server never serves markup inline, and we only ever set them as `src`/`href` attributes.
+ */
+import type { ChatAttachment } from '../../../src/types.ts';
+import type { WidgetModel } from '../model.ts';
+
+/** `1.2 MB`, `340 KB`, `12 B`. */
+export const fileSize = (bytes: number): string =>
+  bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
+
+export function Attachment({ file, model }: { file: ChatAttachment; model: WidgetModel }) {
+  const { kind, url, name } = file;
+  if (kind === 'image') {
+    return (
+      <button type="button" class="thumb" aria-label={`View image ${name}`} data-testid="thumbnail" onClick={() => (model.lightbox.value = file)}>
+        <img src={url} alt={name} loading="lazy" />
+      </button>
+    );
+  }
+  if (kind === 'audio') return <audio class="media" controls preload="metadata" src={url} aria-label={name} />;
+  if (kind === 'video') return <video class="media" controls preload="metadata" src={url} aria-label={name} />;
+  return <FileCard name={name} size={file.size} href={url} />;
+}
+
+/** Name and size; a download link once the file is on the server. */
+export function FileCard({ name, size, href }: { name: string; size: number; href?: string }) {
+  const inner = (
+    <>
+      <span class="file-name">{name}</span>
+      <span class="file-size">{fileSize(size)}</span>
+    </>
+  );
+  return href ? (
+    <a class="file" href={href} target="_blank" rel="noopener noreferrer" download={name} data-testid="file-card">
+      {inner}
+    </a>
+  ) : (
+    <span class="file">{inner}</span>
+  );
+}

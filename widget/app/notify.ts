@@ -1,0 +1,69 @@
+/**
+ * Getting the visitor's attention for new messages while they are not looking (panel closed or
+ * tab hidden): the page title alternates with "(N) New message" and, if the site owner turned it
+ * on, a short chime plays (Web Audio, no sound file to download). Both stop once they look.
+ */
+import { effect, type ReadonlySignal } from '@preact/signals';
+
+export interface NotifyOptions {
+  /** Messages from others not seen yet. */
+  unread: ReadonlySignal<number>;
+  /** The visitor is looking at the conversation. */
+  looking: ReadonlySignal<boolean>;
+  titleBlink: boolean;
+  sound: boolean;
+  doc: Document;
+}
+
+const BLINK_MS = 1_200;
+
+/** Starts watching; returns the disposer. */
+export function notifyUnread({ unread, looking, titleBlink, sound, doc }: NotifyOptions): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let original: string | null = null;
+  let seen = unread.peek();
+  let audio: AudioContext | undefined;
+
+  const stopBlink = () => {
+    clearInterval(timer);
+    timer = undefined;
+    if (original !== null) doc.title = original;
+    original = null;
+  };
+  const chime = () => {
+    try {
+      audio ??= new AudioContext();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      const t = audio.currentTime;
+      osc.frequency.setValueAtTime(880, t);
+      osc.frequency.setValueAtTime(660, t + 0.12);
+      gain.gain.setValueAtTime(0.08, t);
+      gain.gain.exponentialRampToValueAtTime(0.001, t + 0.35);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + 0.36);
+    } catch {
+      // No audio (blocked autoplay, no device): the badge and title still show it.
+    }
+  };
+
+  const stop = effect(() => {
+    const count = unread.value;
+    const grew = count > seen;
+    seen = count;
+    if (looking.value || count === 0) return stopBlink();
+    if (grew && sound) chime();
+    if (!titleBlink) return;
+    original ??= doc.title;
+    const alert = `(${count}) New message`;
+    clearInterval(timer);
+    doc.title = alert;
+    timer = setInterval(() => (doc.title = doc.title === alert ? original! : alert), BLINK_MS);
+  });
+  return () => {
+    stop();
+    stopBlink();
+    void audio?.close().catch(() => undefined);
+  };
+}
