@@ -33,9 +33,12 @@ export async function seedDemo(db: Database, options: SeedOptions): Promise<void
     [DEMO_TENANT_ID, DEMO_TENANT_SLUG, DEMO_PUBLIC_KEY, JSON.stringify(options.allowedOrigins), JSON.stringify(branding)],
   );
   await updateTenantSettings(db, DEMO_TENANT_ID, options.settings ?? {});
+  // The configured key is the only demo key: changing DEMO_SERVER_API_KEY revokes the old one.
+  const keyHash = sha256(options.serverApiKey);
+  await db.query("DELETE FROM server_api_keys WHERE tenant_id = $1 AND label = 'demo' AND key_hash <> $2", [DEMO_TENANT_ID, keyHash]);
   await db.query(
     "INSERT INTO server_api_keys (key_hash, tenant_id, label) VALUES ($1, $2, 'demo') ON CONFLICT (key_hash) DO NOTHING",
-    [sha256(options.serverApiKey), DEMO_TENANT_ID],
+    [keyHash, DEMO_TENANT_ID],
   );
   const existing = await db.query('SELECT 1 FROM agents WHERE id = $1', [DEMO_AGENT.id]);
   if (existing.length === 0) {

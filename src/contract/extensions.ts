@@ -30,6 +30,8 @@ export const EXTENSION_ERROR_CODES = [
   'MESSAGE_NOT_EDITABLE',
   'RATING_NOT_ALLOWED',
   'PRE_CHAT_FORM_REQUIRED',
+  // extensions.md §5: the reference server's demo-only console sign-in
+  'DEMO_LOGIN_FAILED',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 
@@ -74,7 +76,11 @@ export interface Branding {
 export type RuntimeBootstrap = Omit<Schemas['RuntimeBootstrap'], 'branding' | 'sdk'> & {
   branding?: Branding & Record<string, unknown>;
   sdk?: {
-    /** Path or absolute URL of the realtime socket, e.g. `/api/realtime`. */
+    /**
+     * Where the realtime socket is, resolved like a link against the API base URL with a
+     * trailing slash (`new URL(realtimePath, baseUrl + '/')`). The reference server sends
+     * `realtime` (relative, so it works behind a path-prefixed proxy); an absolute URL also works.
+     */
     realtimePath?: string;
     /** Largest message body the server accepts, in characters. */
     maxMessageLength?: number;
@@ -194,6 +200,7 @@ export interface ConversationList {
 // ---------------------------------------------------------------- realtime (extensions.md §6)
 
 export type ClientFrame =
+  /** First frame of every socket; sent again after a token renewal to extend the socket (extensions.md §6). */
   | { type: 'auth'; token: string }
   | { type: 'ping'; t: number }
   /** extensions.md §6: the sender is (not) typing in a conversation it is a party of. */
@@ -202,6 +209,8 @@ export type ClientFrame =
 export type ServerFrame =
   | { type: 'ready'; role: 'visitor' | 'agent'; subject: string; serverTime: string }
   | { type: 'pong'; t: number }
+  /** extensions.md §6: a re-sent `auth` frame was accepted; the socket now lives until `expiresAt`. */
+  | { type: 'auth.renewed'; expiresAt: string }
   | { type: 'message.created' | 'message.updated' | 'message.deleted'; conversationId: string; seq: number; message: Message }
   | { type: 'conversation.updated'; conversation: Conversation }
   | { type: 'error'; code: ErrorCode; message: string }

@@ -167,7 +167,7 @@ describe('POST /demo/agent-login (demo only, outside /api)', () => {
     for (const body of [{ username: 'demo', password: 'nope' }, { username: 'ghost', password: 'demo' }]) {
       const res = await login(body);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ success: false, code: 'SDK_SESSION_REQUIRED', message: 'Wrong username or password.' });
+      expect(await res.json()).toEqual({ success: false, code: 'DEMO_LOGIN_FAILED', message: 'Wrong username or password.' });
     }
   });
 });

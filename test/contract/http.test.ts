@@ -92,6 +92,35 @@ describe('CORS', () => {
   });
 });
 
+describe('CORS only on the routes a widget calls', () => {
+  const preflight = (path: string, method = 'POST') =>
+    fetch(`${server.baseUrl}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' },
+    });
+
+  it('gives a foreign page no CORS access to the Server API or the agent API', async () => {
+    for (const path of ['/server/sdk-token/agent', '/server/visitor-context-token', '/agent-sdk/conversations', '/agent-sdk/presence']) {
+      const res = await preflight(path);
+      expect(res.headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+    const minted = await fetch(`${server.baseUrl}/server/sdk-token/agent`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${server.serverApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'agent-demo' }),
+    });
+    expect(minted.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('still answers preflights on the visitor runtime routes', async () => {
+    for (const path of ['/sdk/session', '/chat/visitor/conversations', '/chat/conversations/c/messages/m/read', '/attachments/a']) {
+      const res = await preflight(path);
+      expect(res.status, path).toBe(204);
+      expect(res.headers.get('access-control-allow-origin'), path).toBe('https://evil.example');
+    }
+  });
+});
+
 describe('static files', () => {
   let root: string;
   let site: RunningServer;

@@ -129,3 +129,97 @@ describe('past conversations: GET /chat/visitor/conversations', () => {
     expect(peek.body.code).toBe('CONVERSATION_NOT_FOUND');
   });
 });
+
+describe('two people on one browser (the stored visitor credential)', () => {
+  const sessionWith = async (body: Record<string, unknown>) => {
+    const res = await api.call('POST', '/sdk/session', { body: { slug: 'acme', ...body } });
+    expect(res.status).toBe(201);
+    return res.body.data as { sessionToken: string; visitorId: string; visitorCredential: string };
+  };
+
+  it('gives a second signed-in user a new visitor, not the first one\'s conversation, and leaves the first one\'s name alone', async () => {
+    const alice = await sessionWith({ contextToken: await contextToken({ externalId: 'shared-alice', name: 'Alice' }) });
+    const conv = (await api.call('POST', '/chat/visitor/conversations', { token: alice.sessionToken, body: {} })).body.data.conversation;
+    await api.call('POST', `/chat/visitor/conversations/${conv.conversationId}/messages`, { token: alice.sessionToken, body: { body: 'order 123, 1 Main St' } });
+
+    const bob = await sessionWith({
+      contextToken: await contextToken({ externalId: 'shared-bob', name: 'Bob' }),
+      visitorCredential: alice.visitorCredential,
+    });
+    expect(bob.visitorId).not.toBe(alice.visitorId);
+    expect(bob.visitorCredential).not.toBe(alice.visitorCredential);
+    expect((await api.call('GET', '/chat/visitor/tickets/open', { token: bob.sessionToken })).body.data.conversation).toBeNull();
+    const peek = await api.call('GET', `/chat/visitor/conversations/${conv.conversationId}/messages`, { token: bob.sessionToken });
+    expect([peek.status, peek.body.code]).toEqual([404, 'CONVERSATION_NOT_FOUND']);
+    const seen = await api.call('GET', `/agent-sdk/conversations/${conv.conversationId}`, { token: agent });
+    expect(seen.body.data.conversation).toMatchObject({ visitorId: alice.visitorId, visitorName: 'Alice', visitorVerified: true });
+
+    // Alice back on her own credential still gets her visitor and conversation.
+    const again = await sessionWith({ contextToken: await contextToken({ externalId: 'shared-alice' }), visitorCredential: alice.visitorCredential });
+    expect(again.visitorId).toBe(alice.visitorId);
+    expect(again.visitorCredential).toBe(alice.visitorCredential);
+  });
+
+  it('does not resume a signed-in visitor for a session without a context token', async () => {
+    const alice = await sessionWith({ contextToken: await contextToken({ externalId: 'signed-out-alice', name: 'Alice' }) });
+    const conv = (await api.call('POST', '/chat/visitor/conversations', { token: alice.sessionToken, body: {} })).body.data.conversation;
+    const anonymous = await sessionWith({ visitorCredential: alice.visitorCredential, visitor: { name: 'Mallory' } });
+    expect(anonymous.visitorId).not.toBe(alice.visitorId);
+    const peek = await api.call('GET', `/chat/visitor/conversations/${conv.conversationId}`, { token: anonymous.sessionToken });
+    expect(peek.body.code).toBe('CONVERSATION_NOT_FOUND');
+    const seen = await api.call('GET', `/agent-sdk/conversations/${conv.conversationId}`, { token: agent });
+    expect(seen.body.data.conversation).toMatchObject({ visitorName: 'Alice', visitorVerified: true });
+  });
+
+  it('keeps an anonymous visitor\'s conversation when that visitor signs in', async () => {
+    const anon = await api.visitorWithConversation();
+    const signed = await sessionWith({ contextToken: await contextToken({ externalId: 'late-signer', name: 'Lee' }), visitorCredential: anon.credential });
+    expect(signed.visitorId).toBe(anon.visitorId);
+    const open = (await api.call('GET', '/chat/visitor/tickets/open', { token: signed.sessionToken })).body.data.conversation;
+    expect(open).toMatchObject({ conversationId: anon.conversationId, visitorName: 'Lee', visitorVerified: true });
+  });
+});
+
+describe('failed requests leave the visitor\'s identity alone', () => {
+  const nameOf = async (conversationId: string) =>
+    (await api.call('GET', `/agent-sdk/conversations/${conversationId}`, { token: agent })).body.data.conversation.visitorName as string;
+
+  it('a send into someone else\'s conversation (404) does not rename the sender', async () => {
+    const a = await api.visitorWithConversation({ name: 'Ann' });
+    const b = await api.visitorWithConversation({ name: 'Ben' });
+    const res = await api.call('POST', `/chat/visitor/conversations/${a.conversationId}/messages`, { token: b.token, body: { body: 'hi', visitor: { name: 'Mallory' } } });
+    expect([res.status, res.body.code]).toEqual([404, 'CONVERSATION_NOT_FOUND']);
+    expect(await nameOf(b.conversationId)).toBe('Ben');
+    expect(await nameOf(a.conversationId)).toBe('Ann');
+  });
+
+  it('a send into a closed conversation (409) does not rename the sender', async () => {
+    const v = await api.visitorWithConversation({ name: 'Cleo' });
+    await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/close`, { token: agent });
+    const res = await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'hi', visitor: { name: 'Mallory' } } });
+    expect([res.status, res.body.code]).toEqual([409, 'CONVERSATION_CLOSED']);
+    expect(await nameOf(v.conversationId)).toBe('Cleo');
+  });
+
+  it('a successful send applies the new name, also to the message\'s sender name', async () => {
+    const v = await api.visitorWithConversation({ name: 'Dana' });
+    const res = await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'hi', visitor: { name: 'Dana B.' } } });
+    expect(res.status).toBe(201);
+    expect(res.body.data.message.senderName).toBe('Dana B.');
+    expect(await nameOf(v.conversationId)).toBe('Dana B.');
+  });
+
+  it('a refused conversation start (pre-chat form) does not store the half-filled form', async () => {
+    const strict = await startTestServer({ tenantSettings: { preChatForm: 'required' } });
+    try {
+      const s = client(strict);
+      const v = await s.newVisitor();
+      const refused = await s.call('POST', '/chat/visitor/conversations', { token: v.token, body: { visitor: { name: 'Half' } } });
+      expect(refused.body.code).toBe('PRE_CHAT_FORM_REQUIRED');
+      const profile = await s.call('POST', '/chat/visitor/sessions', { token: v.token, body: {} });
+      expect(profile.body.data.name).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { createTokenService } from '../../demo/server/auth/tokens.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
@@ -79,6 +80,47 @@ describe('auth', () => {
     const socket = track(await openSocket(server.baseUrl, { origin: 'https://evil.example' }));
     socket.send({ type: 'auth', token: v.token });
     expect(await socket.next()).toMatchObject({ type: 'error', code: 'SDK_ORIGIN_NOT_ALLOWED' });
+    expect((await socket.closed).code).toBe(4001);
+  });
+});
+
+describe('in-band re-auth (a renewed token on an open socket)', () => {
+  const shortLived = (visitorId: string) =>
+    createTokenService(server.tokenSecret).sign({ typ: 'visitor', tid: 'client_acme', sub: visitorId }, 2).then((t) => t.token);
+
+  it('keeps the socket open past the first token\'s expiry when the renewed token arrives in time', async () => {
+    const v = await api.newVisitor();
+    const token = await shortLived(v.visitorId);
+    const renewed = track(await connect(server.baseUrl, token));
+    const control = track(await connect(server.baseUrl, token));
+    renewed.send({ type: 'auth', token: v.token });
+    const ack = await renewed.next();
+    expect(ack).toMatchObject({ type: 'auth.renewed', expiresAt: expect.any(String) });
+    expect(Date.parse((ack as { expiresAt: string }).expiresAt)).toBeGreaterThan(Date.now() + 60_000);
+
+    // The control socket kept the short token and is closed when it expires; the renewed one is not.
+    expect((await control.closed).code).toBe(4002);
+    renewed.send({ type: 'ping', t: 7 });
+    expect(await renewed.next()).toEqual({ type: 'pong', t: 7 });
+    expect(renewed.ws.readyState).toBe(renewed.ws.OPEN);
+  });
+
+  it('closes with 4001 when the re-sent token is for someone else', async () => {
+    const v = await api.newVisitor();
+    const other = await api.newVisitor();
+    for (const token of [other.token, await api.agentToken()]) {
+      const socket = track(await connect(server.baseUrl, v.token));
+      socket.send({ type: 'auth', token });
+      expect(await socket.next()).toMatchObject({ type: 'error', code: 'SDK_SESSION_REQUIRED' });
+      expect((await socket.closed).code).toBe(4001);
+    }
+  });
+
+  it('closes with 4001 on a re-sent garbage token', async () => {
+    const v = await api.newVisitor();
+    const socket = track(await connect(server.baseUrl, v.token));
+    socket.send({ type: 'auth', token: 'garbage' });
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'SDK_SESSION_REQUIRED' });
     expect((await socket.closed).code).toBe(4001);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { realtimeUrl } from '../../src/runtime.ts';
 import { client } from './support.ts';
 
 let server: TestServer;
@@ -34,7 +35,7 @@ describe('GET /sdk/bootstrap', () => {
     expect(data.services.find((s: { key: string }) => s.key === 'chat').status).toBe('available');
     for (const s of data.services.filter((x: { key: string }) => x.key !== 'chat')) expect(s.reason).toBeTruthy();
     expect(data.sdk).toMatchObject({
-      realtimePath: '/api/realtime',
+      realtimePath: 'realtime',
       maxMessageLength: 5000,
       preChatForm: 'off',
       maxUploadBytes: 10 * 1024 * 1024,
@@ -42,6 +43,12 @@ describe('GET /sdk/bootstrap', () => {
     });
     expect(data.sdk.uploadTypes).toEqual(expect.arrayContaining(['image/png', 'application/pdf']));
     expect(data.sdk.uploadTypes).not.toContain('image/svg+xml');
+  });
+
+  it('advertises the realtime path relative to the API base, so it survives a path-prefixed proxy', async () => {
+    const { realtimePath } = (await api.call('GET', '/sdk/bootstrap?slug=acme')).body.data.sdk;
+    expect(realtimeUrl(server.baseUrl, realtimePath)).toBe(`ws://127.0.0.1:${server.port}/api/realtime`);
+    expect(realtimeUrl('https://shop.example/ringnity/api', realtimePath)).toBe('wss://shop.example/ringnity/api/realtime');
   });
 
   it('finds the tenant by its public key too', async () => {

@@ -24,6 +24,13 @@ export interface TestServerOptions {
   log?: boolean;
   /** Messaging settings of the demo tenant (upload limit, edit window, pre-chat form, reply time). */
   tenantSettings?: Partial<TenantSettings>;
+  /**
+   * Data folder for an on-disk PGlite (restart tests); it is left in place by `close()`.
+   * @default 'memory://' (a fresh in-memory database)
+   */
+  dataDir?: string;
+  /** The demo tenant's Server API key. @default DEMO_SERVER_API_KEY */
+  serverApiKey?: string;
   /** Typing relay timings. @default { throttleMs: 2000, timeoutMs: 5000 } */
   typing?: { throttleMs?: number; timeoutMs?: number };
 }
@@ -55,7 +62,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.typing?.timeoutMs !== undefined ? { typingTimeoutMs: options.typing.timeoutMs } : {}),
     port: 0,
     host: '127.0.0.1',
-    dataDir: 'memory://',
+    dataDir: options.dataDir ?? 'memory://',
+    demoServerApiKey: options.serverApiKey ?? DEMO_SERVER_API_KEY,
     log: options.log ?? true,
     extraAllowedOrigins: options.allowedOrigins ?? [],
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
@@ -66,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     baseUrl: `${server.url}/api`,
     origin: server.url,
     port: server.port,
-    serverApiKey: DEMO_SERVER_API_KEY,
+    serverApiKey: options.serverApiKey ?? DEMO_SERVER_API_KEY,
     publicKey: DEMO_PUBLIC_KEY,
     slug: DEMO_TENANT_SLUG,
     tokenSecret: server.tokenSecret,

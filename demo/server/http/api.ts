@@ -20,6 +20,9 @@ import { mountStatic } from '../static.ts';
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
+/** Route prefixes (under `/api`) a widget calls from the customer's pages: the only ones with CORS. */
+export const BROWSER_ROUTES = ['/sdk', '/chat', '/ai/visitor', '/calls', '/attachments'] as const;
+
 export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(deps.log));
@@ -38,17 +41,18 @@ export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
   });
 
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    cors({
-      // Reflect the caller: the allowlist (with a readable error body), not CORS, refuses foreign sites.
-      origin: (origin) => origin,
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'X-Ringnity-SDK-Session', 'Authorization'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  // CORS only where a widget on the customer's site calls: the runtime routes. `/server/*` is
+  // server-to-server (it carries the secret Server API key) and `/agent-sdk/*` is called by
+  // the console this server serves itself, so neither answers a foreign page's preflight.
+  const browserCors = cors({
+    // Reflect the caller: the allowlist (with a readable error body), not CORS, refuses foreign sites.
+    origin: (origin) => origin,
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'X-Ringnity-SDK-Session', 'Authorization'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  for (const prefix of BROWSER_ROUTES) api.use(`${prefix}/*`, browserCors);
   // Uploads have their own, per-tenant limit (routes/uploads.ts).
   api.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
   api.route('/sdk', sdkRoutes(deps));

@@ -67,6 +67,43 @@ export function createRealtime(deps: Deps): Realtime {
       ws.close(closeCode, code.message.slice(0, 120));
     };
 
+    // The socket lives no longer than its token, unless the client sends a renewed one in time.
+    const armExpiry = (exp: number) => {
+      clearTimeout(expiryTimer);
+      const msLeft = exp * 1000 - Date.now();
+      expiryTimer = setTimeout(() => {
+        fail(CLOSE_CODES.tokenExpired, { type: 'error', code: 'TOKEN_EXPIRED', message: 'The token expired. Refresh it and reconnect.' });
+      }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1));
+    };
+    const refused = (error: unknown) => {
+      const expired = error instanceof ApiError && error.code === 'TOKEN_EXPIRED';
+      const code = error instanceof ApiError ? error.code : 'SDK_SESSION_REQUIRED';
+      const message = error instanceof ApiError ? error.message : 'The token is not valid.';
+      if (!(error instanceof ApiError)) deps.log.error('realtime auth failed', error);
+      fail(expired ? CLOSE_CODES.tokenExpired : CLOSE_CODES.tokenInvalid, { type: 'error', code, message });
+    };
+    // A renewed token replaces the socket's one only for the same subject: a socket never
+    // changes hands (the hub subscription is keyed by it).
+    const reauthenticate = (current: Subscriber, token: string) => {
+      void authenticate(deps, token, origin).then(
+        (claims) => {
+          if (ws.readyState !== ws.OPEN) return;
+          const role = claims.typ === 'agent' ? 'agent' : 'visitor';
+          if (claims.tid !== current.tenantId || claims.sub !== current.subject || role !== current.role) {
+            fail(CLOSE_CODES.tokenInvalid, {
+              type: 'error',
+              code: 'SDK_SESSION_REQUIRED',
+              message: `The new token is not for this socket's ${current.role}; open a new socket for it.`,
+            });
+            return;
+          }
+          armExpiry(claims.exp);
+          send({ type: 'auth.renewed', expiresAt: new Date(claims.exp * 1000).toISOString() });
+        },
+        refused,
+      );
+    };
+
     const authTimer = setTimeout(() => {
       fail(CLOSE_CODES.authTimeout, { type: 'error', code: 'SDK_SESSION_REQUIRED', message: 'Send {"type":"auth","token":…} as the first frame.' });
     }, deps.config.realtimeAuthTimeoutMs);
@@ -102,21 +139,17 @@ export function createRealtime(deps: Deps): Realtime {
               },
             };
             deps.hub.add(subscriber);
-            // The socket lives no longer than its token; the client refreshes and reconnects.
-            const msLeft = claims.exp * 1000 - Date.now();
-            expiryTimer = setTimeout(() => {
-              fail(CLOSE_CODES.tokenExpired, { type: 'error', code: 'TOKEN_EXPIRED', message: 'The token expired. Refresh it and reconnect.' });
-            }, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1));
+            armExpiry(claims.exp);
             send({ type: 'ready', role: subscriber.role, subject: claims.sub, serverTime: new Date().toISOString() });
           },
-          (error: unknown) => {
-            const expired = error instanceof ApiError && error.code === 'TOKEN_EXPIRED';
-            const code = error instanceof ApiError ? error.code : 'SDK_SESSION_REQUIRED';
-            const message = error instanceof ApiError ? error.message : 'The token is not valid.';
-            if (!(error instanceof ApiError)) deps.log.error('realtime auth failed', error);
-            fail(expired ? CLOSE_CODES.tokenExpired : CLOSE_CODES.tokenInvalid, { type: 'error', code, message });
-          },
+          refused,
         );
+        return;
+      }
+      if (frame.type === 'auth') {
+        // In-band re-auth after a token renewal (extensions.md §6). Before `ready` the first
+        // auth is still being checked: a second one then is dropped.
+        if (subscriber && typeof frame.token === 'string') reauthenticate(subscriber, frame.token);
         return;
       }
       if (frame.type === 'ping') {

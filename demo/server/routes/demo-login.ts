@@ -23,7 +23,8 @@ export function demoLoginRoutes(deps: Deps): Hono<AppEnv> {
     const agent = tenant ? await findAgent(deps.db, tenant.id, { username: body.username }) : undefined;
     const passwordOk = agent?.password_hash ? await verifyPassword(body.password, agent.password_hash) : false;
     if (!tenant || !agent || !passwordOk) {
-      throw new ApiError(401, 'SDK_SESSION_REQUIRED', 'Wrong username or password.');
+      // Not SDK_SESSION_REQUIRED: that means a missing or invalid session token (extensions.md §5).
+      throw new ApiError(401, 'DEMO_LOGIN_FAILED', 'Wrong username or password.');
     }
     return ok(c, await deps.issueAgentToken(tenant, agent, 8 * 3600), 201);
   });

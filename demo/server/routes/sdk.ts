@@ -8,7 +8,7 @@ import { ok } from '../http/envelope.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalid, readJson } from '../http/validate.ts';
 import { type TenantRow, findTenantByPublicKey, findTenantBySlug, toTenant } from '../store/tenants.ts';
-import { createVisitor, findVisitorByCredential, updateVisitor } from '../store/visitors.ts';
+import { sessionVisitor } from './session-visitor.ts';
 import { MAX_MESSAGE_LENGTH } from './message-body.ts';
 import { serviceCapabilities } from './services.ts';
 import { UPLOAD_TYPES } from '../attachments/sniff.ts';
@@ -28,7 +28,8 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
       branding: { name: tenant.name, ...tenant.branding },
       services: serviceCapabilities(),
       sdk: {
-        realtimePath: '/api/realtime',
+        // Relative to the API base, so it works behind a path-prefixed proxy (extensions.md §6).
+        realtimePath: 'realtime',
         maxMessageLength: MAX_MESSAGE_LENGTH,
         preChatForm: settings.preChatForm,
         maxUploadBytes: settings.maxUploadBytes,
@@ -53,20 +54,13 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
           phone: context.phone,
         }
       : (body.visitor ?? {});
-    const metadata = body.metadata ?? {};
-    const verified = context !== undefined;
-    const known = body.visitorCredential ? await findVisitorByCredential(deps.db, tenant.id, body.visitorCredential) : undefined;
-    let visitorId: string;
-    let credential: string;
-    if (known) {
-      await updateVisitor(deps.db, known, identity, metadata, verified);
-      visitorId = known.id;
-      credential = body.visitorCredential as string;
-    } else {
-      const created = await createVisitor(deps.db, tenant.id, identity, metadata, verified);
-      visitorId = created.visitor.id;
-      credential = created.credential;
-    }
+    const { visitorId, credential } = await sessionVisitor(deps.db, {
+      tenantId: tenant.id,
+      credential: body.visitorCredential,
+      identity,
+      metadata: body.metadata ?? {},
+      verifiedSubject: context?.sub,
+    });
     const issued = await deps.tokens.sign({ typ: 'visitor', tid: tenant.id, sub: visitorId }, deps.config.sessionTtlSeconds);
     const data: RuntimeSession = {
       sessionToken: issued.token,

@@ -50,11 +50,14 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     const body = await readJson<VisitorConversationRequest>(c, 'VisitorConversationRequest');
     const { tenant, visitor: before } = c.get('visitorAuth');
     const identity = checkIdentity(body.visitor);
-    const visitor = identity ? await updateVisitor(deps.db, before, identity) : before;
-    const existing = await findOpenConversation(deps.db, tenant.id, visitor.id);
-    // An open conversation is answered as is (extensions.md §2a), also to a visitor who has not filled the form.
-    if (!existing) assertPreChatForm(settingsOf(tenant).preChatForm, visitor);
-    const { conversation, created } = await openConversation(deps.db, tenant.id, visitor.id, body.subject, body.metadata);
+    // One transaction: a refused start (pre-chat form) leaves the visitor's identity as it was.
+    const { conversation, created } = await deps.db.transaction(async (tx) => {
+      const visitor = identity ? await updateVisitor(tx, before, identity) : before;
+      const existing = await findOpenConversation(tx, tenant.id, visitor.id);
+      // An open conversation is answered as is (extensions.md §2a), also to a visitor who has not filled the form.
+      if (!existing) assertPreChatForm(settingsOf(tenant).preChatForm, visitor);
+      return openConversation(tx, tenant.id, visitor.id, body.subject, body.metadata);
+    });
     const data = toConversation(conversation);
     if (created) deps.hub.conversationUpdated(tenant.id, data);
     return ok(c, { conversation: data }, created ? 201 : 200);
@@ -91,18 +94,20 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     const body = await readJson<VisitorMessageRequest>(c, 'VisitorMessageRequest');
     const { tenant, visitor: before } = c.get('visitorAuth');
     const identity = checkIdentity(body.visitor);
-    const visitor = identity ? await updateVisitor(deps.db, before, identity) : before;
-    const viewer = { tenantId: tenant.id, visitorId: visitor.id };
+    const viewer = { tenantId: tenant.id, visitorId: before.id };
     const conversationId = c.req.param('conversationId');
-    const sender = { type: 'visitor' as const, id: visitor.id };
+    const sender = { type: 'visitor' as const, id: before.id };
+    // The identity update shares the send's transaction: a refused send (404, 409, …) rolls it
+    // back, so a foreign or closed conversation id cannot be used to rename the sender.
     const result = await deps.db.transaction(async (tx) => {
+      const visitor = identity ? await updateVisitor(tx, before, identity) : before;
       const prepared = await prepareMessage(tx, conversationId, sender, body);
       return sendMessage(tx, viewer, conversationId, { ...prepared, clientMessageId: body.clientMessageId, sender: { ...sender, name: visitor.name } });
     });
     const message = presenter(deps, c).message(result.message);
     if (result.created) {
-      deps.typing.messageSent('visitor', visitor.id, conversationId);
-      deps.hub.messageCreated(tenant.id, visitor.id, message);
+      deps.typing.messageSent('visitor', before.id, conversationId);
+      deps.hub.messageCreated(tenant.id, before.id, message);
       deps.hub.conversationUpdated(tenant.id, toConversation(result.conversation));
     }
     return ok(c, { message }, result.created ? 201 : 200);

@@ -69,7 +69,8 @@ export async function createVisitor(
 /**
  * Updates the given identity fields (absent ones are kept) and merges metadata.
  * `verified` is only ever raised by a valid context token, and unverified data never
- * overwrites verified data.
+ * overwrites verified data. A verified visitor's external id is its identity: it is never
+ * changed (a different person gets a different visitor, routes/session-visitor.ts).
  */
 export async function updateVisitor(
   db: Queryable,
@@ -81,7 +82,7 @@ export async function updateVisitor(
   if (visitor.verified && !verified) identity = {};
   const [row] = await db.query<VisitorRow>(
     `UPDATE visitors SET
-       external_id = COALESCE($2, external_id), name = COALESCE($3, name), email = COALESCE($4, email),
+       external_id = CASE WHEN verified THEN external_id ELSE COALESCE($2, external_id) END, name = COALESCE($3, name), email = COALESCE($4, email),
        phone = COALESCE($5, phone), verified = verified OR $6, metadata = metadata || $7::jsonb, updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
