@@ -19,6 +19,7 @@ import type {
 } from './contract/extensions.ts';
 import { createUploads } from './attachments.ts';
 import { RuntimeError, isRuntimeError } from './errors.ts';
+import { readAfter } from './history.ts';
 import type { HttpClient } from './http.ts';
 import type { Logger } from './lib/log.ts';
 import { createOutbox, type OutboxEntry } from './outbox.ts';
@@ -47,7 +48,7 @@ export interface ConversationController {
   readonly handle: ConversationHandle;
   /** Finds the open conversation and reads its newest messages; then starts the outbox. */
   load(): Promise<void>;
-  /** Reads what was missed while the socket was down (`after` the highest `seq` held). */
+  /** Reads what was missed while the socket was down (`after` the sync watermark). */
   catchUp(): Promise<void>;
   /** Handles a realtime frame. */
   receive(frame: ServerFrame): void;
@@ -61,7 +62,6 @@ export interface ConversationController {
 }
 
 const PAGE = 50;
-const CATCH_UP_LIMIT = 100;
 const ended = (c: Conversation | null) => c?.status === 'closed';
 const bySeq = (a: Message, b: Message) => a.seq - b.seq;
 const enc = encodeURIComponent;
@@ -80,6 +80,12 @@ export function createConversation(options: ConversationOptions): ConversationCo
   let creating: Promise<string> | null = null;
   // A past conversation opened on purpose: activity in the open one does not take the view away.
   let browsing = false;
+  // The watermark: every message with `seq <= synced` is held. Only reads known to be
+  // contiguous move it (history, live frames in order); a send answer never does, since the
+  // visitor's own message can be numbered after one the socket missed. Catch-up reads after it.
+  let synced = 0;
+  let syncing: Promise<void> | null = null;
+  let again = false;
   const path = (cid: string) => `chat/visitor/conversations/${enc(cid)}/messages`;
   const receipts = createReceipts(http, log);
   const typing = createTyping((on) => {
@@ -124,6 +130,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
       typing.reset();
       id.value = cid;
       info.value = conversation;
+      synced = 0;
     } else if (conversation) {
       info.value = { ...info.value, ...conversation };
     }
@@ -138,21 +145,28 @@ export function createConversation(options: ConversationOptions): ConversationCo
   // #endregion
 
   // #region reading
-  async function readPages(cid: string, after: number) {
-    for (;;) {
-      const page = await http.get<MessageHistory>(path(cid), { searchParams: { after, limit: CATCH_UP_LIMIT } });
-      merge(page.messages, true);
-      const last = page.messages[page.messages.length - 1];
-      if (!page.hasMore || !last) return;
-      after = last.seq;
-    }
+  /** Reads everything after the watermark; a call while reading reads again after it. */
+  function sync(): Promise<void> {
+    again = true;
+    return (syncing ??= (async () => {
+      while (again && id.value) {
+        again = false;
+        const cid = id.value;
+        const seq = await readAfter(http, path(cid), synced, (page) => merge(page, true));
+        if (id.value === cid) synced = Math.max(synced, seq);
+      }
+    })().finally(() => (syncing = null)));
   }
 
   /** The newest page (the latest messages first; earlier ones on demand through `loadOlder`). */
   async function readNewest(cid: string) {
     const page = await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } });
     merge(page.messages, false);
-    if (id.value === cid) hasOlder.value = page.hasMore;
+    const first = page.messages[0];
+    if (id.value !== cid) return;
+    hasOlder.value = page.hasMore;
+    // Up to date from its first message on; what is older is paged in on demand, not missed.
+    if (first && (!synced || first.seq <= synced + 1)) synced = Math.max(synced, page.messages[page.messages.length - 1]!.seq);
   }
 
   function load(): Promise<void> {
@@ -178,7 +192,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
     if (!loaded) return load();
     const cid = id.value;
     if (!cid) return;
-    await readPages(cid, confirmed.value[confirmed.value.length - 1]?.seq ?? 0);
+    await sync();
     // Edits, deletes and receipts made meanwhile keep their `seq`: the newest page shows them (extensions.md §9).
     merge((await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } })).messages, false);
   }
@@ -257,6 +271,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
   };
   // #endregion
 
+  const readFailed = (e: unknown) => log('conversation: read failed', e);
+
   function receive(frame: ServerFrame) {
     if (frame.type === 'conversation.updated') {
       const c = frame.conversation;
@@ -264,10 +280,15 @@ export function createConversation(options: ConversationOptions): ConversationCo
       if (c.conversationId === id.value || (!creating && !browsing && (!id.value || ended(info.value)) && !ended(c))) {
         const fresh = c.conversationId !== id.value;
         adopt(c);
-        if (fresh) void readPages(c.conversationId, 0).catch((e: unknown) => log('conversation: read failed', e));
+        if (fresh) void sync().catch(readFailed);
       }
     } else if (frame.type === 'message.created' || frame.type === 'message.updated' || frame.type === 'message.deleted') {
       merge([frame.message], true);
+      // A created frame right after the watermark moves it; one further on shows frames were missed.
+      if (frame.type === 'message.created' && frame.conversationId === id.value && loaded) {
+        if (frame.seq === synced + 1) synced++;
+        else if (frame.seq > synced) void sync().catch(readFailed);
+      }
     } else if ((frame.type === 'typing' || frame.type === 'receipt') && frame.conversationId === id.value && frame.by !== 'visitor') {
       if (frame.type === 'typing') typing.receive(frame);
       else receipts.receive(frame);

@@ -28,11 +28,13 @@ export interface HttpOptions {
   /** The token to send as `X-Ringnity-SDK-Session`; `null` sends none. */
   getToken?: () => Promise<string | null>;
   /**
-   * Called when the server answers `TOKEN_EXPIRED` or `SDK_SESSION_REQUIRED`. Renew the token
-   * and resolve (anything but `false`) to have the request sent once more with the new token;
-   * resolve `false` or reject to fail it.
+   * Called when the server answers `TOKEN_EXPIRED` or `SDK_SESSION_REQUIRED`, with the token the
+   * rejected request carried. Renew the token (only if `rejected` is still the current one: a
+   * request sent before a renewal finished must not start another) and resolve (anything but
+   * `false`) to have the request sent once more with the current token; resolve `false` or
+   * reject to fail it.
    */
-  onAuthError?: (error: RuntimeError) => Promise<unknown>;
+  onAuthError?: (error: RuntimeError, rejected: string | null) => Promise<unknown>;
   /** Per-attempt timeout in ms, or `false` for none. @default 10_000 */
   timeout?: number | false;
   /** Retries after the first attempt (network errors, 429, 5xx as the policy allows). @default 2 */
@@ -119,8 +121,9 @@ export function createHttp(options: HttpOptions): HttpClient {
 
   async function request<T>(method: string, path: string, json: unknown, opts: RequestOptions & Partial<UploadOptions> & { form?: FormData } = {}, renewed = false): Promise<T> {
     const what = `${method} ${path}`;
+    let token: string | null = null;
     try {
-      const token = getToken && (await getToken());
+      token = getToken ? await getToken() : null;
       const headers: Record<string, string> = token ? { [SESSION_HEADER]: token } : {};
       const url = new URL(path, base);
       for (const [key, value] of Object.entries(opts.searchParams ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
@@ -138,7 +141,7 @@ export function createHttp(options: HttpOptions): HttpClient {
       if (renewed || !onAuthError || !AUTH_CODES.includes(error.code)) throw error;
       // A renewal that failed with its own RuntimeError (e.g. the network) explains more than
       // the expired token; anything else keeps the original auth error.
-      const again = await onAuthError(error).catch((failure: unknown) => {
+      const again = await onAuthError(error, token).catch((failure: unknown) => {
         throw isRuntimeError(failure) ? failure : error;
       });
       if (again === false) throw error;

@@ -6,6 +6,13 @@
  *
  * Sends go one at a time in the order they were made, because the server numbers messages in
  * commit order. Entries are the pending part of the timeline, so they are `ChatMessage`s.
+ *
+ * A transient failure (the network, a restarting server) never fails an entry: it is retried
+ * with capped backoff, and at once on `flush()` (the socket is back). Only an answer that will
+ * not change (a 4xx other than 408/429) marks it `failed`, for the visitor to retry or remove.
+ *
+ * Several tabs of one site share the storage: each write re-reads the stored list and merges
+ * by `clientMessageId`, so one tab's write does not drop another tab's pending sends.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { toRuntimeError } from './errors.ts';
@@ -21,13 +28,11 @@ export type OutboxEntry = ChatMessage & { readonly clientMessageId: string };
 type Stored = Pick<OutboxEntry, 'clientMessageId' | 'body' | 'sentAt'>;
 
 export interface OutboxOptions {
-  /** Namespaced storage; the outbox uses the key `outbox`. */
+  /** Namespaced storage (shared by the site's tabs); the outbox uses the key `outbox`. */
   storage: RuntimeStorage;
   /** Sends one entry; resolves once the server has it. Must send `entry.clientMessageId`. */
   deliver: (entry: OutboxEntry) => Promise<unknown>;
   log: Logger;
-  /** Automatic attempts before an entry is marked `failed`. @default 5 */
-  maxAttempts?: number;
   /** Delays between automatic attempts. @default { base: 1000, cap: 30_000 } */
   backoff?: BackoffOptions;
 }
@@ -63,10 +68,12 @@ const entry = ({ clientMessageId, body, sentAt }: Stored): OutboxEntry => ({
 });
 
 export function createOutbox(options: OutboxOptions): Outbox {
-  const { storage, deliver, log, maxAttempts = 5 } = options;
+  const { storage, deliver, log } = options;
   const entries = signal<readonly OutboxEntry[]>([]);
   // Ids written to storage: an entry is never attempted before it is persisted.
   const stored = new Set<string>();
+  // Ids this tab has confirmed or dropped: a merge with what another tab wrote leaves them out.
+  const gone = new Set<string>();
   const attempts = new Map<string, number>();
   let started = false;
   let busy = false;
@@ -90,7 +97,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let saving = loaded;
   const save = () =>
     (saving = saving.then(() =>
-      safely(storage.set(KEY, entries.value.map(({ clientMessageId, body, sentAt }): Stored => ({ clientMessageId, body, sentAt })))),
+      safely(
+        storage.get<Stored[]>(KEY).then((saved = []) => {
+          const mine = entries.value.map(({ clientMessageId, body, sentAt }): Stored => ({ clientMessageId, body, sentAt }));
+          const others = saved.filter((s) => !gone.has(s.clientMessageId) && !find(s.clientMessageId));
+          return storage.set(KEY, [...others, ...mine].sort((a, b) => (a.sentAt < b.sentAt ? -1 : 1)));
+        }),
+      ),
     ));
 
   // Sends the oldest `sending` entry, then the next; on a retryable failure waits with backoff.
@@ -110,10 +123,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const count = (attempts.get(id) ?? 0) + 1;
       attempts.set(id, count);
       log('outbox: attempt', count, error);
-      // Offline does not use up attempts: "sent when you're back" is the promise.
+      // "Sent when you're back" is the promise: a transient failure never gives up.
       if (!find(id)) {
         // Confirmed by a socket frame while the request failed: done.
-      } else if (error.retryable && (count < maxAttempts || error.code === 'NETWORK_UNAVAILABLE')) {
+      } else if (error.retryable) {
         wait = 1 + backoff(count - 1, options.backoff ?? { base: 1_000 });
       } else {
         update(id, { state: 'failed', error });
@@ -126,6 +139,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   function confirm(id: string) {
     attempts.delete(id);
+    gone.add(id);
     if (!find(id)) return;
     update(id);
     stored.delete(id);

@@ -25,8 +25,11 @@ export interface RealtimeOptions {
   url: string;
   /** The token for the `auth` frame; called before every (re)connect. */
   getToken: () => Promise<string>;
-  /** The server closed with 4001 (invalid) or 4002 (expired): get a fresh token before reconnecting. */
-  onTokenRejected?: (code: 4001 | 4002) => Promise<unknown>;
+  /**
+   * The server closed with 4001 (invalid) or 4002 (expired) the socket authenticated with
+   * `rejected`: get a fresh token before reconnecting (none needed if the held one is newer).
+   */
+  onTokenRejected?: (code: 4001 | 4002, rejected: string) => Promise<unknown>;
   /** The WebSocket constructor. @default globalThis.WebSocket (Node 20 has none: pass `ws`'s) */
   WebSocket?: WebSocketFactory;
   /** Ping interval; a socket silent for a whole interval after a ping is treated as dead. @default 25_000 */
@@ -49,7 +52,10 @@ export interface RealtimeConnection {
   onFrame(listener: (frame: ServerFrame) => void): () => void;
   /** After every accepted `auth`: the first connect and each reconnect (resume from here). */
   onReady(listener: () => void): () => void;
-  /** Sends a frame when the socket is ready; returns whether it was sent. */
+  /**
+   * Sends a frame when the socket is ready; returns whether it was sent. An `auth` frame hands
+   * the open socket a renewed token (extensions.md §6 "Token renewal").
+   */
   send(frame: ClientFrame): boolean;
 }
 
@@ -80,6 +86,8 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   let alive = false;
+  // The token the socket last authenticated with.
+  let authToken = '';
   let unwake: (() => void) | undefined;
 
   // While not connected, an offline device shows as `offline`, whatever the machine is doing.
@@ -95,7 +103,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
     const current = () => mine === generation;
     phase = 'opening';
     try {
-      const token = await getToken();
+      const token = (authToken = await getToken());
       if (!current()) return;
       const ws = (socket = new (requireWebSocket(options.WebSocket))(url));
       ws.addEventListener('open', () => {
@@ -133,7 +141,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
       attempt = 0;
       setStatus('connected');
       events.emit('ready', undefined);
-    } else if (frame.type !== 'pong') {
+    } else if (frame.type !== 'pong' && frame.type !== 'auth.renewed') {
       events.emit('frame', frame);
     }
   }
@@ -162,7 +170,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
     phase = 'waiting';
     setStatus('reconnecting');
     if ((code === CLOSE_CODES.tokenInvalid || code === CLOSE_CODES.tokenExpired) && options.onTokenRejected) {
-      await options.onTokenRejected(code).catch(log);
+      await options.onTokenRejected(code, authToken).catch(log);
       if (mine !== generation) return;
     }
     retry();
@@ -181,6 +189,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
   function send(frame: ClientFrame): boolean {
     const ok = phase === 'open' && socket?.readyState === 1;
     if (ok) socket!.send(JSON.stringify(frame));
+    if (ok && frame.type === 'auth') authToken = frame.token;
     return ok;
   }
 

@@ -29,8 +29,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const tenant = options.slug ?? options.publicKey;
   const storage = namespaced(options.storage ?? defaultStorage(), tenant ?? '');
   const publicHttp = createHttp({ baseUrl, fetch });
-  const session = createSession({ ...options, http: publicHttp, storage, log });
-  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: session.refresh });
+  // A renewed token goes to the open socket too, so it is not closed when the old one expires.
+  const session = createSession({ ...options, http: publicHttp, storage, log, onToken: (token) => realtime?.send({ type: 'auth', token }) });
+  const renew = (_: unknown, rejected: string | null) => session.refresh(rejected);
+  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: renew });
   const events = createEmitter<RuntimeEvents>();
 
   const status = signal<RuntimeStatus>('idle');
@@ -74,7 +76,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const rt = (realtime = createRealtime({
         url: realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath),
         getToken: session.getToken,
-        onTokenRejected: session.refresh,
+        onTokenRejected: renew,
         WebSocket,
         log,
         onError: (e) => events.emit('error', e),
@@ -105,6 +107,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       list: async () => (await http.get<ConversationList>('chat/visitor/conversations', { searchParams: { limit: 100 } })).conversations,
       open: conversation.open,
     },
+    hasVisitor: session.hasCredential,
     async identify(visitor) {
       await http.post('chat/visitor/sessions', { visitor });
     },
@@ -139,9 +142,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 }
 
-/** The socket URL: `realtimePath` (default `<baseUrl>/realtime`) against the API's origin, `http→ws`. */
+/**
+ * The socket URL: `realtimePath` resolved like a link against `baseUrl/` (extensions.md §6),
+ * `http→ws`. The older absolute form (`/api/realtime`) names the server's own `/api` prefix,
+ * which a proxy may have moved (`https://host/prefix/api`): it is taken as relative to the
+ * base's last segment, so both forms give `wss://host/prefix/api/realtime`.
+ */
 export function realtimeUrl(baseUrl: string, realtimePath = 'realtime'): string {
-  const url = new URL(realtimePath, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const last = `/${base.split('/').at(-2)}/`;
+  const url = new URL(realtimePath.startsWith(last) ? realtimePath.slice(last.length) : realtimePath, base);
+  url.protocol = url.protocol.replace('http', 'ws');
   return url.href;
 }

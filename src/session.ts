@@ -29,15 +29,20 @@ export interface SessionOptions extends TenantRef {
   log: Logger;
   /** Share of the token's lifetime after which it is renewed. @default 0.8 */
   refreshAt?: number;
+  /** Every newly minted token (the open socket is told, extensions.md §6 "Token renewal"). */
+  onToken?: (token: string) => void;
 }
 
 export interface Session {
   /** A valid token, minting one first when there is none or it has expired. */
   getToken(): Promise<string>;
-  /** Mints a new token now (after the server rejected the current one); concurrent callers share one request. */
-  refresh(): Promise<string>;
-  /** The visitor this session belongs to, once known. */
-  readonly visitorId: string | null;
+  /**
+   * Mints a new token now; concurrent callers share one request. With `rejected` (the token the
+   * server refused), only when that is still the current one: otherwise the current one is newer.
+   */
+  refresh(rejected?: string | null): Promise<string>;
+  /** Whether a visitor credential is stored (a returning visitor); storage failures say no. */
+  hasCredential(): Promise<boolean>;
   /** Stops the renewal timer. */
   destroy(): void;
 }
@@ -48,43 +53,56 @@ export function createSession(options: SessionOptions): Session {
   const { http, storage, log } = options;
   let token: string | null = null;
   let expiresAt = 0;
-  let visitorId: string | null = null;
+  // The credential also kept here: blocked storage (private mode, a denied IndexedDB) then
+  // means one visitor per page load rather than a new one on every renewal.
+  let credential: string | undefined;
   let inFlight: Promise<string> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
 
+  // A storage failure counts as "no credential", never as a failed start.
+  const stored = () =>
+    storage.get<string>(CREDENTIAL_KEY).catch((e: unknown) => {
+      log('session: storage', e);
+      return undefined;
+    });
+
   async function mint(): Promise<string> {
-    const visitorCredential = await storage.get<string>(CREDENTIAL_KEY);
+    const visitorCredential = (credential ??= await stored());
     const body: CreateRuntimeSessionRequest = { slug: options.slug, apiKey: options.publicKey, visitor: options.visitor, contextToken: options.contextToken, visitorCredential };
     const session = await http.post<RuntimeSession>('sdk/session', body);
     if (session.visitorCredential && session.visitorCredential !== visitorCredential) {
-      await storage.set(CREDENTIAL_KEY, session.visitorCredential);
+      credential = session.visitorCredential;
+      await storage.set(CREDENTIAL_KEY, credential).catch((e: unknown) => log('session: storage', e));
     }
     const lifetime = session.expiresIn * 1000;
     token = session.sessionToken;
-    visitorId = session.visitorId ?? null;
     // Trust our own clock with the lifetime rather than the server's `expiresAt`: clocks drift.
     expiresAt = Date.now() + lifetime;
     clearTimeout(timer);
     if (!destroyed) {
       timer = setTimeout(() => void refresh().catch((e: unknown) => log('session renewal failed', e)), lifetime * (options.refreshAt ?? 0.8));
     }
-    log('session for visitor', visitorId, 'valid for', session.expiresIn, 's');
+    log('session for visitor', session.visitorId, 'valid for', session.expiresIn, 's');
+    options.onToken?.(token);
     return token;
   }
 
-  function refresh(): Promise<string> {
+  const valid = () => (token && Date.now() < expiresAt ? token : null);
+
+  function refresh(rejected?: string | null): Promise<string> {
+    const current = valid();
+    // Rejected with a token older than the held one: a renewal already happened, use it.
+    if (!inFlight && current && rejected !== undefined && rejected !== current) return Promise.resolve(current);
     inFlight ??= mint().finally(() => (inFlight = null));
     return inFlight;
   }
 
   return {
     // While a renewal runs, wait for it: the old token may be the one just rejected.
-    getToken: () => inFlight ?? (token && Date.now() < expiresAt ? Promise.resolve(token) : refresh()),
+    getToken: () => inFlight ?? (valid() ? Promise.resolve(token!) : refresh()),
     refresh,
-    get visitorId() {
-      return visitorId;
-    },
+    hasCredential: async () => !!(credential ?? (await stored())),
     destroy() {
       destroyed = true;
       clearTimeout(timer);

@@ -317,6 +317,14 @@ export interface Runtime {
    */
   identify(visitor: VisitorIdentity): Promise<void>;
   /**
+   * Whether this browser has been a visitor of this tenant before (a visitor credential is
+   * stored). Makes no request; a storage failure answers `false`. Lets a widget start the
+   * runtime at page load only for returning visitors and otherwise wait until the chat is
+   * opened, so an anonymous page view creates no visitor and opens no socket.
+   * @example if (await runtime.hasVisitor()) await runtime.start();
+   */
+  hasVisitor(): Promise<boolean>;
+  /**
    * Bootstrap, open a session, resume the open conversation and connect realtime.
    * Idempotent: calling it again returns the same promise. Rejects with a `RuntimeError`; after
    * a transient (`retryable`) failure a new call tries again, a fatal one also sets `error`.

@@ -173,7 +173,7 @@ describe('expired or missing session', () => {
     const http = createHttp({ baseUrl: server.baseUrl, getToken: async () => token, onAuthError });
     await expect(http.get('chat/visitor/tickets/open')).resolves.toEqual({ conversation: null });
     expect(onAuthError).toHaveBeenCalledOnce();
-    expect(onAuthError.mock.calls[0]).toEqual([expect.objectContaining({ code: 'TOKEN_EXPIRED' })]);
+    expect(onAuthError.mock.calls[0]).toEqual([expect.objectContaining({ code: 'TOKEN_EXPIRED' }), 'old']);
     expect(server.requests.map((r) => r.headers['x-ringnity-sdk-session'])).toEqual(['old', 'new']);
   });
 

@@ -1,8 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createMemoryStorage, createRuntime, type Runtime, type RuntimeOptions, type RuntimeStorage } from '../../../src/index.ts';
+import { RuntimeError } from '../../../src/errors.ts';
+import { createLogger } from '../../../src/lib/log.ts';
+import { createOutbox, type OutboxEntry } from '../../../src/outbox.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { agentOf, type Agent } from './agent.ts';
+import { bodies } from './visitor.ts';
 
 // The outbox seen from the visitor's side, against the real server. Faults are injected in
 // `fetch` only: the request reaches the real server, and the answer is lost or never comes.
@@ -15,6 +19,7 @@ beforeAll(async () => {
   agent = await agentOf(server);
 });
 afterEach(() => {
+  vi.useRealTimers();
   for (const runtime of runtimes.splice(0)) runtime.destroy();
 });
 afterAll(() => server.close());
@@ -219,5 +224,73 @@ describe('closed conversations', () => {
     await sent(runtime);
     expect(runtime.conversation.id.value).not.toBe(first);
     expect((await agent.messages(runtime.conversation.id.value!)).map((m) => m.body)).toEqual(['Are you there?']);
+  });
+});
+
+describe('outages', () => {
+  /** An outbox whose sends fail with a network error while `down`. */
+  function outboxOverOutage() {
+    const link = { down: true, tries: [] as string[] };
+    const outbox = createOutbox({
+      storage: createMemoryStorage(),
+      log: createLogger(),
+      async deliver(entry: OutboxEntry) {
+        link.tries.push(entry.clientMessageId);
+        if (link.down) throw new RuntimeError('NETWORK_ERROR', 'fetch failed');
+      },
+    });
+    return { outbox, link };
+  }
+
+  it('keeps retrying through an outage of minutes (a server restart), and sends without a click once it is over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage();
+    await outbox.flush();
+    const entry = await outbox.add('During the restart');
+    for (let minute = 0; minute < 3; minute++) await vi.advanceTimersByTimeAsync(60_000);
+    expect(link.tries.length).toBeGreaterThan(5);
+    expect(outbox.entries.value).toMatchObject([{ key: entry.key, state: 'sending' }]);
+
+    link.down = false;
+    // The backoff is capped at 30 s.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(outbox.entries.value).toEqual([]);
+    expect(new Set(link.tries)).toEqual(new Set([entry.clientMessageId]));
+    outbox.destroy();
+  });
+
+  it('sends at once when flushed (the socket is back), without waiting out the backoff', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage();
+    await outbox.flush();
+    await outbox.add('Back soon');
+    for (let minute = 0; minute < 3; minute++) await vi.advanceTimersByTimeAsync(60_000);
+    link.down = false;
+    await outbox.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.entries.value).toEqual([]);
+    outbox.destroy();
+  });
+});
+
+describe('two tabs', () => {
+  it('keeps the pending sends of both tabs in the shared storage, and a later page sends both', async () => {
+    const storage = createMemoryStorage();
+    const offline: typeof fetch = (input, init) => (isSend(input, init) ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
+    const tabA = visitor({ storage, fetch: offline, realtime: false });
+    await tabA.start();
+    // Tab B loads before either tab has anything pending.
+    const tabB = visitor({ storage, fetch: offline, realtime: false });
+    await tabB.start();
+    await tabA.conversation.send('From tab A');
+    await tabB.conversation.send('From tab B');
+    tabA.destroy();
+    tabB.destroy();
+
+    const later = visitor({ storage });
+    await later.start();
+    await vi.waitFor(() => expect(bodies(later)).toEqual(['From tab A', 'From tab B']));
+    await sent(later);
+    expect((await agent.messages(later.conversation.id.value!)).map((m) => m.body)).toEqual(['From tab A', 'From tab B']);
   });
 });

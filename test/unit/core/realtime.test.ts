@@ -14,6 +14,7 @@ beforeEach(async () => {
 afterEach(async () => {
   connection?.close();
   connection = undefined;
+  vi.useRealTimers();
   vi.unstubAllGlobals();
   await server.close();
 });
@@ -102,7 +103,7 @@ describe('reconnecting', () => {
     (await server.connection(1)).close(code);
     const second = await server.connection(2);
     await connected(rt);
-    expect(onTokenRejected).toHaveBeenCalledWith(code);
+    expect(onTokenRejected).toHaveBeenCalledWith(code, 'old');
     expect(second.frames[0]).toEqual({ type: 'auth', token: 'fresh' });
   });
 
@@ -135,15 +136,43 @@ describe('reconnecting', () => {
   });
 
   it('does not reconnect after close()', async () => {
-    const { rt } = connect();
+    let made = 0;
+    class Counting extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        made++;
+      }
+    }
+    const { rt } = connect({ WebSocket: Counting });
     await connected(rt);
     const first = await server.connection(1);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     rt.close();
-    expect(await first.closed).toBe(1000);
     expect(rt.status.value).toBe('closed');
-    // A reconnect would have happened within the backoff cap (50 ms): give it a few turns of it.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(server.connections).toHaveLength(1);
+    // Far past the backoff cap (50 ms): any reconnect would have been made by now.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(made).toBe(1);
+    vi.useRealTimers();
+    expect(await first.closed).toBe(1000);
+  });
+
+  it('reports the token the socket last authenticated with, a renewed one sent on it included, when it is rejected', async () => {
+    const onTokenRejected = vi.fn(async () => undefined);
+    const { rt } = connect({ onTokenRejected });
+    const frames: ServerFrame[] = [];
+    rt.onFrame((f) => frames.push(f));
+    await connected(rt);
+    const first = await server.connection(1);
+    server.onAuth = () => 'silent';
+    expect(rt.send({ type: 'auth', token: 'token-2' })).toBe(true);
+    await vi.waitFor(() => expect(first.frames.at(-1)).toEqual({ type: 'auth', token: 'token-2' }));
+    // The answer to a renewal is the socket's business, not the listeners'.
+    const update: ServerFrame = { type: 'conversation.updated', conversation: { conversationId: 'c1', status: 'open' } };
+    first.send({ type: 'auth.renewed', expiresAt: new Date().toISOString() });
+    first.send(update);
+    await vi.waitFor(() => expect(frames).toEqual([update]));
+    first.close(4002);
+    await vi.waitFor(() => expect(onTokenRejected).toHaveBeenCalledWith(4002, 'token-2'));
   });
 });
 

@@ -15,7 +15,7 @@ let runtime: Runtime | undefined;
 const wake = new Map<string, () => void>();
 
 /** The real `ws` client, except that while `gate.open` is false it dials a port nobody listens on. */
-const gate = { open: true, sockets: [] as WebSocket[] };
+const gate = { open: true, httpUp: false, sockets: [] as WebSocket[] };
 class GatedWebSocket extends WebSocket {
   constructor(url: string) {
     super(gate.open ? url : nowhere);
@@ -34,16 +34,17 @@ beforeAll(async () => {
 afterEach(() => {
   runtime?.destroy();
   gate.open = true;
+  gate.httpUp = false;
 });
 afterAll(async () => {
   vi.unstubAllGlobals();
   await server.close();
 });
 
-// HTTP goes down with the socket while the gate is shut.
+// HTTP goes down with the socket while the gate is shut, unless `gate.httpUp`.
 let failedSends = 0;
 const gatedFetch: typeof fetch = (input, init) => {
-  if (gate.open) return fetch(input, init);
+  if (gate.open || gate.httpUp) return fetch(input, init);
   failedSends++;
   return Promise.reject(new TypeError('fetch failed'));
 };
@@ -58,9 +59,10 @@ async function connectedVisitor() {
   return { runtime, id: runtime.conversation.id.value! };
 }
 
-/** Drops the socket and keeps it down until `reconnect()`. */
-async function disconnect(runtime: Runtime) {
+/** Drops the socket (and HTTP, unless `httpUp`) and keeps it down until `reconnect()`. */
+async function disconnect(runtime: Runtime, httpUp = false) {
   gate.open = false;
+  gate.httpUp = httpUp;
   gate.sockets.at(-1)!.terminate();
   await vi.waitFor(() => expect(runtime.status.value).toBe('reconnecting'));
   return () => {
@@ -88,6 +90,41 @@ describe('resume after a reconnect', () => {
     await agent.send(id, 'Have a nice day!');
     await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(5));
     expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('shows messages missed while only the socket was down, though the visitor sent one after them over HTTP', async () => {
+    const { runtime, id } = await connectedVisitor();
+    const reconnect = await disconnect(runtime, true);
+    // More than the newest page holds, so only a read after the right seq finds them all.
+    const missed = Array.from({ length: 60 }, (_, i) => `agent ${i + 1}`);
+    for (const body of missed) await agent.send(id, body);
+    // Answered over HTTP with seq 62 while 2…61 were never seen.
+    await runtime.conversation.send('Yes, sorry');
+    await vi.waitFor(() => expect(runtime.conversation.messages.value.map((m) => [m.seq, m.state])).toEqual([[1, 'sent'], [62, 'sent']]));
+
+    reconnect();
+    await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Hello', ...missed, 'Yes, sorry']));
+    expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
+  });
+
+  it('reads what a gap in live frames left out, without a reconnect', async () => {
+    const { runtime, id } = await connectedVisitor();
+    // The socket loses one frame (as a proxy buffer overflow or a server hiccup would).
+    const socket = gate.sockets.at(-1)!;
+    const opened = gate.sockets.length;
+    const deliver = socket.listeners('message') as Array<(data: unknown, binary: boolean) => void>;
+    socket.removeAllListeners('message');
+    let lost = 0;
+    socket.on('message', (data, binary) => {
+      if (!lost && String(data).includes('"message.created"')) return void lost++;
+      for (const listener of deliver) listener(data, binary);
+    });
+    await agent.send(id, 'Lost on the way');
+    await vi.waitFor(() => expect(lost).toBe(1));
+    await agent.send(id, 'Next one');
+    await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Hello', 'Lost on the way', 'Next one']));
+    expect(runtime.conversation.messages.value.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(gate.sockets).toHaveLength(opened);
   });
 
   it('reads more than one page of missed messages', async () => {

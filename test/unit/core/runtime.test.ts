@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import * as core from '../../../src/index.ts';
 import { createMemoryStorage, createRuntime, isRuntimeError, type Message, type Runtime, type RuntimeOptions } from '../../../src/index.ts';
+import { realtimeUrl } from '../../../src/runtime.ts';
+import { startFakeWsServer } from '../../helpers/fake-ws-server.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { agentOf, type Agent } from './agent.ts';
 
@@ -147,5 +149,82 @@ describe('start-up failures', () => {
     expect(runtime.error.value).toBeNull();
     down = false;
     await expect(runtime.start()).resolves.toBeUndefined();
+  });
+});
+
+describe('storage the browser refuses (private mode, IndexedDB blocked)', () => {
+  const refused = () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError'));
+  const blocked = { get: refused, set: refused, del: refused };
+
+  it('starts and chats as a visitor of this page load', async () => {
+    const runtime = visitor({ storage: blocked });
+    await expect(runtime.start()).resolves.toBeUndefined();
+    await runtime.conversation.send('Hi without storage');
+    await vi.waitFor(() => expect(runtime.conversation.messages.value.map((m) => m.state)).toEqual(['sent']));
+    expect(await runtime.hasVisitor()).toBe(true);
+  });
+});
+
+describe('hasVisitor', () => {
+  it('is false for a first-time visitor, without a request, and true once a visitor exists, on the next load too', async () => {
+    const storage = createMemoryStorage();
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
+    const first = visitor({ storage, fetch: counting });
+    expect(await first.hasVisitor()).toBe(false);
+    expect(requests).toBe(0);
+    await first.start();
+    expect(await first.hasVisitor()).toBe(true);
+    first.destroy();
+    expect(await visitor({ storage }).hasVisitor()).toBe(true);
+    // Another tenant's visitor in the same storage does not count.
+    expect(await visitor({ storage, slug: 'other' }).hasVisitor()).toBe(false);
+  });
+
+  it('is false when the storage cannot be read', async () => {
+    const refused = () => Promise.reject(new Error('blocked'));
+    expect(await visitor({ storage: { get: refused, set: refused, del: refused } }).hasVisitor()).toBe(false);
+  });
+});
+
+describe('token renewal on the open socket', () => {
+  it('sends each renewed session token on the socket it already has, instead of reconnecting', async () => {
+    // A one-second session, renewed at 0.8 s; the socket goes to a scripted server that shows what it got.
+    const shortLived = await startTestServer({ log: false, sessionTtlSeconds: 1 });
+    const ws = await startFakeWsServer();
+    ws.onAuth = (_, c) => (c.frames.filter((f) => f.type === 'auth').length === 1 ? 'ready' : 'silent');
+    class ToFake extends WebSocket {
+      constructor() {
+        super(ws.url);
+      }
+    }
+    try {
+      const runtime = visitor({ baseUrl: shortLived.baseUrl, WebSocket: ToFake });
+      await runtime.start();
+      const socket = await ws.connection(1);
+      await vi.waitFor(() => expect(socket.frames.filter((f) => f.type === 'auth').length).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+      expect(ws.connections).toHaveLength(1);
+      expect(runtime.status.value).toBe('connected');
+    } finally {
+      await ws.close();
+      await shortLived.close();
+    }
+  });
+});
+
+describe('realtimeUrl', () => {
+  it('resolves the relative path and the older absolute one against an API under a proxy prefix', () => {
+    expect(realtimeUrl('https://host/prefix/api', 'realtime')).toBe('wss://host/prefix/api/realtime');
+    expect(realtimeUrl('https://host/prefix/api/', '/api/realtime')).toBe('wss://host/prefix/api/realtime');
+    expect(realtimeUrl('http://127.0.0.1:8192/api', '/api/realtime')).toBe('ws://127.0.0.1:8192/api/realtime');
+    expect(realtimeUrl('http://127.0.0.1:8192/api')).toBe('ws://127.0.0.1:8192/api/realtime');
+    expect(realtimeUrl('https://host/api', 'wss://rt.host/socket')).toBe('wss://rt.host/socket');
+  });
+
+  it('connects to the socket the server advertises', async () => {
+    const runtime = visitor();
+    await runtime.start();
+    await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
+    expect(runtime.bootstrap.value?.sdk?.realtimePath).toBe('realtime');
   });
 });

@@ -56,7 +56,6 @@ describe('runtime session', () => {
     await first.getToken();
     expect(JSON.parse(sessionRequests()[0]!.body)).toEqual({ slug: 'acme', visitor: { name: 'Ada' } });
     expect(await raw.get('acme:visitorCredential')).toBe('cred-new');
-    expect(first.visitorId).toBe('vis_1');
     first.destroy();
 
     const reloaded = sessionOver(namespaced(raw, 'acme'));
@@ -109,6 +108,61 @@ describe('runtime session', () => {
     await expect(session.getToken()).rejects.toMatchObject({ code: 'SDK_SESSION_FAILED' });
     issueSessions();
     await expect(session.getToken()).resolves.toBe('token-1');
+    session.destroy();
+  });
+});
+
+describe('renewal after a rejection', () => {
+  it('mints once for many requests rejected with the old token, also those rejected after the renewal finished', async () => {
+    minted = 0;
+    let release!: () => void;
+    const late = new Promise<void>((resolve) => (release = resolve));
+    let rejected = 0;
+    server.handle(async (request) => {
+      if (request.url.startsWith('/sdk/session')) return ok({ sessionToken: `token-${++minted}`, expiresIn: 900, visitorId: 'vis_1', visitorCredential: 'cred' });
+      if (request.headers['x-ringnity-sdk-session'] !== 'token-1') return ok({ fine: true });
+      // The first rejection starts the renewal; the others come back only once it is done.
+      if (rejected++ > 0) await late;
+      return fail(401, 'TOKEN_EXPIRED');
+    });
+    const session = sessionOver();
+    const http = createHttp({ baseUrl: server.baseUrl, getToken: session.getToken, onAuthError: (_, token) => session.refresh(token) });
+    await session.getToken();
+    const calls = Array.from({ length: 5 }, () => http.get('chat/visitor/tickets/open'));
+    await until(() => minted === 2 && rejected === 5);
+    expect(await session.getToken()).toBe('token-2');
+    release();
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 5 }, () => ({ fine: true })));
+    expect(sessionRequests()).toHaveLength(2);
+    session.destroy();
+  });
+
+  it('gives the held token, without minting, when the rejected one is older (a socket closed with 4002 after a renewal)', async () => {
+    issueSessions();
+    const session = sessionOver();
+    await session.getToken();
+    expect(await session.refresh()).toBe('token-2');
+    expect(await session.refresh('token-1')).toBe('token-2');
+    expect(await session.refresh('token-2')).toBe('token-3');
+    expect(sessionRequests()).toHaveLength(3);
+    session.destroy();
+  });
+});
+
+describe('blocked storage', () => {
+  const broken: RuntimeStorage = {
+    get: () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError')),
+    set: () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError')),
+    del: () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError')),
+  };
+
+  it('counts as no credential: a session is minted, and renewals stay the same visitor', async () => {
+    issueSessions();
+    const session = sessionOver(broken);
+    expect(await session.hasCredential()).toBe(false);
+    await expect(session.getToken()).resolves.toBe('token-1');
+    await session.refresh();
+    expect(sessionRequests().map((r) => (JSON.parse(r.body) as { visitorCredential?: string }).visitorCredential)).toEqual([undefined, 'cred-new']);
     session.destroy();
   });
 });
