@@ -1,21 +1,11 @@
 import http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isRuntimeError, type Runtime, type UploadTransport } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { isRuntimeError, type UploadTransport } from '../../../src/index.ts';
 import { startVisitor } from './visitor.ts';
+import { useRealServer } from './real-server.ts';
 
-let server: TestServer;
-let agent: Agent;
-const runtimes: Runtime[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  agent = await agentOf(server);
-});
-afterEach(() => {
-  for (const runtime of runtimes.splice(0)) runtime.destroy();
-});
-afterAll(() => server.close());
+const real = useRealServer();
+const { runtimes } = real;
 
 /** A PNG by its signature, `size` bytes long. */
 const png = (size: number) => {
@@ -58,7 +48,7 @@ const nodeTransport = nodeUpload();
 
 describe('sending a file', () => {
   it('shows progress between 0 and 1, then the confirmed attachment message on both sides', async () => {
-    const { runtime, id } = await startVisitor(server, 'Here is a photo', { upload: nodeTransport });
+    const { runtime, id } = await startVisitor(real.server, 'Here is a photo', { upload: nodeTransport });
     runtimes.push(runtime);
     const seen: number[] = [];
     const stop = runtime.conversation.messages.subscribe((list) => {
@@ -80,7 +70,7 @@ describe('sending a file', () => {
     // The pending entry became the message: one entry, no upload left.
     expect(runtime.conversation.messages.value.filter((m) => m.key === sending.key)).toEqual([message]);
 
-    const onServer = (await agent.messages(id)).at(-1)!;
+    const onServer = (await real.agent.messages(id)).at(-1)!;
     expect(onServer).toMatchObject({ messageType: 'image', metadata: { attachment: { name: 'photo.png' } } });
     const file = await fetch(message!.attachment!.url!);
     expect(file.headers.get('content-type')).toBe('image/png');
@@ -88,7 +78,7 @@ describe('sending a file', () => {
   });
 
   it('uploads through fetch under Node (no XMLHttpRequest), progress jumping to 1 at the end', async () => {
-    const { runtime } = await startVisitor(server, 'Hi');
+    const { runtime } = await startVisitor(real.server, 'Hi');
     runtimes.push(runtime);
     const sending = runtime.conversation.sendFile(new File([png(1000)], 'small.png', { type: 'image/png' }));
     expect(runtime.conversation.messages.value.at(-1)?.upload).toMatchObject({ progress: 0, name: 'small.png' });
@@ -96,43 +86,43 @@ describe('sending a file', () => {
   });
 
   it('starts the conversation when the file is the first thing sent', async () => {
-    const { runtime } = await startVisitor(server);
+    const { runtime } = await startVisitor(real.server);
     runtimes.push(runtime);
     expect(runtime.conversation.id.value).toBeNull();
     const message = await runtime.conversation.sendFile(png(500), 'first.png').done;
     const id = runtime.conversation.id.value!;
-    expect((await agent.messages(id)).map((m) => m.messageId)).toEqual([message?.id]);
+    expect((await real.agent.messages(id)).map((m) => m.messageId)).toEqual([message?.id]);
   });
 
   it('refuses a file over the limit with a clear error, keeps it failed for retry, and stores nothing', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hi');
+    const { runtime, id } = await startVisitor(real.server, 'Hi');
     runtimes.push(runtime);
     const sending = runtime.conversation.sendFile(png(11 * 1024 * 1024), 'huge.png');
     const error = await sending.done.catch((e: unknown) => e);
     expect(isRuntimeError(error) && error.code).toBe('ATTACHMENT_TOO_LARGE');
     expect((error as Error).message).toMatch(/MB/);
     expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ key: sending.key, state: 'failed', error: { code: 'ATTACHMENT_TOO_LARGE' } });
-    expect((await agent.messages(id)).map((m) => m.body)).toEqual(['Hi']);
+    expect((await real.agent.messages(id)).map((m) => m.body)).toEqual(['Hi']);
     // Cancelling a failed upload removes it.
     sending.cancel();
     expect(runtime.conversation.messages.value.map((m) => m.body)).toEqual(['Hi']);
   });
 
   it('cancels an upload in flight: the entry goes, `done` gives null, nothing is sent', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hi', { upload: nodeUpload(true) });
+    const { runtime, id } = await startVisitor(real.server, 'Hi', { upload: nodeUpload(true) });
     runtimes.push(runtime);
     const sending = runtime.conversation.sendFile(png(5 * 1024 * 1024), 'big.png');
     await vi.waitFor(() => expect(runtime.conversation.messages.value.at(-1)?.upload?.progress).toBeGreaterThan(0));
     sending.cancel();
     await expect(sending.done).resolves.toBeNull();
     expect(runtime.conversation.messages.value.map((m) => m.key)).not.toContain(sending.key);
-    expect((await agent.messages(id)).map((m) => m.messageType ?? 'text')).toEqual(['text']);
+    expect((await real.agent.messages(id)).map((m) => m.messageType ?? 'text')).toEqual(['text']);
   });
 
   it('retries a failed upload with the same key and sends it once', async () => {
     let fail = true;
     const flaky: UploadTransport = (request) => (fail ? Promise.reject(new TypeError('network down')) : nodeTransport(request));
-    const { runtime, id } = await startVisitor(server, 'Hi', { upload: flaky });
+    const { runtime, id } = await startVisitor(real.server, 'Hi', { upload: flaky });
     runtimes.push(runtime);
     const sending = runtime.conversation.sendFile(png(2000), 'retry.png');
     expect(isRuntimeError(await sending.done.catch((e: unknown) => e))).toBe(true);
@@ -140,6 +130,6 @@ describe('sending a file', () => {
     fail = false;
     await runtime.conversation.retry(sending.key);
     await vi.waitFor(() => expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ key: sending.key, state: 'sent', messageType: 'image' }));
-    expect((await agent.messages(id)).filter((m) => m.messageType === 'image')).toHaveLength(1);
+    expect((await real.agent.messages(id)).filter((m) => m.messageType === 'image')).toHaveLength(1);
   });
 });

@@ -1,40 +1,30 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isRuntimeError, type Runtime } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
 import { bodies, startVisitor } from './visitor.ts';
+import { useRealServer } from './real-server.ts';
 
-let server: TestServer;
-let agent: Agent;
-const runtimes: Runtime[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  agent = await agentOf(server);
-});
-afterEach(() => {
-  for (const runtime of runtimes.splice(0)) runtime.destroy();
-});
-afterAll(() => server.close());
+const real = useRealServer();
+const { runtimes } = real;
 
 const find = (runtime: Runtime, body: string) => runtime.conversation.messages.value.find((m) => m.body === body);
 
 describe('editing and deleting', () => {
   it('edits the visitor’s message, shown as edited here and live in the console', async () => {
-    const { runtime, id } = await startVisitor(server, 'Teh order is late');
+    const { runtime, id } = await startVisitor(real.server, 'Teh order is late');
     runtimes.push(runtime);
-    const socket = await agent.listen();
+    const socket = await real.agent.listen();
     const { key } = runtime.conversation.messages.value[0]!;
     await runtime.conversation.edit(key, 'The order is late');
     expect(runtime.conversation.messages.value[0]).toMatchObject({ key, body: 'The order is late', editedAt: expect.any(String) });
     await vi.waitFor(() => expect(socket.frames.some((f) => f.type === 'message.updated' && f.message.body === 'The order is late')).toBe(true));
-    expect((await agent.messages(id))[0]!.body).toBe('The order is late');
+    expect((await real.agent.messages(id))[0]!.body).toBe('The order is late');
     socket.close();
   });
 
   it('deletes the visitor’s message, leaving a placeholder, and the console sees it live', async () => {
-    const { runtime, id } = await startVisitor(server, 'My card number is 4111…');
+    const { runtime, id } = await startVisitor(real.server, 'My card number is 4111…');
     runtimes.push(runtime);
-    const socket = await agent.listen();
+    const socket = await real.agent.listen();
     const { key } = runtime.conversation.messages.value[0]!;
     await runtime.conversation.remove(key);
     expect(runtime.conversation.messages.value).toHaveLength(1);
@@ -44,21 +34,21 @@ describe('editing and deleting', () => {
   });
 
   it('shows the agent’s edits and deletes live', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hello');
+    const { runtime, id } = await startVisitor(real.server, 'Hello');
     runtimes.push(runtime);
-    const one = await agent.send(id, 'Your order ships Mondy');
-    const two = await agent.send(id, 'Wrong chat, sorry');
+    const one = await real.agent.send(id, 'Your order ships Mondy');
+    const two = await real.agent.send(id, 'Wrong chat, sorry');
     await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(3));
-    await agent.edit(id, one.messageId, 'Your order ships Monday');
-    await agent.remove(id, two.messageId);
+    await real.agent.edit(id, one.messageId, 'Your order ships Monday');
+    await real.agent.remove(id, two.messageId);
     await vi.waitFor(() => expect(find(runtime, 'Your order ships Monday')?.editedAt).toBeTruthy());
     await vi.waitFor(() => expect(runtime.conversation.messages.value[2]).toMatchObject({ deleted: true, body: '' }));
   });
 
   it('refuses to edit the agent’s message or an unknown key, with a RuntimeError', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hello');
+    const { runtime, id } = await startVisitor(real.server, 'Hello');
     runtimes.push(runtime);
-    await agent.send(id, 'Hi!');
+    await real.agent.send(id, 'Hi!');
     await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(2));
     const theirs = runtime.conversation.messages.value[1]!;
     const refused = await runtime.conversation.edit(theirs.key, 'changed').catch((e: unknown) => e);
@@ -69,7 +59,7 @@ describe('editing and deleting', () => {
   });
 
   it('drops a failed send instead of deleting it on the server', async () => {
-    const { runtime } = await startVisitor(server, 'Hello', {
+    const { runtime } = await startVisitor(real.server, 'Hello', {
       // Sends fail for good (a 400 is not retried): the entry ends `failed`.
       fetch: (input, init) =>
         init?.method === 'POST' && String(input).endsWith('/messages') && String(init.body).includes('never')

@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMemoryStorage, isRuntimeError, type Runtime } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryStorage, isRuntimeError } from '../../../src/index.ts';
 import { bodies, startVisitor } from './visitor.ts';
+import { useRealServer } from './real-server.ts';
 
-let server: TestServer;
-let agent: Agent;
-const runtimes: Runtime[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  agent = await agentOf(server);
-});
-afterEach(() => {
-  for (const runtime of runtimes.splice(0)) runtime.destroy();
-});
-afterAll(() => server.close());
+const real = useRealServer();
+const { runtimes } = real;
 
 const visitor = async (...args: Parameters<typeof startVisitor> extends [unknown, ...infer R] ? R : never) => {
-  const started = await startVisitor(server, ...args);
+  const started = await startVisitor(real.server, ...args);
   runtimes.push(started.runtime);
   return started;
 };
@@ -26,7 +16,7 @@ describe('long histories', () => {
   it('loads the latest page first and earlier pages on demand, without duplicates', async () => {
     const storage = createMemoryStorage();
     const { runtime, id } = await visitor('Message 1', { storage });
-    for (let i = 2; i <= 120; i++) await agent.send(id, `Message ${i}`);
+    for (let i = 2; i <= 120; i++) await real.agent.send(id, `Message ${i}`);
     runtime.destroy();
 
     const { runtime: again } = await visitor(undefined, { storage });
@@ -49,13 +39,13 @@ describe('closing, rating and starting again', () => {
   it('shows the conversation as ended, takes one rating the console sees, and starts a new one without losing the old', async () => {
     const { runtime, id } = await visitor('Thanks for the help');
     expect(runtime.conversation.closed.value).toBe(false);
-    await agent.close(id);
+    await real.agent.close(id);
     await vi.waitFor(() => expect(runtime.conversation.closed.value).toBe(true));
 
     await runtime.conversation.rate(5, 'Quick and kind');
     expect(runtime.conversation.info.value?.rating).toBe(5);
     expect(runtime.conversation.messages.value.at(-1)).toMatchObject({ messageType: 'rating', metadata: { rating: 5, comment: 'Quick and kind' } });
-    expect((await agent.messages(id)).at(-1)).toMatchObject({ messageType: 'rating', metadata: { rating: 5 } });
+    expect((await real.agent.messages(id)).at(-1)).toMatchObject({ messageType: 'rating', metadata: { rating: 5 } });
     const again = await runtime.conversation.rate(1).catch((e: unknown) => e);
     expect(isRuntimeError(again) && again.code).toBe('RATING_NOT_ALLOWED');
 
@@ -77,8 +67,8 @@ describe('closing, rating and starting again', () => {
     expect(bodies(runtime)).toEqual(['Thanks for the help', 'Quick and kind']);
     // A reply in the open one does not take the past one away. The socket keeps frame order, so
     // once the later receipt frame shows, the reply's frames have been handled.
-    await agent.send(current, 'Sure, ask away');
-    await agent.receipt(id, runtime.conversation.messages.value[0]!.id, 'read');
+    await real.agent.send(current, 'Sure, ask away');
+    await real.agent.receipt(id, runtime.conversation.messages.value[0]!.id, 'read');
     await vi.waitFor(() => expect(runtime.conversation.messages.value[0]?.state).toBe('read'));
     expect(runtime.conversation.id.value).toBe(id);
     // And back to the open one to continue it.
@@ -98,18 +88,18 @@ describe('availability and identity', () => {
   it('reads availability at start and follows the agents’ presence live', async () => {
     const { runtime } = await visitor();
     expect(runtime.availability.value?.state).toMatch(/online|away|offline/);
-    await agent.presence('available');
+    await real.agent.presence('available');
     await vi.waitFor(() => expect(runtime.availability.value).toMatchObject({ available: true, state: 'online' }));
-    await agent.presence('offline');
+    await real.agent.presence('offline');
     await vi.waitFor(() => expect(runtime.availability.value?.available).toBe(false));
-    await agent.presence('available');
+    await real.agent.presence('available');
   });
 
   it('tells agents who the visitor is, marked unverified', async () => {
     const { runtime, id } = await visitor('Hello');
     await runtime.identify({ name: 'Ada Lovelace', email: 'ada@example.com' });
-    await vi.waitFor(async () => expect(await agent.conversation(id)).toMatchObject({ visitorName: 'Ada Lovelace', visitorEmail: 'ada@example.com' }));
-    expect((await agent.conversation(id)).visitorVerified).not.toBe(true);
+    await vi.waitFor(async () => expect(await real.agent.conversation(id)).toMatchObject({ visitorName: 'Ada Lovelace', visitorEmail: 'ada@example.com' }));
+    expect((await real.agent.conversation(id)).visitorVerified).not.toBe(true);
     const bad = await runtime.identify({ email: 'not an email' }).catch((e: unknown) => e);
     expect(isRuntimeError(bad) && bad.code).toBe('VALIDATION_FAILED');
   });

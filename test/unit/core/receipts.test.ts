@@ -1,20 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMemoryStorage, type Runtime } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryStorage } from '../../../src/index.ts';
 import { bodies, startVisitor } from './visitor.ts';
+import { useRealServer } from './real-server.ts';
 
-let server: TestServer;
-let agent: Agent;
-const runtimes: Runtime[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  agent = await agentOf(server);
-});
-afterEach(() => {
-  for (const runtime of runtimes.splice(0)) runtime.destroy();
-});
-afterAll(() => server.close());
+const real = useRealServer();
+const { runtimes } = real;
 
 /** Counts the receipt requests the runtime makes, through the real fetch. */
 function receiptCounter() {
@@ -30,28 +20,28 @@ function receiptCounter() {
 describe('receipts the visitor sends', () => {
   it('marks a burst of agent messages delivered with one request, and read with one more when the visitor looks', async () => {
     const counter = receiptCounter();
-    const { runtime, id } = await startVisitor(server, 'Hi', { fetch: counter.fetch });
+    const { runtime, id } = await startVisitor(real.server, 'Hi', { fetch: counter.fetch });
     runtimes.push(runtime);
-    const sent = await Promise.all(['One', 'Two', 'Three'].map((body) => agent.send(id, body)));
+    const sent = await Promise.all(['One', 'Two', 'Three'].map((body) => real.agent.send(id, body)));
     await vi.waitFor(() => expect(bodies(runtime)).toHaveLength(4));
     const newest = sent.reduce((a, b) => (a.seq > b.seq ? a : b));
 
-    await vi.waitFor(async () => expect((await agent.messages(id)).every((m) => m.senderType === 'visitor' || m.deliveredAt)).toBe(true));
+    await vi.waitFor(async () => expect((await real.agent.messages(id)).every((m) => m.senderType === 'visitor' || m.deliveredAt)).toBe(true));
     expect(counter.receipts).toEqual([`${newest.messageId}/delivered`]);
-    expect((await agent.messages(id)).some((m) => m.readAt)).toBe(false);
+    expect((await real.agent.messages(id)).some((m) => m.readAt)).toBe(false);
 
     runtime.setVisible(true);
-    await vi.waitFor(async () => expect((await agent.messages(id)).filter((m) => m.senderType === 'agent').every((m) => m.readAt)).toBe(true));
+    await vi.waitFor(async () => expect((await real.agent.messages(id)).filter((m) => m.senderType === 'agent').every((m) => m.readAt)).toBe(true));
     expect(counter.receipts).toEqual([`${newest.messageId}/delivered`, `${newest.messageId}/read`]);
   });
 
   it('marks a message read straight away when it arrives while the visitor is looking', async () => {
     const counter = receiptCounter();
-    const { runtime, id } = await startVisitor(server, 'Hello', { fetch: counter.fetch });
+    const { runtime, id } = await startVisitor(real.server, 'Hello', { fetch: counter.fetch });
     runtimes.push(runtime);
     runtime.setVisible(true);
-    const reply = await agent.send(id, 'Hi there');
-    await vi.waitFor(async () => expect((await agent.messages(id)).find((m) => m.messageId === reply.messageId)?.readAt).toBeTruthy());
+    const reply = await real.agent.send(id, 'Hi there');
+    await vi.waitFor(async () => expect((await real.agent.messages(id)).find((m) => m.messageId === reply.messageId)?.readAt).toBeTruthy());
     // Read covers delivered: one request.
     expect(counter.receipts).toEqual([`${reply.messageId}/read`]);
   });
@@ -60,23 +50,23 @@ describe('receipts the visitor sends', () => {
 describe('ticks on the visitor’s own messages', () => {
   it('go from sent to delivered to read as the agent side confirms them, and stay on a reload', async () => {
     const storage = createMemoryStorage();
-    const { runtime, id } = await startVisitor(server, 'First', { storage });
+    const { runtime, id } = await startVisitor(real.server, 'First', { storage });
     runtimes.push(runtime);
     await runtime.conversation.send('Second');
     await vi.waitFor(() => expect(runtime.conversation.messages.value.map((m) => m.state)).toEqual(['sent', 'sent']));
     const [first, second] = runtime.conversation.messages.value;
 
-    await agent.receipt(id, first!.id, 'delivered');
+    await real.agent.receipt(id, first!.id, 'delivered');
     await vi.waitFor(() => expect(runtime.conversation.messages.value.map((m) => m.state)).toEqual(['delivered', 'sent']));
     // Unchanged messages keep their object (memoised views do not re-render).
     expect(runtime.conversation.messages.value[1]).toBe(second);
 
-    await agent.receipt(id, second!.id, 'read');
+    await real.agent.receipt(id, second!.id, 'read');
     await vi.waitFor(() => expect(runtime.conversation.messages.value.map((m) => m.state)).toEqual(['read', 'read']));
 
     // The next page load reads the same ticks from history.
     runtime.destroy();
-    const { runtime: again } = await startVisitor(server, undefined, { storage });
+    const { runtime: again } = await startVisitor(real.server, undefined, { storage });
     runtimes.push(again);
     expect(again.conversation.messages.value.map((m) => m.state)).toEqual(['read', 'read']);
   });

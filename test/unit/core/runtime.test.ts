@@ -1,29 +1,20 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import * as core from '../../../src/index.ts';
 import { createMemoryStorage, createRuntime, isRuntimeError, type Message, type Runtime, type RuntimeOptions } from '../../../src/index.ts';
 import { realtimeUrl } from '../../../src/runtime.ts';
 import { startFakeWsServer } from '../../helpers/fake-ws-server.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
+import { startTestServer } from '../../helpers/server.ts';
+import { useRealServer } from './real-server.ts';
 
-let server: TestServer;
-let agent: Agent;
-const runtimes: Runtime[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  agent = await agentOf(server);
-});
-afterEach(() => {
-  for (const runtime of runtimes.splice(0)) runtime.destroy();
-});
-afterAll(() => server.close());
+const real = useRealServer();
+const { runtimes } = real;
 
 const visitor = (options: Partial<RuntimeOptions> = {}) => {
-  const runtime = createRuntime({ baseUrl: server.baseUrl, slug: server.slug, WebSocket, storage: createMemoryStorage(), ...options });
+  const runtime = createRuntime({ baseUrl: real.server.baseUrl, slug: real.server.slug, WebSocket, storage: createMemoryStorage(), ...options });
   runtimes.push(runtime);
   return runtime;
 };
@@ -57,7 +48,7 @@ describe('the core under plain Node', () => {
     expect(runtime.conversation.info.value?.status).not.toBe('closed');
     await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
 
-    await agent.send(id, 'Yes, to all of Scandinavia.');
+    await real.agent.send(id, 'Yes, to all of Scandinavia.');
     await vi.waitFor(() => expect(bodies(runtime)).toEqual(['Do you ship to Norway?', 'Yes, to all of Scandinavia.']));
     expect(runtime.conversation.messages.value[1]).toMatchObject({ senderType: 'agent', state: 'sent', seq: 2 });
     expect(seen.map((m) => m.body)).toEqual(['Yes, to all of Scandinavia.']);
@@ -69,12 +60,12 @@ describe('the core under plain Node', () => {
     await runtime.conversation.send('Hello?');
     await vi.waitFor(() => expect(runtime.conversation.id.value).not.toBeNull());
     await vi.waitFor(() => expect(runtime.status.value).toBe('connected'));
-    await agent.send(runtime.conversation.id.value!, 'Hi!');
-    await agent.send(runtime.conversation.id.value!, 'How can I help?');
+    await real.agent.send(runtime.conversation.id.value!, 'Hi!');
+    await real.agent.send(runtime.conversation.id.value!, 'How can I help?');
     await vi.waitFor(() => expect(runtime.unread.value).toBe(2));
     runtime.setVisible(true);
     expect(runtime.unread.value).toBe(0);
-    await agent.send(runtime.conversation.id.value!, 'Still there?');
+    await real.agent.send(runtime.conversation.id.value!, 'Still there?');
     await vi.waitFor(() => expect(bodies(runtime)).toContain('Still there?'));
     expect(runtime.unread.value).toBe(0);
   });
@@ -85,7 +76,7 @@ describe('the core under plain Node', () => {
     await first.start();
     await first.conversation.send('First visit');
     await vi.waitFor(() => expect(first.conversation.messages.value[0]?.state).toBe('sent'));
-    await agent.send(first.conversation.id.value!, 'Welcome back any time');
+    await real.agent.send(first.conversation.id.value!, 'Welcome back any time');
     first.destroy();
 
     const second = visitor({ storage });
@@ -135,7 +126,7 @@ describe('start-up failures', () => {
       requests.push(String(input));
       return fetch(input, init);
     };
-    const runtime = createRuntime({ baseUrl: server.baseUrl, slug: 'acme', fetch: counting, storage: createMemoryStorage() });
+    const runtime = createRuntime({ baseUrl: real.server.baseUrl, slug: 'acme', fetch: counting, storage: createMemoryStorage() });
     runtimes.push(runtime);
     await expect(runtime.start()).rejects.toMatchObject({ code: 'REALTIME_DISCONNECTED', message: expect.stringMatching(/WebSocket/) });
     expect(requests).toEqual([]);

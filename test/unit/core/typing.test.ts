@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Runtime } from '../../../src/index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TYPING_IDLE_MS, TYPING_THROTTLE_MS, createTyping } from '../../../src/typing.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { agentOf, type Agent } from './agent.ts';
 import { startVisitor } from './visitor.ts';
+import { useRealServer } from './real-server.ts';
 
 describe('the visitor’s typing frames (fake clock)', () => {
   afterEach(() => void vi.useRealTimers());
@@ -65,22 +63,13 @@ describe('the visitor’s typing frames (fake clock)', () => {
 });
 
 describe('typing against the real server', () => {
-  let server: TestServer;
-  let agent: Agent;
-  const runtimes: Runtime[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ log: false });
-    agent = await agentOf(server);
-  });
-  afterEach(() => {
-    for (const runtime of runtimes.splice(0)) runtime.destroy();
-  });
-  afterAll(() => server.close());
+  const real = useRealServer();
+  const { runtimes } = real;
 
   it('shows the visitor typing in the console and clears it when they send', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hi');
+    const { runtime, id } = await startVisitor(real.server, 'Hi');
     runtimes.push(runtime);
-    const socket = await agent.listen();
+    const socket = await real.agent.listen();
     const typingFrames = () => socket.frames.filter((f) => f.type === 'typing' && f.conversationId === id).map((f) => f.type === 'typing' && f.typing);
     runtime.conversation.setTyping(true);
     runtime.conversation.setTyping(true);
@@ -91,9 +80,9 @@ describe('typing against the real server', () => {
   });
 
   it('shows the agent typing to the visitor, with the agent’s name, and clears it', async () => {
-    const { runtime, id } = await startVisitor(server, 'Hi');
+    const { runtime, id } = await startVisitor(real.server, 'Hi');
     runtimes.push(runtime);
-    const socket = await agent.listen();
+    const socket = await real.agent.listen();
     socket.send({ type: 'typing', conversationId: id, typing: true });
     await vi.waitFor(() => expect(runtime.conversation.typing.value).not.toBeNull());
     expect(runtime.conversation.typing.value?.name).toBeTruthy();
