@@ -22,6 +22,13 @@ module.exports = {
       to: { path: ['^widget/', '^demo/console/', '^demo/site/'] },
     },
     {
+      name: 'console-shares-only-the-formatter',
+      comment: 'the agent console renders messages with the widget formatter and nothing else of the widget',
+      severity: 'error',
+      from: { path: '^demo/console/' },
+      to: { path: '^widget/', pathNot: '^widget/format\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

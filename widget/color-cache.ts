@@ -6,6 +6,9 @@
  */
 const key = (tenant: string) => `ringnity:color:${tenant}`;
 
+/** The launcher and accent colour when neither the site owner nor the tenant chose one (a neutral dark grey). */
+export const DEFAULT_COLOR = '#3b4a5a';
+
 /** A `#rgb`/`#rrggbb` colour, the only form put into a stylesheet. */
 export const isHexColor = (value: string | null | undefined): value is string => !!value && /^#[\da-f]{3}([\da-f]{3})?$/i.test(value);
 

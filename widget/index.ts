@@ -60,7 +60,11 @@ export interface MountedWidget {
 }
 
 /**
- * Mounts the chat widget (launcher and panel) into its own shadow root and starts its runtime.
+ * Mounts the chat widget (launcher and panel) into its own shadow root. Its runtime starts at
+ * once for a returning visitor (so the unread badge and live replies work) and otherwise when
+ * the chat is first opened, so a page view alone creates no visitor and opens no socket; call
+ * `widget.runtime.start()` to start it yourself. A start-up that fails for a transient reason
+ * (offline, a server fault) is retried by itself.
  *
  * @example
  * ```ts

@@ -11,7 +11,7 @@
  * after the page's `load`.
  */
 import type { CommandHandler, LoaderConfig, QueuedCall, WidgetAppModule } from './boot-options.ts';
-import { isHexColor, readColor } from './color-cache.ts';
+import { DEFAULT_COLOR, isHexColor, readColor } from './color-cache.ts';
 import { launcherCss } from './loader-style.ts';
 
 /** `window.Ringnity`: the queue function (`q` holds calls made through a stub before we ran). */
@@ -24,7 +24,6 @@ interface RingnityFunction {
 
 // Commands that need the panel, so they load the app at once.
 const UI_COMMANDS = /^(open|toggle|show)$/;
-const DEFAULT_COLOR = '#3b4a5a';
 
 ((w: Window & { Ringnity?: RingnityFunction }, d: Document) => {
   const stub = w.Ringnity;

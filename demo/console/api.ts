@@ -12,6 +12,7 @@ import type {
   Presence,
   ReceiptKind,
 } from '../../src/contract/extensions.ts';
+import { readAfter } from '../../src/history.ts';
 import { createHttp } from '../../src/http.ts';
 import type { AgentAuth } from './auth.ts';
 import { uploadFile, type Upload } from './upload.ts';
@@ -24,8 +25,14 @@ export interface AgentApi {
   /** Conversations by status, newest activity first. */
   conversations(status?: ConversationFilter): Promise<Conversation[]>;
   conversation(id: string): Promise<Conversation | null>;
-  /** The newest `limit` messages, or (with `after`) the ones after that `seq`, oldest first. */
-  messages(id: string, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  /** The newest `limit` messages, oldest first. */
+  messages(id: string, limit?: number): Promise<Message[]>;
+  /**
+   * Reads every message after `after` (a watermark: all messages up to it are held), page by
+   * page until the server has no more, handing each page to `onPage`; resolves with the new
+   * watermark (the core's shared reader, `src/history.ts`).
+   */
+  readAfter(id: string, after: number, onPage: (messages: Message[]) => void): Promise<number>;
   /** Sends a text message, or (with `attachmentId`) a file message with an optional caption. */
   send(id: string, body: string, clientMessageId: string, attachment?: AttachmentInfo): Promise<Message | null>;
   edit(id: string, messageId: string, body: string): Promise<Message | null>;
@@ -53,12 +60,8 @@ export function createAgentApi(auth: AgentAuth, baseUrl = new URL('/api', locati
     conversations: async (status = 'open') =>
       (await http.get<{ conversations: Conversation[] }>('agent-sdk/conversations', { searchParams: { status, limit: 100 } })).conversations,
     conversation: async (id) => (await http.get<{ conversation?: Conversation }>(path(id))).conversation ?? null,
-    messages: async (id, { after, limit = 50 } = {}) =>
-      (
-        await http.get<{ messages?: Message[] }>(path(id, '/messages'), {
-          searchParams: after === undefined ? { limit } : { after, limit },
-        })
-      ).messages ?? [],
+    messages: async (id, limit = 50) => (await http.get<{ messages?: Message[] }>(path(id, '/messages'), { searchParams: { limit } })).messages ?? [],
+    readAfter: (id, after, onPage) => readAfter(http, path(id, '/messages'), after, onPage),
     send: async (id, body, clientMessageId, attachment) =>
       (
         await http.post<{ message?: Message }>(

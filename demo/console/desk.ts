@@ -2,21 +2,19 @@
  * The console's live state for one signed-in agent: the conversations (kept current by
  * `conversation.updated` / `message.*` frames), unread counts, the messages of the conversation
  * on screen with the visitor's receipts and typing, uploads in flight, and the agent's presence.
- * After every (re)connect it reloads the list and reads what the open conversation missed with
- * `after = highest seq held`, since frames are not replayed.
+ * After every (re)connect it reloads the list and reads what the open conversation missed after
+ * its sync watermark (every message up to it is held), since frames are not replayed.
  */
 import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { AgentProfile, AttachmentInfo, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
+import { uuid } from '../../src/lib/uuid.ts';
 import { createRealtime } from '../../src/realtime.ts';
 import type { RuntimeStatus } from '../../src/types.ts';
 import type { AgentApi, ConversationFilter, PresenceStatus } from './api.ts';
 import type { AgentAuth } from './auth.ts';
 import { createReceiptBatcher } from './receipt-batcher.ts';
 import { createTypingSender } from './typing-sender.ts';
-import { uuid } from './uuid.ts';
 
-// Page size when catching up after a reconnect.
-const RESUME_LIMIT = 100;
 // A visitor typing indicator with no refresh for this long is dropped (the server also clears it).
 const TYPING_STALE_MS = 7_000;
 
@@ -90,6 +88,13 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const uploads = signal<readonly (PendingUpload & { file: File; conversationId: string; cancel?: () => void })[]>([]);
   const visible = signal(document.visibilityState === 'visible');
   let draft: { conversationId: string; body: string; clientMessageId: string } | null = null;
+  // The selected conversation's watermark: every message with `seq <= synced` is held. Only
+  // reads known to be contiguous move it (history pages, a created frame right after it); a send
+  // answer never does, since our message can be numbered after one the socket missed.
+  let synced = 0;
+  let loaded = false;
+  let syncing: Promise<void> | null = null;
+  let again = false;
 
   const upsert = (conversation: Conversation) => {
     const next = new Map(byId.value);
@@ -127,16 +132,28 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
     byId.value = next;
   }
 
-  /** Reads the selected conversation: its newest page, or everything after what we hold. */
-  async function loadThread(id: string) {
-    let after = Math.max(0, ...[...thread.value.values()].map((m) => m.seq));
-    if (after === 0) return merge(id, await api.messages(id, { limit: 50 }));
-    for (;;) {
-      const page = await api.messages(id, { after, limit: RESUME_LIMIT });
-      merge(id, page);
-      if (page.length < RESUME_LIMIT) return;
-      after = page[page.length - 1]!.seq;
-    }
+  /**
+   * Reads the selected conversation: its newest page first, then everything after the watermark.
+   * A call while reading reads again afterwards (a gap seen meanwhile, another selection).
+   */
+  function sync(): Promise<void> {
+    again = true;
+    return (syncing ??= (async () => {
+      while (again && selectedId.value) {
+        again = false;
+        const id = selectedId.value;
+        if (!loaded) {
+          const newest = await api.messages(id, 50);
+          if (selectedId.value !== id) continue;
+          merge(id, newest);
+          // Contiguous from its first message on; older ones are history, not missed.
+          synced = newest[newest.length - 1]?.seq ?? 0;
+          loaded = true;
+        }
+        const seq = await api.readAfter(id, synced, (page) => merge(id, page));
+        if (selectedId.value === id) synced = Math.max(synced, seq);
+      }
+    })().finally(() => (syncing = null)));
   }
 
   function onFrame(frame: ServerFrame) {
@@ -175,8 +192,14 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
         setTypingIn(conversationId, null);
         receiptBatcher.mark(conversationId, 'delivered', seq, message.messageId);
       }
-      if (conversationId === selectedId.value) merge(conversationId, [message]);
-      else if (type === 'message.created' && message.senderType === 'visitor') {
+      if (conversationId === selectedId.value) {
+        merge(conversationId, [message]);
+        // A created frame right after the watermark moves it; one further on shows frames were missed.
+        if (type === 'message.created' && loaded) {
+          if (seq === synced + 1) synced = seq;
+          else if (seq > synced) void sync().catch(report('Loading messages'));
+        }
+      } else if (type === 'message.created' && message.senderType === 'visitor') {
         unread.value = { ...unread.value, [conversationId]: (unread.value[conversationId] ?? 0) + 1 };
       }
     });
@@ -201,7 +224,7 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
     realtime.onFrame(onFrame),
     realtime.onReady(() => {
       void loadList().catch(report('Loading conversations'));
-      if (selectedId.value) void loadThread(selectedId.value).catch(report('Loading messages'));
+      if (selectedId.value) void sync().catch(report('Loading messages'));
     }),
     // Read receipts only for what the agent can actually see: the conversation on screen, tab visible.
     effect(() => {
@@ -302,7 +325,9 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
         thread.value = new Map();
         unread.value = { ...unread.value, [id]: 0 };
       });
-      void loadThread(id).catch(report('Loading messages'));
+      synced = 0;
+      loaded = false;
+      void sync().catch(report('Loading messages'));
     },
     setFilter(next) {
       filter.value = next;

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium, openPage } from './browser.ts';
 import { message, openChat, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
 
 // Issue 3, items 6, 7 and 9: nobody online, leaving an email, identity shown to the agent as
@@ -95,10 +98,59 @@ describe('availability, identity and long history', () => {
       .toBe(1);
   });
 
-  it.todo('asks for name and email before the first message when the tenant requires it (needs a preChatForm setting in startTestServer)');
-
   it('raised no uncaught error on either side', () => {
     expect(t.visitor.errors).toEqual([]);
     expect(t.agent.errors).toEqual([]);
+  });
+});
+
+// Issue 3, item 7: a tenant that requires a name and email before the first message.
+describe('pre-chat form required by the tenant', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let contexts: BrowserContext[];
+  const reported: string[][] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ tenantSettings: { preChatForm: 'required' } }), launchChromium()]);
+    contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('asks for a name and a valid email before the first message, and the agent sees the name', async () => {
+    const [visitor, agent] = await Promise.all(contexts.map((c) => openPage(c)));
+    reported.push(visitor!.errors, agent!.errors);
+    const page = visitor!.page;
+    await page.goto(`${server.origin}/`);
+    await page.getByTestId('launcher').click();
+    await page.getByTestId('prechat').waitFor();
+    expect(await page.getByTestId('composer-input').count()).toBe(0);
+
+    await page.getByTestId('prechat-name').fill('Kari Nordmann');
+    await page.getByTestId('prechat-email').fill('kari@');
+    await page.getByTestId('prechat-submit').click();
+    await page.locator('[data-testid="prechat-email"][aria-invalid="true"]').waitFor();
+    expect(await page.getByTestId('composer-input').count()).toBe(0);
+
+    await page.getByTestId('prechat-email').fill('kari@example.com');
+    await page.getByTestId('prechat-submit').click();
+    await page.getByTestId('composer-input').waitFor();
+    await sendText(page, 'Which boots for a wet autumn?');
+    await message(page, 'visitor', 'wet autumn').and(page.locator('[data-state="sent"], [data-state="delivered"], [data-state="read"]')).waitFor();
+
+    const desk = agent!.page;
+    await signIn(desk, server.origin);
+    const item = desk.getByTestId('conversation-item').filter({ hasText: 'wet autumn' });
+    await item.filter({ hasText: 'Kari Nordmann' }).waitFor();
+    await item.click();
+    await desk.getByTestId('visitor-identity').filter({ hasText: 'kari@example.com' }).waitFor();
+  });
+
+  it('raised no uncaught error on either side', () => {
+    expect(reported.flat()).toEqual([]);
   });
 });

@@ -1,20 +1,13 @@
 /**
  * The widget's UI state around one runtime: whether the panel is open, which view it shows,
- * whether start-up finished or failed, the accent colour, uploads in flight and the image in
+ * the connection as the visitor sees it, a fatal start-up error, the accent colour, uploads in flight and the image in
  * the lightbox. One per mounted widget, passed down as a prop (no module globals).
  */
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { ChatAttachment, FileSend, Runtime } from '../../src/types.ts';
-import { isHexColor } from '../color-cache.ts';
-
-/** Why the chat cannot be used, as the error state shows it. */
-export interface Failure {
-  /** The contract's error code (`SDK_ORIGIN_NOT_ALLOWED`, …) or `UNKNOWN`. */
-  code: string;
-  message: string;
-  /** Trying again may work (network trouble, rate limit, a server fault). */
-  retryable: boolean;
-}
+import type { RuntimeError } from '../../src/index.ts';
+import type { ChatAttachment, FileSend, Runtime, RuntimeStatus } from '../../src/types.ts';
+import { DEFAULT_COLOR, isHexColor } from '../color-cache.ts';
+import { createStarter } from './starter.ts';
 
 /** What the panel shows under its header. */
 export type PanelView = 'chat' | 'past';
@@ -30,19 +23,26 @@ export interface WidgetModel {
   readonly notice: Signal<string | null>;
   /** The visitor answered (or skipped) the pre-chat form. */
   readonly introduced: Signal<boolean>;
-  /** Start-up failed (the runtime's fatal error or the rejection of `start()`). */
-  readonly failure: ReadonlySignal<Failure | null>;
+  /** The chat cannot work here (the runtime's fatal start-up error, e.g. `SDK_ORIGIN_NOT_ALLOWED`). */
+  readonly failure: ReadonlySignal<RuntimeError | null>;
+  /**
+   * The connection as the banner shows it: the runtime's status, and `reconnecting` (`offline`
+   * when the device says so) while a start-up that failed for a transient reason waits to retry.
+   */
+  readonly connection: ReadonlySignal<RuntimeStatus>;
   /** The tenant colour: the site owner's choice, else the tenant's branding (or the remembered one), else neutral. */
   readonly accent: ReadonlySignal<string>;
-  /** Starts the runtime (again, after a transient failure), recording a rejection. */
+  /** Starts the runtime (retrying transient failures by itself); no-op once started. */
   start(): void;
+  /** Starts the runtime now only for a returning visitor (see `starter.ts`). */
+  startIfReturning(): void;
   /** Uploads and sends files, after checking the tenant's size limit here (no bytes sent for a refused file). */
   sendFiles(files: Iterable<File>): void;
   /** Cancels the upload of a timeline entry. */
   cancelUpload(key: string): void;
+  /** Stops start-up retries. */
+  dispose(): void;
 }
-
-export const DEFAULT_ACCENT = '#3b4a5a';
 
 export interface WidgetModelOptions {
   /** The site owner's colour (`data-color`, `mountWidget({ color })`). */
@@ -52,22 +52,17 @@ export interface WidgetModelOptions {
   open?: boolean;
   /** The pre-chat form was answered on an earlier visit. */
   introduced?: boolean;
+  /** The window, to retry start-up when it comes back `online`. */
+  win?: Window;
 }
 
 const mb = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 
 export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions): WidgetModel {
-  const rejected = signal<Failure | null>(null);
   const notice = signal<string | null>(null);
   const uploads = new Map<string, FileSend>();
-  const toFailure = (error: unknown): Failure => {
-    const { code, message, retryable } = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown };
-    return {
-      code: typeof code === 'string' ? code : 'UNKNOWN',
-      message: typeof message === 'string' ? message : String(error),
-      retryable: retryable === true,
-    };
-  };
+  const starter = createStarter(runtime, options.win);
+  const online = () => options.win?.navigator.onLine !== false;
   return {
     runtime,
     open: signal(options.open ?? false),
@@ -75,21 +70,20 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     lightbox: signal<ChatAttachment | null>(null),
     notice,
     introduced: signal(options.introduced ?? false),
-    failure: computed(() => {
-      const fatal = runtime.error.value;
-      return fatal ? toFailure(fatal) : rejected.value;
+    failure: runtime.error,
+    connection: computed(() => {
+      const status = runtime.status.value;
+      if (!starter.retrying.value || (status !== 'idle' && status !== 'connecting')) return status;
+      return online() ? 'reconnecting' : 'offline';
     }),
     accent: computed(() => {
       const branded = runtime.bootstrap.value?.branding?.primaryColor;
       const chosen = [options.color, branded, options.fallbackColor].find(isHexColor);
-      return chosen ?? DEFAULT_ACCENT;
+      return chosen ?? DEFAULT_COLOR;
     }),
-    start() {
-      rejected.value = null;
-      // The runtime keeps a fatal error on `runtime.error`; a transient one only rejects, and
-      // start() may be called again for it.
-      runtime.start().catch((error: unknown) => (rejected.value = toFailure(error)));
-    },
+    start: starter.start,
+    startIfReturning: starter.startIfReturning,
+    dispose: starter.dispose,
     sendFiles(files) {
       const max = runtime.bootstrap.value?.sdk?.maxUploadBytes;
       notice.value = null;

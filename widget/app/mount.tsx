@@ -1,6 +1,7 @@
 /**
  * Mounts the widget app into a shadow root: creates the runtime, renders the launcher and the
- * panel, starts the runtime and tells it when the visitor is looking. Shared by the script-tag
+ * panel, starts the runtime (at once for a returning visitor, else when the chat is first
+ * opened) and tells it when the visitor is looking. Shared by the script-tag
  * path (`boot.ts`) and the SPA entry (`../index.ts`).
  */
 import { computed, effect, signal } from '@preact/signals';
@@ -46,6 +47,7 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
     open,
     fallbackColor: tenant ? readColor(tenant) : undefined,
     introduced: tenant ? readFlag(introKey) : false,
+    win: root.ownerDocument.defaultView ?? undefined,
   });
   const doc = root.ownerDocument;
   const visible = signal(doc.visibilityState === 'visible');
@@ -55,7 +57,12 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
   };
   doc.addEventListener('visibilitychange', onVisibility);
   const disposers = [
+    model.dispose,
     applyStyles(root, model.accent),
+    // A first-time visitor becomes one (a visitor record, a socket) only by opening the chat.
+    effect(() => {
+      if (model.open.value) model.start();
+    }),
     // Unread is cleared (and messages marked read) only while the visitor can actually see them.
     effect(() => runtime.setVisible(looking.value)),
     notifyUnread({ unread: runtime.unread, looking, titleBlink, sound, doc }),
@@ -76,7 +83,7 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
   root.replaceChildren(container);
   render(<Widget model={model} />, container);
 
-  model.start();
+  model.startIfReturning();
 
   return {
     runtime,

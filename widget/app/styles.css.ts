@@ -58,7 +58,6 @@ font:inherit;color:inherit;background:#fff}
 .send:focus-visible{outline:2px solid var(--rn-accent);outline-offset:2px}
 .error{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:8px;padding:24px;text-align:center}
 .error p{margin:0}
-.again{margin-top:4px;padding:8px 16px;border:0;border-radius:8px;background:var(--rn-accent);color:#fff;cursor:pointer}
 .code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--rn-muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 button.link,.link{padding:0;border:0;background:none;color:inherit;font-size:12px;text-decoration:underline;cursor:pointer}

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { Conversation, Message } from '../../../src/contract/extensions.ts';
 // The same formatting the visitor sees in the widget (links, bold, code; never HTML).
-import { formatMessage, safeHref } from '../../../widget/app/format.ts';
+import { formatMessage, safeHref } from '../../../widget/format.ts';
 import type { AgentMessageState } from '../desk.ts';
 import { Attachment, attachmentOf } from './attachment.tsx';
 import { shortTime, visitorName } from './names.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComponentChildren, VNode } from 'preact';
-import { formatMessage } from '../../../widget/app/format.ts';
+import { formatMessage } from '../../../widget/format.ts';
 
 // What the visitor's browser would get: the VDOM serialised the way Preact renders it
 // (text escaped), so a test reads like the HTML that ends up in the panel.

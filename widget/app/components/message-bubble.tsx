@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { ChatMessage, MessageState } from '../../../src/types.ts';
-import { formatMessage, safeHref } from '../format.ts';
+import { formatMessage, safeHref } from '../../format.ts';
 import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { Attachment, FileCard } from './attachment.tsx';

@@ -1,7 +1,7 @@
 /**
  * The chat window: header, connection banner, then the view: the conversation (messages, the
  * agent's typing, and the composer, the pre-chat form, or the "ended" block) or the list of past
- * conversations; the error state when the chat cannot work. A non-modal dialog; Escape closes it
+ * conversations; the error state when the chat cannot work here (a fatal start-up error). A non-modal dialog; Escape closes it
  * and focus goes back to the launcher. Files dropped anywhere on it are sent.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -92,12 +92,12 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
     >
       <Header title={title} model={model} onClose={onClose} />
       {failure ? (
-        <ErrorState failure={failure} onRetry={() => model.start()} />
+        <ErrorState failure={failure} />
       ) : past ? (
         <PastConversations model={model} />
       ) : (
         <>
-          <ConnectionBanner status={runtime.status.value} />
+          <ConnectionBanner status={model.connection.value} />
           <MessageList model={model} />
           {typing && !closed && (
             <p class="typing" data-testid="typing" aria-live="polite">

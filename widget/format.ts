@@ -4,6 +4,9 @@
  *
  * Supported: `**bold**`, `` `code` ``, `[label](https://…)`, bare `https://…`/`mailto:…` links,
  * line breaks. Anything else (HTML, other schemes like `javascript:`) stays literal text.
+ *
+ * Shared by the widget and the agent console (one formatter, so both sides show a message the
+ * same way); it sits next to the loader, outside `app/`, and needs only `preact`.
  */
 import { h, type ComponentChildren } from 'preact';
 

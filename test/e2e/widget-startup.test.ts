@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium, openPage } from './browser.ts';
+import { message, sendText } from './two-sides.ts';
+
+const settled = '[data-state="sent"], [data-state="delivered"], [data-state="read"]';
+
+// When the widget starts its runtime: not for an anonymous page view, at once for a returning
+// visitor, and again by itself after a start-up that failed for a transient reason.
+describe('widget start-up', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const opened: BrowserContext[] = [];
+  const reported: string[][] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function visitor(): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.newContext();
+    opened.push(context);
+    const side = await openPage(context);
+    reported.push(side.errors);
+    return { page: side.page, context };
+  }
+
+  /** Every `/api/...` path the page requests, in order. */
+  function apiCalls(page: Page): string[] {
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      const { pathname } = new URL(r.url());
+      if (pathname.startsWith('/api/')) calls.push(pathname);
+    });
+    return calls;
+  }
+
+  it('creates no visitor for a first-time page view until the chat is opened, and starts at load once it is a returning one', async () => {
+    const { page } = await visitor();
+    const calls = apiCalls(page);
+    await page.goto(`${server.origin}/`);
+    // Hovering loads the app (as the idle timer would); it then decides whether to start.
+    const app = page.waitForResponse((r) => r.url().endsWith('/widget/app.js'));
+    await page.getByTestId('launcher').hover();
+    await app;
+    await page.locator('button.launcher').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(calls).toEqual([]);
+
+    await page.getByTestId('launcher').click();
+    await page.getByTestId('composer-input').waitFor();
+    expect(calls).toContain('/api/sdk/session');
+    await sendText(page, 'Do you have the Ridgeline 2 in green?');
+    await message(page, 'visitor', 'Ridgeline 2').and(page.locator(settled)).waitFor();
+
+    // Back on the site later: a returning visitor's runtime starts without opening the chat
+    // (so the unread badge and live replies work).
+    calls.length = 0;
+    const session = page.waitForRequest((r) => r.url().endsWith('/api/sdk/session'));
+    await page.reload();
+    await page.getByTestId('launcher').hover();
+    await session;
+    expect(await page.getByTestId('panel').count()).toBe(0);
+  });
+
+  it('recovers by itself, without a click, when start-up fails with 503', async () => {
+    const { page } = await visitor();
+    // The first start-up's bootstrap fails, as when the server restarts: all three attempts
+    // (the core's HTTP client repeats a 503 twice on its own before start() gives up).
+    const ATTEMPTS = 3;
+    let refusals = 0;
+    await page.route('**/api/sdk/bootstrap*', (route) => {
+      if (refusals >= ATTEMPTS) return route.fallback();
+      refusals++;
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ success: false, code: 'INTERNAL_ERROR', message: 'Restarting (test).' }),
+      });
+    });
+    let answered = 0;
+    const refused = new Promise<void>((resolve) =>
+      page.on('response', (r) => r.url().includes('/api/sdk/bootstrap') && r.status() === 503 && ++answered === ATTEMPTS && resolve()),
+    );
+    await page.goto(`${server.origin}/`);
+    await page.getByTestId('launcher').click();
+    await refused;
+    // A quiet banner, not the error state; the composer stays usable.
+    await page.getByTestId('connection-banner').waitFor();
+    expect(await page.getByTestId('error-state').count()).toBe(0);
+    await sendText(page, 'Sent while the chat was still starting');
+    // No click anywhere: start-up is retried and the message goes out.
+    await message(page, 'visitor', 'still starting').and(page.locator(settled)).waitFor();
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+  });
+
+  it('shows the install snippet with the origin the demo is served from', async () => {
+    const { page } = await visitor();
+    await page.goto(`${server.origin}/`);
+    const snippet = page.getByTestId('install-snippet');
+    await expect.poll(() => snippet.innerText()).toBe(`<script src="${server.origin}/loader.js" data-slug="acme" async></script>`);
+  });
+
+  it('raised no uncaught error', async () => {
+    for (const context of opened) await context.close();
+    // The refused bootstrap shows as the browser's own "Failed to load resource" line.
+    expect(reported.flat().filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});
