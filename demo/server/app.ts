@@ -13,6 +13,8 @@ import { type ServerConfig, defaultConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import type { Deps } from './http/context.ts';
 import { createApi } from './http/api.ts';
+import { createDrain } from './http/drain.ts';
+import { type RateLimitStore, createMemoryRateLimitStore } from './limits/store.ts';
 import { createLogger } from './log.ts';
 import { createHub } from './realtime/hub.ts';
 import { createRealtime } from './realtime/socket.ts';
@@ -22,6 +24,8 @@ import { createUploadStorage } from './attachments/storage.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface RunningServer {
   /** The port it listens on (the real one when 0 was asked for). */
   port: number;
@@ -29,12 +33,21 @@ export interface RunningServer {
   url: string;
   /** The token secret in use (tests sign edge-case tokens with it). */
   tokenSecret: string;
-  /** Stops accepting, closes sockets with 1012, waits for requests to end, closes the database. */
+  /**
+   * Stops accepting, closes sockets with 1012, lets running requests finish (at most
+   * `shutdownGraceMs`, then cuts their connections), closes the database.
+   */
   close(): Promise<void>;
 }
 
+/** Parts a test or a scaled-out deployment swaps in; configuration stays plain data. */
+export interface ServerServices {
+  /** Where rate-limit counters live. @default an in-memory store (per instance) */
+  rateLimitStore?: RateLimitStore;
+}
+
 /** Starts the server; options override {@link defaultConfig}. */
-export async function createServer(options: Partial<ServerConfig> = {}): Promise<RunningServer> {
+export async function createServer(options: Partial<ServerConfig> = {}, services: ServerServices = {}): Promise<RunningServer> {
   const defaults = defaultConfig();
   const config: ServerConfig = {
     ...defaults,
@@ -60,6 +73,7 @@ export async function createServer(options: Partial<ServerConfig> = {}): Promise
     links: createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds),
     uploads: createUploadStorage(config.uploadDir),
     typing,
+    rateLimitStore: services.rateLimitStore ?? createMemoryRateLimitStore(),
     async issueAgentToken(tenant, agent, ttlSeconds): Promise<SdkToken> {
       const issued = await tokens.sign({ typ: 'agent', tid: tenant.id, sub: agent.id, scopes: AGENT_SCOPES }, ttlSeconds);
       return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, scopes: AGENT_SCOPES };
@@ -74,7 +88,8 @@ export async function createServer(options: Partial<ServerConfig> = {}): Promise
   });
   ready.catch(() => undefined);
 
-  const app = createApi(deps, ready);
+  const drain = createDrain();
+  const app = createApi(deps, ready, drain.middleware);
   const server = createHttpServer(getRequestListener(app.fetch));
   const realtime = createRealtime(deps);
   server.on('upgrade', (request, socket, head) => realtime.handleUpgrade(request, socket, head));
@@ -108,14 +123,28 @@ export async function createServer(options: Partial<ServerConfig> = {}): Promise
     tokenSecret,
     close() {
       closing ??= (async () => {
-        realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
-        typing.dispose();
+        // Synchronous up to the first await: when close() returns, no new connection is accepted.
+        drain.start();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        // Requests still running get a moment to finish, then their connections are cut.
-        const grace = setTimeout(() => server.closeAllConnections(), 2000);
-        await stopped;
+        realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
+        typing.dispose();
+        // Requests still running may finish (their answers say `Connection: close`); past the
+        // grace their connections are cut, so a stalled client cannot hold the shutdown.
+        let grace: NodeJS.Timeout | undefined;
+        const expired = new Promise<'expired'>((resolve) => {
+          grace = setTimeout(() => resolve('expired'), config.shutdownGraceMs);
+        });
+        const outcome = await Promise.race([Promise.all([stopped, drain.idle()]), expired]);
         clearTimeout(grace);
+        if (outcome === 'expired') {
+          log.info(`shutdown: cutting ${drain.inFlight()} request(s) and the sockets still open after ${config.shutdownGraceMs} ms`);
+          server.closeAllConnections();
+          realtime.terminate();
+          // A handler whose client is gone may still be inside its transaction: give it a
+          // moment to end before the database goes (it is local, so this is quick).
+          await Promise.race([Promise.all([stopped, drain.idle()]), delay(1000)]);
+        }
         await db.close();
       })();
       return closing;

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TenantSettings } from './store/tenant-settings.ts';
+import { type RateLimits, defaultRateLimits, rateLimitsFromEnv } from './limits/rules.ts';
 
 /** Everything the reference server needs to start. */
 export interface ServerConfig {
@@ -49,6 +50,20 @@ export interface ServerConfig {
   typingTimeoutMs: number;
   /** Settings of the demo tenant, written at every start; `createServer` options are merged over the defaults. */
   demoTenantSettings: Partial<TenantSettings>;
+  /**
+   * Token-bucket rate limits per runtime session and per client IP (extensions.md §13); `null`
+   * turns one off. Loopback is not exempt.
+   * @default defaultRateLimits()
+   */
+  rateLimits: RateLimits;
+  /** Take the client IP for rate limits from the last `X-Forwarded-For` hop: only behind your own proxy. @default false */
+  trustProxy: boolean;
+  /**
+   * On shutdown, how long requests already running may take before their connections are cut
+   * and the database is closed anyway.
+   * @default 5000
+   */
+  shutdownGraceMs: number;
 }
 
 /** The documented demo Server API key (a demo value: never use it outside local development). */
@@ -75,13 +90,17 @@ export function defaultConfig(): ServerConfig {
     typingThrottleMs: 2000,
     typingTimeoutMs: 5000,
     demoTenantSettings: { maxUploadBytes: 10 * 1024 * 1024, editWindowSeconds: 900, preChatForm: 'off', expectedReplyMinutes: 5 },
+    rateLimits: defaultRateLimits(),
+    trustProxy: false,
+    shutdownGraceMs: 5000,
   };
 }
 
 /**
  * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
  * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`,
- * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`.
+ * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`, `RATE_LIMITS`, `RATE_LIMIT_<NAME>_BURST`,
+ * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`.
  */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const config = defaultConfig();
@@ -105,7 +124,17 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (env.DEMO_EDIT_WINDOW_SECONDS) {
     config.demoTenantSettings.editWindowSeconds = parseInteger('DEMO_EDIT_WINDOW_SECONDS', env.DEMO_EDIT_WINDOW_SECONDS, 0, 2 ** 31 - 1);
   }
+  config.rateLimits = rateLimitsFromEnv(env, config.rateLimits);
+  if (env.RATE_LIMIT_TRUST_PROXY) config.trustProxy = parseFlag('RATE_LIMIT_TRUST_PROXY', env.RATE_LIMIT_TRUST_PROXY);
+  if (env.SHUTDOWN_GRACE_MS) config.shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 0, 600_000);
   return config;
+}
+
+function parseFlag(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new Error(`${name} must be 1 or 0 (true/false), got "${value}"`);
 }
 
 function parseInteger(name: string, value: string, min: number, max: number): number {

@@ -1,9 +1,11 @@
 /**
  * `npm start` / `tsx demo/server/main.ts`: starts the reference server from environment
- * variables (see config.ts) and shuts it down gracefully on SIGINT/SIGTERM.
+ * variables (see config.ts) and shuts it down gracefully on SIGINT/SIGTERM: stop accepting,
+ * close sockets with 1012, let running requests finish (bounded), close the database.
  */
 import { createServer } from './app.ts';
 import { readEnvConfig } from './config.ts';
+import { describeRateLimits } from './limits/rules.ts';
 
 const config = readEnvConfig();
 const server = await createServer(config);
@@ -17,6 +19,7 @@ process.stdout.write(
     `  realtime   ${base.replace(/^http/, 'ws')}/api/realtime`,
     `  storage    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,
     `  uploads    ${config.uploadDir}`,
+    `  limits     ${describeRateLimits(config.rateLimits)}`,
     '',
   ].join('\n'),
 );
@@ -26,9 +29,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1); // a second Ctrl-C forces it
     stopping = true;
-    process.stdout.write(`\n${signal}: shutting down…\n`);
-    server.close().then(
-      () => process.exit(0),
+    // close() stops accepting before it returns; the line below is printed after that.
+    const closed = server.close();
+    process.stdout.write(`\n${signal}: stopped accepting, finishing requests (at most ${config.shutdownGraceMs} ms)…\n`);
+    closed.then(
+      () => {
+        process.stdout.write('Stopped: requests finished, database closed.\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`shutdown failed: ${String(error)}\n`);
         process.exit(1);

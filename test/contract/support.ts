@@ -22,7 +22,8 @@ export interface CallResult<T = Record<string, unknown>> {
   body: T & { success: boolean; data?: any; code?: string; message?: string; details?: string[] };
 }
 
-export function client(server: TestServer) {
+/** Only what the calls need, so a spawned server process works too. */
+export function client(server: Pick<TestServer, 'baseUrl' | 'slug' | 'serverApiKey'>) {
   async function call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined;

@@ -2,6 +2,7 @@
  * Boots the real reference server in-process for a test file: port 0, in-memory PGlite with
  * the demo seed. One server per file (`beforeAll`/`afterAll`); PGlite starts from a cached,
  * migrated template, so this takes well under a second after the first run.
+ * Rate limits are off unless a test sets `rateLimits` (suites send hundreds of messages fast).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,8 @@ import { createServer } from '../../demo/server/app.ts';
 import type { TenantSettings } from '../../demo/server/store/tenant-settings.ts';
 import { DEMO_SERVER_API_KEY } from '../../demo/server/config.ts';
 import { DEMO_PUBLIC_KEY, DEMO_TENANT_SLUG } from '../../demo/server/seed.ts';
+import { type RateLimits, noRateLimits } from '../../demo/server/limits/rules.ts';
+import { createMemoryRateLimitStore } from '../../demo/server/limits/store.ts';
 
 export interface TestServerOptions {
   /** Origins allowed for the demo tenant besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
@@ -33,6 +36,18 @@ export interface TestServerOptions {
   serverApiKey?: string;
   /** Typing relay timings. @default { throttleMs: 2000, timeoutMs: 5000 } */
   typing?: { throttleMs?: number; timeoutMs?: number };
+  /**
+   * Rate-limit buckets to turn on (extensions.md §13); those not named stay off.
+   * @default {} (every limit off)
+   * @example { messages: { burst: 3, perMinute: 20 } }
+   */
+  rateLimits?: Partial<RateLimits>;
+  /** Clock (ms) of the rate-limit buckets, so tests move time instead of waiting. @default Date.now */
+  rateLimitClock?: () => number;
+  /** Rate limits key on the last `X-Forwarded-For` hop (lets a test speak from several IPs). @default false */
+  trustProxy?: boolean;
+  /** How long `close()` waits for running requests before cutting them. @default 2000 */
+  shutdownGraceMs?: number;
 }
 
 export interface TestServer {
@@ -55,8 +70,12 @@ export interface TestServer {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-uploads-'));
+  const rateLimitStore = createMemoryRateLimitStore(options.rateLimitClock ? { now: options.rateLimitClock } : {});
   const server = await createServer({
     uploadDir,
+    rateLimits: { ...noRateLimits(), ...options.rateLimits },
+    trustProxy: options.trustProxy ?? false,
+    shutdownGraceMs: options.shutdownGraceMs ?? 2000,
     ...(options.tenantSettings ? { demoTenantSettings: options.tenantSettings } : {}),
     ...(options.typing?.throttleMs !== undefined ? { typingThrottleMs: options.typing.throttleMs } : {}),
     ...(options.typing?.timeoutMs !== undefined ? { typingTimeoutMs: options.typing.timeoutMs } : {}),
@@ -69,7 +88,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.realtimeAuthTimeoutMs !== undefined ? { realtimeAuthTimeoutMs: options.realtimeAuthTimeoutMs } : {}),
     ...(options.realtimePingIntervalMs !== undefined ? { realtimePingIntervalMs: options.realtimePingIntervalMs } : {}),
-  });
+  }, { rateLimitStore });
   return {
     baseUrl: `${server.url}/api`,
     origin: server.url,

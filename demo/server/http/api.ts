@@ -2,7 +2,7 @@
  * The Hono application: cross-cutting middleware (CORS, body limit), the `/api` routes, the
  * demo-only routes and the static files, with every API failure answered as an error envelope.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AppEnv, Deps } from './context.ts';
@@ -16,6 +16,7 @@ import { visitorReceiptRoutes } from '../routes/receipts.ts';
 import { attachmentFileRoutes } from '../routes/attachment-files.ts';
 import { isUploadPath } from '../routes/uploads.ts';
 import { mountStatic } from '../static.ts';
+import { byIp } from './rate-limit.ts';
 
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -23,9 +24,14 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 /** Route prefixes (under `/api`) a widget calls from the customer's pages: the only ones with CORS. */
 export const BROWSER_ROUTES = ['/sdk', '/chat', '/ai/visitor', '/calls', '/attachments'] as const;
 
-export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
+/** Route prefixes (under `/api`) counted against the per-IP `requests` limit (extensions.md §13). */
+export const LIMITED_ROUTES = ['/sdk', '/chat', '/ai/visitor', '/calls', '/agent-sdk'] as const;
+
+/** `track` is the outermost middleware (graceful shutdown counts requests through it). */
+export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHandler): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(deps.log));
+  if (track) app.use('*', track);
 
   // Requests that arrive between listen() and the end of seeding wait for it.
   app.use('*', async (_c, next) => {
@@ -53,6 +59,12 @@ export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
     maxAge: 600,
   });
   for (const prefix of BROWSER_ROUTES) api.use(`${prefix}/*`, browserCors);
+  // After CORS (a browser must be able to read a 429 and its Retry-After; preflights are not
+  // counted), before the body limit and the routes (a refused request is not read at all).
+  // Not `/attachments/*` (signed file links a long history loads many of at once) nor
+  // `/server/*` (one customer backend speaks for all its visitors).
+  const perIp = byIp(deps, 'requests');
+  for (const prefix of LIMITED_ROUTES) api.use(`${prefix}/*`, perIp);
   // Uploads have their own, per-tenant limit (routes/uploads.ts).
   api.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
   api.route('/sdk', sdkRoutes(deps));
@@ -65,6 +77,8 @@ export function createApi(deps: Deps, ready: Promise<void>): Hono<AppEnv> {
   app.route('/api', api);
 
   const demo = new Hono<AppEnv>();
+  // The console sign-in counts as creating a session: it also slows password guessing.
+  demo.use('/agent-login', byIp(deps, 'sessions'));
   demo.use('*', limit);
   demo.route('/', demoLoginRoutes(deps));
   app.route('/demo', demo);

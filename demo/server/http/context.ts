@@ -11,6 +11,7 @@ import type { UploadStorage } from '../attachments/storage.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import type { VisitorRow } from '../store/visitors.ts';
 import type { AgentRow } from '../store/agents.ts';
+import type { RateLimitStore } from '../limits/store.ts';
 
 /** Services built once at startup and handed to every route module. */
 export interface Deps {
@@ -25,6 +26,8 @@ export interface Deps {
   uploads: UploadStorage;
   /** Typing indicators (routes end one when its sender sends a message). */
   typing: TypingRelay;
+  /** Rate-limit counters (extensions.md §13); the rules are in `config.rateLimits`. */
+  rateLimitStore: RateLimitStore;
   /** Mints an agent token: the one code path behind the Server API and the demo login. */
   issueAgentToken(tenant: TenantRow, agent: AgentRow, ttlSeconds: number): Promise<SdkToken>;
 }

@@ -30,6 +30,8 @@ export interface Realtime {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every socket with `code` and stops the heartbeat. */
   close(code: number, reason: string): void;
+  /** Drops every socket still open (a client that never answered the close), at shutdown's end. */
+  terminate(): void;
 }
 
 export function createRealtime(deps: Deps): Realtime {
@@ -203,6 +205,9 @@ export function createRealtime(deps: Deps): Realtime {
       clearInterval(heartbeat);
       for (const ws of wss.clients) ws.close(code, reason);
       wss.close();
+    },
+    terminate() {
+      for (const ws of wss.clients) ws.terminate();
     },
   };
 }

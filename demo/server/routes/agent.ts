@@ -4,6 +4,7 @@ import type { Assignment, SendMessageRequest } from '../../../src/contract/exten
 import { requireAgent } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
+import { bySession } from '../http/rate-limit.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalid, queryInt, readJson } from '../http/validate.ts';
 import { type PresenceStatus, findAgent, setPresence, toAgentProfile, toPresence } from '../store/agents.ts';
@@ -43,6 +44,8 @@ const PRESENCE: Record<string, PresenceStatus> = {
 export function agentRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requireAgent(deps));
+  // Sends, edits and deletes share the agent's `messages` bucket (extensions.md §13).
+  const messages = bySession(deps, 'messages');
 
   app.get('/me', (c) => {
     const { agent, tenant, claims } = c.get('agentAuth');
@@ -100,7 +103,7 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     });
   });
 
-  app.post('/conversations/:id/messages', async (c) => {
+  app.post('/conversations/:id/messages', messages, async (c) => {
     const body = await readJson<SendMessageRequest>(c, 'SendMessageRequest');
     const { tenant, agent } = c.get('agentAuth');
     const conversationId = c.req.param('id');
@@ -183,14 +186,14 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     });
   }
 
-  app.patch('/conversations/:id/messages/:messageId', async (c) => {
+  app.patch('/conversations/:id/messages/:messageId', messages, async (c) => {
     const { tenant, agent } = c.get('agentAuth');
     const change = await readEdit(c);
     const message = await applyChange(deps, c, { tenant, viewer: { tenantId: tenant.id }, sender: { type: 'agent', id: agent.id }, change });
     return ok(c, { message });
   });
 
-  app.delete('/conversations/:id/messages/:messageId', async (c) => {
+  app.delete('/conversations/:id/messages/:messageId', messages, async (c) => {
     const { tenant, agent } = c.get('agentAuth');
     const message = await applyChange(deps, c, {
       tenant,
@@ -203,6 +206,7 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post(
     '/conversations/:id/attachments/upload',
+    bySession(deps, 'uploads'),
     uploadLimit((c) => c.get('agentAuth').tenant),
     async (c) => {
       const { tenant, agent } = c.get('agentAuth');

@@ -5,6 +5,7 @@ import { assertOriginAllowed } from '../auth/origin.ts';
 import { EMAIL_SUBJECT, type TokenClaims } from '../auth/tokens.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
+import { byIp } from '../http/rate-limit.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalid, readJson } from '../http/validate.ts';
 import { type TenantRow, findTenantByPublicKey, findTenantBySlug, toTenant } from '../store/tenants.ts';
@@ -40,7 +41,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
     return ok(c, data);
   });
 
-  app.post('/session', async (c) => {
+  app.post('/session', byIp(deps, 'sessions'), async (c) => {
     const body = await readJson<CreateRuntimeSessionRequest>(c, 'CreateRuntimeSessionRequestExt');
     const tenant = await resolveTenant(deps, body.slug, body.apiKey);
     assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);

@@ -4,6 +4,7 @@ import type { ConversationList, OpenTicket, VisitorIdentity } from '../../../src
 import { requireVisitor } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
+import { bySession } from '../http/rate-limit.ts';
 import { invalid, queryInt, readJson } from '../http/validate.ts';
 import { availabilityOf } from '../store/availability.ts';
 import {
@@ -38,6 +39,8 @@ interface VisitorMessageRequest extends VisitorSessionRequest {
 export function visitorRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requireVisitor(deps));
+  // Sends, edits and deletes share the per-session `messages` bucket (extensions.md §13).
+  const messages = bySession(deps, 'messages');
 
   app.post('/sessions', async (c) => {
     const body = await readJson<VisitorSessionRequest>(c, 'VisitorSessionRequest');
@@ -90,7 +93,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
 
   app.get('/availability', async (c) => ok(c, await availabilityOf(deps.db, c.get('visitorAuth').tenant)));
 
-  app.post('/conversations/:conversationId/messages', async (c) => {
+  app.post('/conversations/:conversationId/messages', messages, async (c) => {
     const body = await readJson<VisitorMessageRequest>(c, 'VisitorMessageRequest');
     const { tenant, visitor: before } = c.get('visitorAuth');
     const identity = checkIdentity(body.visitor);
@@ -126,7 +129,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     return ok(c, { messages: page.messages.map((m) => present.message(m)), hasMore: page.hasMore });
   });
 
-  app.patch('/conversations/:conversationId/messages/:messageId', async (c) => {
+  app.patch('/conversations/:conversationId/messages/:messageId', messages, async (c) => {
     const { tenant, visitor } = c.get('visitorAuth');
     const change = await readEdit(c);
     const viewer = { tenantId: tenant.id, visitorId: visitor.id };
@@ -134,7 +137,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     return ok(c, { message });
   });
 
-  app.delete('/conversations/:conversationId/messages/:messageId', async (c) => {
+  app.delete('/conversations/:conversationId/messages/:messageId', messages, async (c) => {
     const { tenant, visitor } = c.get('visitorAuth');
     const viewer = { tenantId: tenant.id, visitorId: visitor.id };
     const message = await applyChange(deps, c, { tenant, viewer, sender: { type: 'visitor', id: visitor.id }, change: { kind: 'delete' } });
@@ -152,6 +155,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post(
     '/conversations/:conversationId/attachments/upload',
+    bySession(deps, 'uploads'),
     uploadLimit((c) => c.get('visitorAuth').tenant),
     async (c) => {
       const { tenant, visitor } = c.get('visitorAuth');

@@ -22,6 +22,7 @@ import { type Realtime, createRealtime } from '../../../demo/server/realtime/soc
 import { createTypingRelay } from '../../../demo/server/realtime/typing.ts';
 import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
 import { createUploadStorage } from '../../../demo/server/attachments/storage.ts';
+import { createMemoryRateLimitStore } from '../../../demo/server/limits/store.ts';
 import { DEMO_AGENT, DEMO_TENANT_ID, seedDemo } from '../../../demo/server/seed.ts';
 
 let db: Database;
@@ -43,6 +44,7 @@ beforeAll(async () => {
     links: createAttachmentLinkService('unit-test-secret', 3600),
     uploads: createUploadStorage(path.join(os.tmpdir(), 'ringnity-unused-uploads')),
     typing: createTypingRelay({ throttleMs: 2000, timeoutMs: 5000, deliver: (_to, frame) => hub.toAgents(DEMO_TENANT_ID, frame) }),
+    rateLimitStore: createMemoryRateLimitStore(),
     issueAgentToken: () => Promise.reject(new Error('not used')),
   };
   realtime = createRealtime(deps);
