@@ -47,7 +47,10 @@ export interface AgentApi {
   close(id: string): Promise<Conversation | null>;
 }
 
-export function createAgentApi(auth: AgentAuth, baseUrl = new URL('/api', location.href).href): AgentApi {
+/** The reference server's API on the console's own origin (where the demo serves both). */
+export const defaultApiBase = (): string => new URL('/api', location.href).href;
+
+export function createAgentApi(auth: AgentAuth, baseUrl = defaultApiBase()): AgentApi {
   const http = createHttp({
     baseUrl,
     getToken: () => auth.getToken(),

@@ -7,6 +7,7 @@
  */
 import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { AgentProfile, AttachmentInfo, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
+import { isRuntimeError } from '../../src/errors.ts';
 import { uuid } from '../../src/lib/uuid.ts';
 import { createRealtime } from '../../src/realtime.ts';
 import type { RuntimeStatus } from '../../src/types.ts';
@@ -31,6 +32,8 @@ export interface PendingUpload {
   /** 0…1 */
   readonly progress: number;
   readonly error?: string;
+  /** After an error: whether Retry can help (not for a file the server refused). */
+  readonly retryable?: boolean;
 }
 
 /** Delivery state the console shows on the agent side's messages. */
@@ -85,7 +88,11 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const problem = signal<string | null>(null);
   const receipts = signal<Readonly<Record<string, Receipts>>>({});
   const typingIn = signal<Readonly<Record<string, number>>>({});
-  const uploads = signal<readonly (PendingUpload & { file: File; conversationId: string; cancel?: () => void })[]>([]);
+  // `attachment` is kept once the file is stored and `clientMessageId` is fixed per file, so a
+  // retry after a failed send neither stores the file again nor can post the message twice.
+  const uploads = signal<
+    readonly (PendingUpload & { file: File; conversationId: string; clientMessageId: string; attachment?: AttachmentInfo; cancel?: () => void })[]
+  >([]);
   const visible = signal(document.visibilityState === 'visible');
   let draft: { conversationId: string; body: string; clientMessageId: string } | null = null;
   // The selected conversation's watermark: every message with `seq <= synced` is held. Only
@@ -270,28 +277,46 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
     }
   }
 
-  const patchUpload = (key: string, patch: Partial<PendingUpload> & { cancel?: () => void }) => {
+  const patchUpload = (key: string, patch: Partial<PendingUpload> & { attachment?: AttachmentInfo; cancel?: () => void }) => {
     uploads.value = uploads.value.map((u) => (u.key === key ? { ...u, ...patch } : u));
   };
   const dropUpload = (key: string) => {
     uploads.value = uploads.value.filter((u) => u.key !== key);
   };
 
+  /** A refused upload (too large, wrong type, 4xx) or send fails the same way again. */
+  const canRetry = (error: unknown) => {
+    if (isRuntimeError(error)) return error.retryable;
+    const status = (error as { status?: number }).status ?? 0;
+    return !(status >= 400 && status < 500 && status !== 408 && status !== 429);
+  };
+
   function startUpload(key: string) {
     const item = uploads.value.find((u) => u.key === key);
     if (!item) return;
-    const { conversationId, file } = item;
-    const upload = api.upload(conversationId, file, (progress) => patchUpload(key, { progress }));
-    patchUpload(key, { progress: 0, error: undefined, cancel: upload.cancel });
-    upload.done
-      .then((attachment: AttachmentInfo) => api.send(conversationId, '', uuid(), attachment))
+    const { conversationId, file, clientMessageId } = item;
+    let stored: Promise<AttachmentInfo>;
+    if (item.attachment) {
+      // The file is already on the server: only the message is missing.
+      stored = Promise.resolve(item.attachment);
+      patchUpload(key, { progress: 1, error: undefined, cancel: undefined });
+    } else {
+      const upload = api.upload(conversationId, file, (progress) => patchUpload(key, { progress }));
+      patchUpload(key, { progress: 0, error: undefined, cancel: upload.cancel });
+      stored = upload.done.then((attachment) => {
+        patchUpload(key, { attachment, progress: 1, cancel: undefined });
+        return attachment;
+      });
+    }
+    stored
+      .then((attachment) => api.send(conversationId, '', clientMessageId, attachment))
       .then((message) => {
         dropUpload(key);
         if (message) merge(conversationId, [message]);
       })
       .catch((error: unknown) => {
         if (isAbort(error)) return dropUpload(key);
-        patchUpload(key, { error: error instanceof Error ? error.message : String(error), cancel: undefined });
+        patchUpload(key, { error: error instanceof Error ? error.message : String(error), retryable: canRetry(error), cancel: undefined });
       });
   }
 
@@ -368,7 +393,7 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
       const conversationId = selectedId.value;
       if (!conversationId) return;
       const key = uuid();
-      uploads.value = [...uploads.value, { key, name: file.name, progress: 0, file, conversationId }];
+      uploads.value = [...uploads.value, { key, name: file.name, progress: 0, file, conversationId, clientMessageId: uuid() }];
       startUpload(key);
     },
     cancelUpload(key) {

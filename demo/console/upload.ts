@@ -7,7 +7,10 @@ import { SESSION_HEADER } from '../../src/http.ts';
 
 /** An upload in flight. */
 export interface Upload<T> {
-  /** Resolves with the stored attachment; rejects with an `Error` whose message can be shown. */
+  /**
+   * Resolves with the stored attachment; rejects with an `Error` whose message can be shown
+   * (with the HTTP `status` when the server refused it).
+   */
   readonly done: Promise<T>;
   /** Stops the upload; `done` rejects with an `AbortError`. */
   cancel(): void;
@@ -41,7 +44,8 @@ export function uploadFile<D, T>({ url, file, getToken, onProgress, pick }: Uplo
         xhr.onload = () => {
           const body = xhr.response as { success: true; data: D } | ErrorEnvelope | null;
           if (body?.success) return resolve(pick(body.data));
-          reject(new Error(body?.message ?? `Upload failed (HTTP ${xhr.status}).`));
+          // The status tells the desk whether trying again can help (not after a 413 or 415).
+          reject(Object.assign(new Error(body?.message ?? `Upload failed (HTTP ${xhr.status}).`), { status: xhr.status }));
         };
         xhr.onerror = () => reject(new Error('Upload failed: the network connection was lost.'));
         xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));

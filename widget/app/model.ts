@@ -14,6 +14,8 @@ export type PanelView = 'chat' | 'past';
 
 export interface WidgetModel {
   readonly runtime: Runtime;
+  /** The API's base URL (absolute, with `/api`): file links are trusted only under `{apiBase}/attachments/`. */
+  readonly apiBase: string;
   /** Panel open. */
   readonly open: Signal<boolean>;
   readonly view: Signal<PanelView>;
@@ -36,7 +38,10 @@ export interface WidgetModel {
   start(): void;
   /** Starts the runtime now only for a returning visitor (see `starter.ts`). */
   startIfReturning(): void;
-  /** Uploads and sends files, after checking the tenant's size limit here (no bytes sent for a refused file). */
+  /**
+   * Uploads and sends files, after refusing here (no bytes sent) an empty file, one over the
+   * tenant's size limit or of a type the tenant does not accept.
+   */
   sendFiles(files: Iterable<File>): void;
   /** Cancels the upload of a timeline entry. */
   cancelUpload(key: string): void;
@@ -45,6 +50,8 @@ export interface WidgetModel {
 }
 
 export interface WidgetModelOptions {
+  /** The API's base URL, absolute (see {@link WidgetModel.apiBase}). */
+  apiBase: string;
   /** The site owner's colour (`data-color`, `mountWidget({ color })`). */
   color?: string;
   /** Used until the tenant's branding is known (the colour remembered from a previous visit). */
@@ -56,8 +63,6 @@ export interface WidgetModelOptions {
   win?: Window;
 }
 
-const mb = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
-
 export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions): WidgetModel {
   const notice = signal<string | null>(null);
   const uploads = new Map<string, FileSend>();
@@ -65,6 +70,7 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
   const online = () => options.win?.navigator.onLine !== false;
   return {
     runtime,
+    apiBase: options.apiBase,
     open: signal(options.open ?? false),
     view: signal<PanelView>('chat'),
     lightbox: signal<ChatAttachment | null>(null),
@@ -85,18 +91,27 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     startIfReturning: starter.startIfReturning,
     dispose: starter.dispose,
     sendFiles(files) {
-      const max = runtime.bootstrap.value?.sdk?.maxUploadBytes;
+      const sdk = runtime.bootstrap.value?.sdk;
+      const limits = { maxUploadBytes: sdk?.maxUploadBytes, uploadTypes: sdk?.uploadTypes };
+      const list = [...files];
       notice.value = null;
-      for (const file of files) {
-        if (max && file.size > max) {
-          notice.value = `“${file.name}” is ${mb(file.size)}. Files can be up to ${mb(max)}.`;
-          continue;
-        }
-        const send = runtime.conversation.sendFile(file);
-        uploads.set(send.key, send);
-        // A failure stays on the entry (state `failed`, with Retry, and the handle to cancel it).
-        send.done.then(() => uploads.delete(send.key), () => undefined);
-      }
+      // The checks load with the first file (a small chunk most chats never need).
+      import('./upload-check.ts').then(
+        ({ uploadRefusal }) => {
+          for (const file of list) {
+            const refusal = uploadRefusal(file, limits);
+            if (refusal) {
+              notice.value = refusal;
+              continue;
+            }
+            const send = runtime.conversation.sendFile(file);
+            uploads.set(send.key, send);
+            // A failure stays on the entry (state `failed`, with Retry when it can help, and the handle to cancel it).
+            send.done.then(() => uploads.delete(send.key), () => undefined);
+          }
+        },
+        () => (notice.value = 'The file could not be sent. Check your connection and try again.'),
+      );
     },
     cancelUpload(key) {
       uploads.get(key)?.cancel();

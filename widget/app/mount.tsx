@@ -42,14 +42,16 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
   const runtime = createRuntime(runtimeOptions);
   const tenant = runtimeOptions.slug ?? runtimeOptions.publicKey;
   const introKey = `ringnity:intro:${tenant}`;
+  const doc = root.ownerDocument;
   const model = createWidgetModel(runtime, {
+    // Absolute, like the signed file links it is compared with (`mountWidget` may be given `/api`).
+    apiBase: new URL(runtimeOptions.baseUrl, doc.baseURI).href,
     color,
     open,
     fallbackColor: tenant ? readColor(tenant) : undefined,
     introduced: tenant ? readFlag(introKey) : false,
-    win: root.ownerDocument.defaultView ?? undefined,
+    win: doc.defaultView ?? undefined,
   });
-  const doc = root.ownerDocument;
   const visible = signal(doc.visibilityState === 'visible');
   const looking = computed(() => model.open.value && visible.value);
   const onVisibility = () => {

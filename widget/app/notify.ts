@@ -21,13 +21,15 @@ const BLINK_MS = 1_200;
 export function notifyUnread({ unread, looking, titleBlink, sound, doc }: NotifyOptions): () => void {
   let timer: ReturnType<typeof setInterval> | undefined;
   let original: string | null = null;
+  let alert = '';
   let seen = unread.peek();
   let audio: AudioContext | undefined;
 
   const stopBlink = () => {
     clearInterval(timer);
     timer = undefined;
-    if (original !== null) doc.title = original;
+    // Only our own text is put back: a title the page set meanwhile stays.
+    if (original !== null && doc.title === alert) doc.title = original;
     original = null;
   };
   const chime = () => {
@@ -54,12 +56,18 @@ export function notifyUnread({ unread, looking, titleBlink, sound, doc }: Notify
     seen = count;
     if (looking.value || count === 0) return stopBlink();
     if (grew && sound) chime();
-    if (!titleBlink) return;
+    // Only a new message starts it: looking away with old unread ones left does not (a running
+    // blink just shows the new count).
+    if (!titleBlink || (!grew && timer === undefined)) return;
     original ??= doc.title;
-    const alert = `(${count}) New message`;
+    alert = `(${count}) New message`;
     clearInterval(timer);
     doc.title = alert;
-    timer = setInterval(() => (doc.title = doc.title === alert ? original! : alert), BLINK_MS);
+    timer = setInterval(() => {
+      // Neither our text nor the saved one: the page changed its title (a SPA route); keep that one.
+      if (doc.title !== alert && doc.title !== original) original = doc.title;
+      doc.title = doc.title === alert ? original! : alert;
+    }, BLINK_MS);
   });
   return () => {
     stop();

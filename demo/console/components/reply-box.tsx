@@ -33,9 +33,11 @@ export function ReplyBox({ desk, closed }: { desk: Desk; closed: boolean }) {
                   <span class="problem-text" role="alert">
                     {u.error}
                   </span>
-                  <button type="button" onClick={() => desk.retryUpload(u.key)}>
-                    Retry
-                  </button>
+                  {u.retryable && (
+                    <button type="button" data-testid="upload-retry" onClick={() => desk.retryUpload(u.key)}>
+                      Retry
+                    </button>
+                  )}
                 </>
               ) : (
                 <progress max={1} value={u.progress} data-testid="upload-progress" aria-label={`Uploading ${u.name}`} />

@@ -47,4 +47,36 @@ describe('new-message title blink', () => {
     stop();
     expect(doc.title).toBe('Acme Outdoor');
   });
+  it('keeps a title the page set mid-blink and never brings the old one back', () => {
+    const { unread, looking, doc } = setup();
+    unread.value = 1;
+    // A single-page app moves to another route while the alert shows.
+    doc.title = 'Acme Outdoor – Tents';
+    vi.advanceTimersByTime(1200);
+    expect(doc.title).toBe('(1) New message');
+    vi.advanceTimersByTime(1200);
+    expect(doc.title).toBe('Acme Outdoor – Tents');
+    looking.value = true;
+    expect(doc.title).toBe('Acme Outdoor – Tents');
+  });
+
+  it('does not overwrite a title the page set just before the visitor looks', () => {
+    const { unread, looking, doc } = setup();
+    unread.value = 1;
+    vi.advanceTimersByTime(1200);
+    doc.title = 'Checkout';
+    looking.value = true;
+    vi.advanceTimersByTime(5000);
+    expect(doc.title).toBe('Checkout');
+  });
+  it('starts only for a new message, not when the visitor looks away with unread ones left', () => {
+    const { unread, looking, doc } = setup();
+    looking.value = true;
+    unread.value = 2;
+    looking.value = false;
+    vi.advanceTimersByTime(5000);
+    expect(doc.title).toBe('Acme Outdoor');
+    unread.value = 3;
+    expect(doc.title).toBe('(3) New message');
+  });
 });

@@ -1,9 +1,11 @@
 /**
  * A shared file as the visitor sees it: an image thumbnail (opens the lightbox), an audio or
- * video player, or a card with the file's name and size. URLs are the server's signed links;
- * the server never serves markup inline, and we only ever set them as `src`/`href` attributes.
+ * video player, or a card with the file's name and size. Only the API's own signed file links
+ * are ever used as `src`/`href` (`attachmentUrl`): a message's metadata may claim any URL, and
+ * anything else shows as a card without a link. A removed file shows as "File removed".
  */
 import type { ChatAttachment } from '../../../src/types.ts';
+import { attachmentUrl } from '../../format.ts';
 import type { WidgetModel } from '../model.ts';
 
 /** `1.2 MB`, `340 KB`, `12 B`. */
@@ -11,7 +13,10 @@ export const fileSize = (bytes: number): string =>
   bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
 
 export function Attachment({ file, model }: { file: ChatAttachment; model: WidgetModel }) {
-  const { kind, url, name } = file;
+  const { kind, name } = file;
+  if (file.removed) return <FileCard name={name} size={file.size} note="File removed" />;
+  const url = attachmentUrl(file.url, model.apiBase);
+  if (!url) return <FileCard name={name} size={file.size} note="File unavailable" />;
   if (kind === 'image') {
     return (
       <button type="button" class="thumb" aria-label={`View image ${name}`} data-testid="thumbnail" onClick={() => (model.lightbox.value = file)}>
@@ -24,12 +29,15 @@ export function Attachment({ file, model }: { file: ChatAttachment; model: Widge
   return <FileCard name={name} size={file.size} href={url} />;
 }
 
-/** Name and size; a download link once the file is on the server. */
-export function FileCard({ name, size, href }: { name: string; size: number; href?: string }) {
+/**
+ * Name and size; a download link once the file is on the server, or a `note` (why there is no
+ * link) in place of the size.
+ */
+export function FileCard({ name, size, href, note }: { name: string; size: number; href?: string; note?: string }) {
   const inner = (
     <>
       <span class="file-name">{name}</span>
-      <span class="file-size">{fileSize(size)}</span>
+      <span class="file-size">{note ?? fileSize(size)}</span>
     </>
   );
   return href ? (
@@ -37,6 +45,8 @@ export function FileCard({ name, size, href }: { name: string; size: number; hre
       {inner}
     </a>
   ) : (
-    <span class="file">{inner}</span>
+    <span class="file" data-testid={note ? 'file-missing' : undefined}>
+      {inner}
+    </span>
   );
 }

@@ -4,12 +4,15 @@
  * to the thumbnail that opened it.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { attachmentUrl } from '../../format.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
 import type { WidgetModel } from '../model.ts';
 import { CloseIcon } from './icons.tsx';
 
 export function Lightbox({ model }: { model: WidgetModel }) {
   const image = model.lightbox.value!;
+  // The thumbnail opens only a safe link; checked again since this is where it becomes a `src`.
+  const url = attachmentUrl(image.url, model.apiBase);
   const box = useRef<HTMLDivElement>(null);
   useChunkStyles(box, CSS);
   useLayoutEffect(() => {
@@ -42,14 +45,18 @@ export function Lightbox({ model }: { model: WidgetModel }) {
       onClick={(event) => event.target === event.currentTarget && close()}
     >
       <div class="lightbox-bar">
-        <a href={image.url} target="_blank" rel="noopener noreferrer" class="link">
-          Open original
-        </a>
+        {url ? (
+          <a href={url} target="_blank" rel="noopener noreferrer" class="link">
+            Open original
+          </a>
+        ) : (
+          <span>File unavailable</span>
+        )}
         <button type="button" class="icon-button" aria-label="Close image" data-testid="lightbox-close" onClick={close}>
           <CloseIcon />
         </button>
       </div>
-      <img src={image.url} alt={image.name} />
+      {url && <img src={url} alt={image.name} />}
     </div>
   );
 }

@@ -45,6 +45,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
   const system = message.senderType === 'system';
   const name = own || system ? undefined : (message.senderName ?? DEFAULT_NAME[message.senderType]);
   const failed = state === 'failed';
+  const refusedUpload = failed && !!message.upload && message.error?.retryable === false;
   const editWindow = model.runtime.bootstrap.value?.sdk?.editWindowSeconds;
   // Own confirmed messages, within the tenant's window (the server checks it again).
   const changeable =
@@ -100,9 +101,15 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
             </>
           )}
           {failed && message.error && !message.upload && <span class="why"> {message.error.message}</span>}
-          {failed && (
+          {/* A file the server refused (type, size) fails the same way again: Remove instead of Retry. */}
+          {failed && !refusedUpload && (
             <button type="button" class="retry" data-testid="retry" onClick={() => onRetry(message.key)}>
               Retry
+            </button>
+          )}
+          {refusedUpload && (
+            <button type="button" class="retry" data-testid="upload-remove" onClick={() => model.cancelUpload(message.key)}>
+              Remove
             </button>
           )}
         </span>
