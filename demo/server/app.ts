@@ -21,6 +21,7 @@ import { createRealtime } from './realtime/socket.ts';
 import { createTypingRelay } from './realtime/typing.ts';
 import { createAttachmentLinkService } from './attachments/links.ts';
 import { createUploadStorage } from './attachments/storage.ts';
+import { startUploadSweeper } from './attachments/sweep.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
 
@@ -38,12 +39,16 @@ export interface RunningServer {
    * `shutdownGraceMs`, then cuts their connections), closes the database.
    */
   close(): Promise<void>;
+  /** Deletes the unsent uploads past their age limit now (it also runs on a timer); answers how many. */
+  sweepUploads(): Promise<number>;
 }
 
 /** Parts a test or a scaled-out deployment swaps in; configuration stays plain data. */
 export interface ServerServices {
   /** Where rate-limit counters live. @default an in-memory store (per instance) */
   rateLimitStore?: RateLimitStore;
+  /** The clock (ms) that ages unsent uploads. @default Date.now */
+  clock?: () => number;
 }
 
 /** Starts the server; options override {@link defaultConfig}. */
@@ -64,6 +69,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     timeoutMs: config.typingTimeoutMs,
     deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
   });
+  const uploads = createUploadStorage(config.uploadDir);
   const deps: Deps = {
     db,
     tokens,
@@ -71,7 +77,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     config,
     log,
     links: createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds),
-    uploads: createUploadStorage(config.uploadDir),
+    uploads,
     typing,
     rateLimitStore: services.rateLimitStore ?? createMemoryRateLimitStore(),
     async issueAgentToken(tenant, agent, ttlSeconds): Promise<SdkToken> {
@@ -116,11 +122,19 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     throw error;
   }
 
+  const sweeper = startUploadSweeper({
+    db,
+    uploads,
+    onError: (error) => log.error('sweeping unsent uploads failed', error),
+    ...(services.clock ? { now: services.clock } : {}),
+  });
+
   let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     tokenSecret,
+    sweepUploads: () => sweeper.sweep(),
     close() {
       closing ??= (async () => {
         // Synchronous up to the first await: when close() returns, no new connection is accepted.
@@ -129,6 +143,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         server.closeIdleConnections();
         realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
         typing.dispose();
+        sweeper.stop();
         // Requests still running may finish (their answers say `Connection: close`); past the
         // grace their connections are cut, so a stalled client cannot hold the shutdown.
         let grace: NodeJS.Timeout | undefined;

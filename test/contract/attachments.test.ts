@@ -294,7 +294,7 @@ describe('metadata pre-check: POST /chat/visitor/conversations/{id}/attachments'
     const cases: Array<[object, number, string]> = [
       [{ filename: 'x.svg', contentType: 'image/svg+xml', size: 10 }, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED'],
       [{ filename: 'x.html', size: 10 }, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED'],
-      [{ filename: 'x.exe', contentType: 'application/x-msdownload', size: 10 }, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED'],
+      [{ filename: 'x.xhtml', contentType: 'application/xhtml+xml', size: 10 }, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED'],
       [{ filename: 'big.mp4', contentType: 'video/mp4', size: 20 * 1024 * 1024 }, 413, 'ATTACHMENT_TOO_LARGE'],
       [{ filename: 'empty.png', contentType: 'image/png', size: 0 }, 400, 'ATTACHMENT_EMPTY'],
     ];

@@ -27,6 +27,7 @@ describe.skipIf(!url)('on PostgreSQL (TEST_DATABASE_URL)', () => {
       tokenSecret: running.tokenSecret,
       uploadDir: '',
       close: () => running.close(),
+      sweepUploads: () => running.sweepUploads(),
     };
     api = client(server);
   });

@@ -86,8 +86,46 @@ describe('typing indicators over the realtime socket', () => {
     strangerSocket.send({ type: 'typing', conversationId: owner.conversationId, typing: true });
     strangerSocket.send({ type: 'typing', conversationId: 'conv_unknown', typing: true });
     strangerSocket.send({ type: 'typing', conversationId: stranger.conversationId, typing: true });
-    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: stranger.conversationId });
-    ownerSocket.send({ type: 'ping', t: 2 });
-    expect(await ownerSocket.next()).toEqual({ type: 'pong', t: 2 });
+    // Frames of one socket are handled in order: the first relayed one is the stranger's own.
+    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: stranger.conversationId, typing: true });
+    // The owner's conversation got no indicator: the owner's own start is relayed at once (no throttle entry).
+    ownerSocket.send({ type: 'typing', conversationId: owner.conversationId, typing: true });
+    expect(await agentSocket.next((f) => isTyping(f) && f.conversationId === owner.conversationId)).toMatchObject({ typing: true });
+    expect(await agentSocket.next((f) => isTyping(f) && f.conversationId === owner.conversationId)).toMatchObject({ typing: false });
+  });
+
+  it('stops relaying a visitor\'s typing once the conversation is closed (the party check is not kept)', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const agentSocket = track(await connect(server.baseUrl, agent));
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: v.conversationId, typing: true });
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: false });
+    expect(await agentSocket.next(isTyping)).toMatchObject({ conversationId: v.conversationId, typing: false });
+    await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/close`, { token: agent });
+    await visitorSocket.next((f) => f.type === 'conversation.updated' && f.conversation.status === 'closed');
+    const next = await api.call('POST', '/chat/visitor/conversations', { token: v.token, body: {} });
+    const second = next.body.data.conversation.conversationId as string;
+    visitorSocket.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    visitorSocket.send({ type: 'typing', conversationId: second, typing: true });
+    expect(await agentSocket.next((f) => isTyping(f) && f.typing)).toMatchObject({ conversationId: second });
+  });
+
+  it('keeps an agent\'s indicator when the same agent\'s other socket closes', async () => {
+    const v = await api.visitorWithConversation();
+    const visitorSocket = track(await connect(server.baseUrl, v.token));
+    const tabA = track(await connect(server.baseUrl, agent));
+    const tabB = await connect(server.baseUrl, agent);
+    tabA.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    expect(await visitorSocket.next(isTyping)).toMatchObject({ typing: true });
+    tabB.close();
+    await tabB.closed;
+    // Inside the throttle window a refresh is not relayed, unless the close had ended the indicator.
+    tabA.send({ type: 'typing', conversationId: v.conversationId, typing: true });
+    tabA.send({ type: 'typing', conversationId: v.conversationId, typing: false });
+    expect(await visitorSocket.next(isTyping)).toMatchObject({ typing: false });
+    await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/messages`, { token: agent, body: { body: 'sentinel' } });
+    const after = await visitorSocket.next((f) => isTyping(f) || f.type === 'message.created');
+    expect(after.type).toBe('message.created');
   });
 });

@@ -46,6 +46,8 @@ export interface TestServerOptions {
   rateLimitClock?: () => number;
   /** Rate limits key on the last `X-Forwarded-For` hop (lets a test speak from several IPs). @default false */
   trustProxy?: boolean;
+  /** Clock (ms) that ages unsent uploads (extensions.md §7), so tests move time instead of waiting. @default Date.now */
+  uploadClock?: () => number;
   /** How long `close()` waits for running requests before cutting them. @default 2000 */
   shutdownGraceMs?: number;
 }
@@ -66,6 +68,8 @@ export interface TestServer {
   /** The upload folder: a fresh temporary folder per server, removed by `close()`. */
   uploadDir: string;
   close(): Promise<void>;
+  /** Runs the unsent-upload sweep now (as its timer would); answers how many uploads it deleted. */
+  sweepUploads(): Promise<number>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -88,7 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.realtimeAuthTimeoutMs !== undefined ? { realtimeAuthTimeoutMs: options.realtimeAuthTimeoutMs } : {}),
     ...(options.realtimePingIntervalMs !== undefined ? { realtimePingIntervalMs: options.realtimePingIntervalMs } : {}),
-  }, { rateLimitStore });
+  }, { rateLimitStore, ...(options.uploadClock ? { clock: options.uploadClock } : {}) });
   return {
     baseUrl: `${server.url}/api`,
     origin: server.url,
@@ -98,6 +102,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     slug: DEMO_TENANT_SLUG,
     tokenSecret: server.tokenSecret,
     uploadDir,
+    sweepUploads: () => server.sweepUploads(),
     async close() {
       await server.close();
       await rm(uploadDir, { recursive: true, force: true });

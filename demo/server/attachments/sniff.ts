@@ -52,6 +52,51 @@ export function extensionOf(name: string): string {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
+/** `ftyp` major brands of the ISO media files we accept (MP4, M4A/M4V, QuickTime, 3GP, DASH). */
+const MP4_BRANDS = ['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4A ', 'M4V ', 'M4B ', 'qt  ', '3gp4', '3gp5', '3gp6', 'dash', 'f4v ', 'MSNV'];
+
+/** Bitrates (kbit/s) by MPEG version/layer and index 1..14; 0 and 15 are invalid. */
+const BITRATES: Record<string, number[]> = {
+  '1-1': [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  '1-2': [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  '1-3': [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  '2-1': [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  '2-2': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  '2-3': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+
+/** The length in bytes of the MPEG audio frame whose header starts at `at`, or undefined if there is none. */
+function mpegFrameLength(bytes: Uint8Array, at: number): number | undefined {
+  if (at + 4 > bytes.length) return undefined;
+  const [h0, h1, h2] = [bytes[at] ?? 0, bytes[at + 1] ?? 0, bytes[at + 2] ?? 0];
+  if (h0 !== 0xff || (h1 & 0xe0) !== 0xe0) return undefined;
+  const version = (h1 >> 3) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5, 1 reserved
+  const layer = 4 - ((h1 >> 1) & 3); // 1..3; 4 is reserved
+  const bitrateIndex = h2 >> 4;
+  const rateIndex = (h2 >> 2) & 3;
+  const padding = (h2 >> 1) & 1;
+  if (version === 1 || layer === 4 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return undefined;
+  const kbps = BITRATES[`${version === 3 ? 1 : 2}-${layer}`]?.[bitrateIndex - 1];
+  const rate = SAMPLE_RATES[version]?.[rateIndex];
+  if (!kbps || !rate) return undefined;
+  if (layer === 1) return (Math.floor((12 * kbps * 1000) / rate) + padding) * 4;
+  const perFrame = layer === 3 && version !== 3 ? 72 : 144;
+  return Math.floor((perFrame * kbps * 1000) / rate) + padding;
+}
+
+/**
+ * MP3 without an ID3 tag: a valid frame header, and a second one right after the first frame
+ * when the sample is long enough to hold it (two random bytes pass the first check far too often).
+ */
+function isMpegAudio(bytes: Uint8Array): boolean {
+  const length = mpegFrameLength(bytes, 0);
+  if (length === undefined) return false;
+  if (bytes.length < length) return false; // not even one whole frame: not audio
+  if (bytes.length < length + 4) return true; // exactly one frame
+  return mpegFrameLength(bytes, length) !== undefined;
+}
+
 /**
  * The type of `bytes` (at least the first few KiB of the file), or undefined when it is not
  * one we accept. `name` and `declared` only break ties, never override the content.
@@ -67,12 +112,12 @@ export function sniff(bytes: Uint8Array, name: string, declared: string): Sniffe
   if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WAVE')) return { contentType: 'audio/wav', kind: 'audio' };
   if (ascii(bytes, 0, '%PDF-')) return { contentType: 'application/pdf', kind: 'document' };
   if (ascii(bytes, 0, 'OggS')) return { contentType: 'audio/ogg', kind: 'audio' };
-  if (ascii(bytes, 0, 'ID3') || (b(0) === 0xff && (b(1) & 0xe0) === 0xe0 && b(1) !== 0xff)) return { contentType: 'audio/mpeg', kind: 'audio' };
+  if (ascii(bytes, 0, 'ID3') || isMpegAudio(bytes)) return { contentType: 'audio/mpeg', kind: 'audio' };
   if (b(0) === 0x1a && b(1) === 0x45 && b(2) === 0xdf && b(3) === 0xa3) {
     // Matroska/WebM: MediaRecorder voice notes are audio-only WebM.
     return wantsAudio ? { contentType: 'audio/webm', kind: 'audio' } : { contentType: 'video/webm', kind: 'video' };
   }
-  if (ascii(bytes, 4, 'ftyp')) {
+  if (ascii(bytes, 4, 'ftyp') && MP4_BRANDS.some((brand) => ascii(bytes, 8, brand))) {
     if (ascii(bytes, 8, 'qt  ')) return { contentType: 'video/quicktime', kind: 'video' };
     if (ascii(bytes, 8, 'M4A ') || wantsAudio) return { contentType: 'audio/mp4', kind: 'audio' };
     return { contentType: 'video/mp4', kind: 'video' };

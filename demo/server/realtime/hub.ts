@@ -13,6 +13,8 @@ export interface Subscriber {
   readonly subject: string;
   /** Sends a serialised frame (the socket applies its own backpressure rule). */
   send(text: string): void;
+  /** Told of every `conversation.updated` it is sent (a socket drops what it cached about it). */
+  conversationChanged?(conversation: Conversation): void;
 }
 
 export interface Hub {
@@ -83,6 +85,8 @@ export function createHub(): Hub {
     },
     conversationUpdated(tenantId, conversation) {
       publish(tenantId, conversation.visitorId, { type: 'conversation.updated', conversation });
+      const owners = conversation.visitorId ? (visitors.get(`${tenantId}/${conversation.visitorId}`) ?? []) : [];
+      for (const s of [...owners, ...(agents.get(tenantId) ?? [])]) s.conversationChanged?.(conversation);
     },
     toAgents(tenantId, frame) {
       sendAll(agents.get(tenantId), frame);

@@ -59,7 +59,7 @@ export function createRealtime(deps: Deps): Realtime {
     let expiryTimer: NodeJS.Timeout | undefined;
     // Typing frames are checked against the database; a chain keeps them in arrival order.
     let typingChain = Promise.resolve();
-    const parties = new Map<string, { visitorId: string; name: string | null }>();
+    const parties = new Map<string, { visitorId: string; name: string | null; assignedAgentId: string | null }>();
 
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -139,6 +139,13 @@ export function createRealtime(deps: Deps): Realtime {
                 }
                 ws.send(text);
               },
+              conversationChanged(conversation) {
+                // A closed or reassigned conversation is checked again on the next typing frame.
+                const party = parties.get(conversation.conversationId);
+                if (party && (conversation.status !== 'open' || (conversation.assignedAgentId ?? null) !== party.assignedAgentId)) {
+                  parties.delete(conversation.conversationId);
+                }
+              },
             };
             deps.hub.add(subscriber);
             armExpiry(claims.exp);
@@ -174,6 +181,7 @@ export function createRealtime(deps: Deps): Realtime {
               { role: who.role, tenantId: who.tenantId, subject: who.subject, ...(party.name ? { name: party.name } : {}) },
               { conversationId, visitorId: party.visitorId },
               typing,
+              ws,
             );
           })
           .catch((error: unknown) => deps.log.error('typing frame failed', error));
@@ -186,7 +194,7 @@ export function createRealtime(deps: Deps): Realtime {
       clearTimeout(expiryTimer);
       if (subscriber) {
         deps.hub.remove(subscriber);
-        deps.typing.disconnected(subscriber.role, subscriber.subject);
+        deps.typing.disconnected(ws);
       }
     });
     ws.on('error', () => ws.terminate());

@@ -23,12 +23,18 @@ export interface TypingTarget {
 export type TypingFrame = Extract<ServerFrame, { type: 'typing' }>;
 
 export interface TypingRelay {
-  /** A typing frame from `sender` (already checked to be a party of the conversation). */
-  update(sender: TypingSender, target: TypingTarget, typing: boolean): void;
+  /**
+   * A typing frame from `sender` (already checked to be a party of the conversation), arriving
+   * on the socket `source` (any object identifying it; the latest frame's socket owns the indicator).
+   */
+  update(sender: TypingSender, target: TypingTarget, typing: boolean, source?: object): void;
   /** The sender sent a message: its indicator in that conversation ends now. */
   messageSent(role: 'visitor' | 'agent', subject: string, conversationId: string): void;
-  /** The sender's socket closed: every indicator it had ends now. */
-  disconnected(role: 'visitor' | 'agent', subject: string): void;
+  /**
+   * The socket `source` closed: the indicators it last refreshed end now. Those the same person
+   * keeps alive from another socket (an agent with two tabs) stay.
+   */
+  disconnected(source: object): void;
   /** Stops every timer (server shutdown). */
   dispose(): void;
 }
@@ -45,6 +51,7 @@ export interface TypingOptions {
 interface Active {
   sender: TypingSender;
   target: TypingTarget;
+  source: object | undefined;
   lastRelayedAt: number;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -74,7 +81,7 @@ export function createTypingRelay(options: TypingOptions): TypingRelay {
   }
 
   return {
-    update(sender, target, typing) {
+    update(sender, target, typing, source) {
       const key = keyOf(sender.role, sender.subject, target.conversationId);
       if (!typing) {
         stop(key);
@@ -86,15 +93,14 @@ export function createTypingRelay(options: TypingOptions): TypingRelay {
       // A refresh inside the throttle window only keeps the indicator alive.
       const relayNow = !entry || at - entry.lastRelayedAt >= options.throttleMs;
       const timer = setTimeout(() => stop(key), options.timeoutMs);
-      active.set(key, { sender, target, lastRelayedAt: relayNow ? at : (entry?.lastRelayedAt ?? at), timer });
+      active.set(key, { sender, target, source, lastRelayedAt: relayNow ? at : (entry?.lastRelayedAt ?? at), timer });
       if (relayNow) relay(sender, target, true);
     },
     messageSent(role, subject, conversationId) {
       stop(keyOf(role, subject, conversationId));
     },
-    disconnected(role, subject) {
-      const prefix = `${role}\n${subject}\n`;
-      for (const key of [...active.keys()]) if (key.startsWith(prefix)) stop(key);
+    disconnected(source) {
+      for (const [key, entry] of [...active]) if (entry.source === source) stop(key);
     },
     dispose() {
       for (const entry of active.values()) clearTimeout(entry.timer);

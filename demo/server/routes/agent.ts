@@ -97,7 +97,7 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     // nextCursor pages back: set when older messages exist (always the case when paging back with more).
     const olderExist = after === undefined ? page.hasMore : oldest !== undefined && oldest.seq > 1;
     return ok(c, {
-      messages: page.messages.map((m) => present.message(m)),
+      messages: await present.messages(page.messages),
       hasMore: page.hasMore,
       ...(olderExist && oldest ? { nextCursor: String(oldest.seq) } : {}),
     });
@@ -115,7 +115,7 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
         sender: { type: 'agent', id: agent.id, name: agent.name },
       });
     });
-    const message = presenter(deps, c).message(result.message);
+    const message = await presenter(deps, c).message(result.message);
     if (result.created) {
       deps.typing.messageSent('agent', agent.id, conversationId);
       deps.hub.messageCreated(tenant.id, result.conversation.visitor_id, message);
@@ -235,13 +235,13 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
       if (!file) throw new ApiError(404, 'ATTACHMENT_NOT_FOUND', `Message ${messageId} has no attachment.`);
       await tx.query('UPDATE attachments SET deleted_at = now() WHERE id = $1', [file.id]);
       const [updated] = await tx.query<typeof row>(
-        `UPDATE messages SET metadata = jsonb_set(metadata, '{attachment,removed}', 'true'::jsonb), edited_at = now() WHERE id = $1 RETURNING *`,
+        `UPDATE messages SET metadata = jsonb_set(metadata, '{attachment,removed}', 'true'::jsonb) WHERE id = $1 RETURNING *`,
         [messageId],
       );
       return { message: updated ?? row, attachment: file, conversation: conv };
     });
     await deps.uploads.remove(attachment.storage_key).catch((error: unknown) => deps.log.error('removing an upload failed', error));
-    const data = presenter(deps, c).message(message);
+    const data = await presenter(deps, c).message(message);
     deps.hub.messageChanged('message.updated', tenant.id, conversation.visitor_id, data);
     const removed = { attachmentId: attachment.id, name: attachment.name, size: attachment.size, contentType: attachment.content_type, kind: attachment.kind };
     return ok(c, { message: data, attachment: removed, deleted: true as const });

@@ -13,8 +13,22 @@ import { ApiError } from '../http/errors.ts';
 import { findAttachment } from '../store/attachments.ts';
 import { INLINE_TYPES } from '../attachments/sniff.ts';
 
+/** Headers every answer of this route carries. */
+export const SAFETY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'Referrer-Policy': 'no-referrer',
+};
+
 export function attachmentFileRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  // On every answer, errors included: a 403/404 page must not be sniffed or rendered either,
+  // and the signed URL must not leak through a Referer.
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SAFETY_HEADERS)) c.res.headers.set(name, value);
+  });
 
   app.get('/:attachmentId', async (c) => {
     const id = c.req.param('attachmentId');
@@ -30,9 +44,8 @@ export function attachmentFileRoutes(deps: Deps): Hono<AppEnv> {
     const inline = INLINE_TYPES.has(row.content_type);
     const headers: Record<string, string> = {
       'Content-Type': row.content_type.startsWith('text/') ? `${row.content_type}; charset=utf-8` : row.content_type,
-      'X-Content-Type-Options': 'nosniff',
+      ...SAFETY_HEADERS,
       'Content-Disposition': `${inline ? 'inline' : 'attachment'}; ${dispositionName(row.name)}`,
-      'Content-Security-Policy': "default-src 'none'; sandbox",
       // The widget shows images on the host page's origin, not ours.
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'Cache-Control': 'private, max-age=3600',
@@ -56,7 +69,9 @@ export function attachmentFileRoutes(deps: Deps): Hono<AppEnv> {
 /** `filename` (ASCII fallback) and `filename*` (UTF-8), quoted safely. */
 function dispositionName(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // RFC 5987 attr-chars exclude '()* too, which encodeURIComponent leaves alone.
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** One `bytes=a-b` range (what media elements send); multi-range requests get the whole file. */

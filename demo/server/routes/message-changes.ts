@@ -36,7 +36,7 @@ export async function applyChange(
     return { result: changed, conversation: (await findConversation(tx, input.viewer, conversationId)) ?? row };
   });
   if (result.removedFile) await deps.uploads.remove(result.removedFile).catch((error: unknown) => deps.log.error('removing an upload failed', error));
-  const message = presenter(deps, c).message(result.message);
+  const message = await presenter(deps, c).message(result.message);
   if (result.changed) {
     deps.hub.messageChanged(input.change.kind === 'edit' ? 'message.updated' : 'message.deleted', input.tenant.id, conversation.visitor_id, message);
     deps.hub.conversationUpdated(input.tenant.id, toConversation(conversation));

@@ -32,7 +32,8 @@ export interface PreparedMessage {
 
 /**
  * Validates a send and builds what is stored. `sender` is who uploads must belong to;
- * agents may also send other message types with their metadata as given (console features).
+ * agents may also send other message types with their own metadata (console features), minus
+ * the keys the server owns.
  */
 export async function prepareMessage(
   db: Queryable,
@@ -52,7 +53,21 @@ export async function prepareMessage(
     // Visitors' free-form metadata is not stored: agents would take it for server facts.
     return { body: checkMessageBody(input.body), messageType: 'text' };
   }
-  return { body: checkMessageBody(input.body), messageType: type, ...(input.metadata ? { metadata: input.metadata } : {}) };
+  const metadata = clientMetadata(input.metadata);
+  return { body: checkMessageBody(input.body), messageType: type, ...(metadata ? { metadata } : {}) };
+}
+
+/**
+ * Metadata keys only the server writes (an attachment and its signed URL, the attachment id it
+ * resolves). A client naming them could point a message at someone else's file or plant a link.
+ */
+export const SERVER_OWNED_METADATA = ['attachment', 'attachmentId', 'url', 'expiresAt'] as const;
+
+/** An agent's free-form metadata without the server-owned keys (undefined when nothing is left). */
+function clientMetadata(metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!metadata) return undefined;
+  const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => !(SERVER_OWNED_METADATA as readonly string[]).includes(key)));
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** A caption is optional on attachments, locations and ratings. */

@@ -3,14 +3,28 @@ import type { Context } from 'hono';
 import type { Message } from '../../../src/contract/extensions.ts';
 import type { AttachmentLinks } from '../attachments/links.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
-import { type MessageRow, toMessage } from '../store/messages.ts';
+import { type MessageRow, attachmentOwners, toMessage } from '../store/messages.ts';
 
 export interface Presenter {
   links: AttachmentLinks;
-  message(row: MessageRow): Message;
+  /** One message; its attachment URL is signed only if the attachment really belongs to it. */
+  message(row: MessageRow): Promise<Message>;
+  /** A page of messages (one query for their attachments). */
+  messages(rows: MessageRow[]): Promise<Message[]>;
 }
 
 export function presenter(deps: Deps, c: Context<AppEnv>): Presenter {
   const links = deps.links.forOrigin(new URL(c.req.url).origin);
-  return { links, message: (row) => toMessage(row, links) };
+  const messages = async (rows: MessageRow[]) => {
+    const owners = await attachmentOwners(deps.db, rows);
+    return rows.map((row) => toMessage(row, links, owners));
+  };
+  return {
+    links,
+    messages,
+    async message(row) {
+      const [message] = await messages([row]);
+      return message as Message;
+    },
+  };
 }

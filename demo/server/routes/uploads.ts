@@ -16,12 +16,16 @@ import { type Viewer, findConversation } from '../store/conversations.ts';
 import { conversationNotFound } from '../store/messages.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import type { TenantRow } from '../store/tenants.ts';
-import { UPLOAD_TYPES, describeRefused, extensionOf, sniff } from '../attachments/sniff.ts';
+import { describeRefused, extensionOf, sniff } from '../attachments/sniff.ts';
 import { presenter } from './present.ts';
 
 /** Room for the multipart boundaries and part headers around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_NAME_LENGTH = 200;
+
+/** Declared types and extensions the pre-check refuses outright (markup a browser could run). */
+const MARKUP_TYPES = ['text/html', 'application/xhtml+xml', 'image/svg+xml', 'text/xml', 'application/xml'];
+const MARKUP_EXTENSIONS = ['html', 'htm', 'svg', 'svgz', 'xml', 'xhtml'];
 
 /** True for the upload endpoints, which the 64 KiB JSON body limit must not apply to. */
 export function isUploadPath(path: string): boolean {
@@ -88,6 +92,7 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
   const found = sniff(bytes, name, file.type);
   if (!found) throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', describeRefused(bytes, name, file.type));
 
+  await checkUnsentLimit(deps, target);
   const storageKey = await deps.uploads.save(bytes);
   try {
     const row = await insertAttachment(deps.db, {
@@ -107,6 +112,25 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
   }
 }
 
+/** Uploads one sender may have waiting for a message in one conversation. */
+export const MAX_UNSENT_UPLOADS = 10;
+
+/** Refuses an upload past {@link MAX_UNSENT_UPLOADS}: send (or let expire) the earlier ones first. */
+async function checkUnsentLimit(deps: Deps, target: UploadTarget): Promise<void> {
+  const [row] = await deps.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM attachments
+     WHERE conversation_id = $1 AND uploader_type = $2 AND uploader_id = $3 AND message_id IS NULL AND deleted_at IS NULL`,
+    [target.conversationId, target.uploader.type, target.uploader.id],
+  );
+  if ((row?.n ?? 0) >= MAX_UNSENT_UPLOADS) {
+    throw new ApiError(
+      409,
+      'ATTACHMENT_LIMIT_REACHED',
+      `You have ${MAX_UNSENT_UPLOADS} uploaded files in this conversation that no message uses yet. Send them, or wait 30 minutes for them to expire, before uploading more.`,
+    );
+  }
+}
+
 /**
  * `POST …/attachments` (metadata only): says before any byte is sent whether a file of this
  * name, type and size would be accepted. Only the upload's content check is final.
@@ -120,11 +144,10 @@ export function preflight(tenant: TenantRow, input: { filename?: string; content
   }
   const declared = (input.contentType ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
   const ext = input.filename ? extensionOf(input.filename) : '';
-  if (declared.includes('svg') || declared.includes('html') || declared.includes('xml') || ['svg', 'svgz', 'html', 'htm', 'xhtml', 'xml'].includes(ext)) {
+  // Only markup is refused here; any other declared type is a hint (browsers send aliases such
+  // as image/jpg or application/x-zip-compressed, and the upload decides by content anyway).
+  if (MARKUP_TYPES.includes(declared) || MARKUP_EXTENSIONS.includes(ext)) {
     throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', `${input.filename ?? 'The file'} (${declared || ext}) is not allowed: markup files are never accepted.`);
-  }
-  if (declared && !(UPLOAD_TYPES as readonly string[]).includes(declared) && declared !== 'application/octet-stream') {
-    throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', `The type ${declared} is not allowed. Allowed: ${UPLOAD_TYPES.join(', ')}.`);
   }
   return {
     accepted: true,
@@ -135,9 +158,12 @@ export function preflight(tenant: TenantRow, input: { filename?: string; content
   };
 }
 
-/** A display name: no folders, no control characters, not too long. */
-function cleanName(name: string): string {
+/**
+ * A display name: no folders, no control characters, no bidi/format controls (which could make
+ * `invoice\u202Efdp.exe` read as `invoiceexe.pdf`), not too long.
+ */
+export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_NAME_LENGTH);
+  const clean = base.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, MAX_NAME_LENGTH);
   return clean || 'file';
 }

@@ -107,7 +107,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
       const prepared = await prepareMessage(tx, conversationId, sender, body);
       return sendMessage(tx, viewer, conversationId, { ...prepared, clientMessageId: body.clientMessageId, sender: { ...sender, name: visitor.name } });
     });
-    const message = presenter(deps, c).message(result.message);
+    const message = await presenter(deps, c).message(result.message);
     if (result.created) {
       deps.typing.messageSent('visitor', before.id, conversationId);
       deps.hub.messageCreated(tenant.id, before.id, message);
@@ -126,7 +126,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     if (!row) throw conversationNotFound(id);
     const page = await listMessages(deps.db, id, { after, before, limit });
     const present = presenter(deps, c);
-    return ok(c, { messages: page.messages.map((m) => present.message(m)), hasMore: page.hasMore });
+    return ok(c, { messages: await present.messages(page.messages), hasMore: page.hasMore });
   });
 
   app.patch('/conversations/:conversationId/messages/:messageId', messages, async (c) => {

@@ -195,19 +195,19 @@ export async function findTypingParty(
   db: Queryable,
   who: { role: 'visitor' | 'agent'; tenantId: string; subject: string },
   conversationId: string,
-): Promise<{ visitorId: string; name: string | null } | undefined> {
+): Promise<{ visitorId: string; name: string | null; assignedAgentId: string | null } | undefined> {
   const rows =
     who.role === 'visitor'
-      ? await db.query<{ visitor_id: string; name: string | null }>(
-          `SELECT c.visitor_id, v.name FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+      ? await db.query<{ visitor_id: string; name: string | null; assigned_agent_id: string | null }>(
+          `SELECT c.visitor_id, v.name, c.assigned_agent_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id
            WHERE c.id = $1 AND c.tenant_id = $2 AND c.visitor_id = $3 AND c.status = 'open'`,
           [conversationId, who.tenantId, who.subject],
         )
-      : await db.query<{ visitor_id: string; name: string | null }>(
-          `SELECT c.visitor_id, a.name FROM conversations c JOIN agents a ON a.tenant_id = c.tenant_id
+      : await db.query<{ visitor_id: string; name: string | null; assigned_agent_id: string | null }>(
+          `SELECT c.visitor_id, a.name, c.assigned_agent_id FROM conversations c JOIN agents a ON a.tenant_id = c.tenant_id
            WHERE c.id = $1 AND c.tenant_id = $2 AND a.id = $3 AND c.status = 'open'`,
           [conversationId, who.tenantId, who.subject],
         );
   const row = rows[0];
-  return row ? { visitorId: row.visitor_id, name: row.name } : undefined;
+  return row ? { visitorId: row.visitor_id, name: row.name, assignedAgentId: row.assigned_agent_id } : undefined;
 }

@@ -156,11 +156,29 @@ export async function listMessages(db: Queryable, conversationId: string, query:
   return { messages: order === 'ASC' ? page : page.reverse(), hasMore };
 }
 
+/** Message types that carry an uploaded file (extensions.md §7). */
+const ATTACHMENT_TYPES: ReadonlySet<string> = new Set(['image', 'audio', 'voice', 'video', 'document', 'file']);
+
+/**
+ * Which message each live attachment named in `rows` really belongs to (`attachments.message_id`):
+ * a URL is signed only for that message, never for one that merely names the attachment.
+ */
+export async function attachmentOwners(db: Queryable, rows: readonly MessageRow[]): Promise<ReadonlyMap<string, string>> {
+  const ids = rows.filter((row) => ATTACHMENT_TYPES.has(row.message_type)).map((row) => row.id);
+  if (ids.length === 0) return new Map();
+  const owned = await db.query<{ id: string; message_id: string }>(
+    'SELECT id, message_id FROM attachments WHERE message_id = ANY($1::text[]) AND deleted_at IS NULL',
+    [ids],
+  );
+  return new Map(owned.map((row) => [row.id, row.message_id]));
+}
+
 /**
  * The API shape of a message. A deleted message keeps its place (seq) but shows neither body
- * nor metadata; an attachment gets a freshly signed URL from `links`.
+ * nor metadata; an attachment gets a freshly signed URL from `links` when `owners` (see
+ * {@link attachmentOwners}) says it is this message's.
  */
-export function toMessage(row: MessageRow, links: AttachmentLinks): Message {
+export function toMessage(row: MessageRow, links: AttachmentLinks, owners: ReadonlyMap<string, string>): Message {
   const deleted = row.deleted_at !== null && row.deleted_at !== undefined;
   return compact({
     messageId: row.id,
@@ -171,7 +189,7 @@ export function toMessage(row: MessageRow, links: AttachmentLinks): Message {
     senderName: row.sender_name ?? undefined,
     body: deleted ? '' : row.body,
     messageType: row.message_type,
-    metadata: deleted ? undefined : withAttachmentUrl(row.metadata, links),
+    metadata: deleted ? undefined : withAttachmentUrl(row, links, owners),
     clientMessageId: row.client_message_id ?? undefined,
     sentAt: isoRequired(row.sent_at),
     editedAt: iso(row.edited_at),
@@ -181,12 +199,21 @@ export function toMessage(row: MessageRow, links: AttachmentLinks): Message {
   });
 }
 
-/** Stored `metadata.attachment` has no URL (it would expire); one is signed on every read. */
-function withAttachmentUrl(metadata: Record<string, unknown> | null, links: AttachmentLinks): Record<string, unknown> | undefined {
+/**
+ * Stored `metadata.attachment` has no URL (it would expire); one is signed on every read, and
+ * only for an attachment message that owns the file. Whatever URL a stored row carries is never
+ * passed on, and a non-attachment message shows no `attachment` at all.
+ */
+function withAttachmentUrl(row: MessageRow, links: AttachmentLinks, owners: ReadonlyMap<string, string>): Record<string, unknown> | undefined {
+  const metadata = row.metadata;
   if (!metadata) return undefined;
-  const attachment = metadata.attachment as { attachmentId?: unknown; removed?: unknown } | undefined;
-  if (!attachment || typeof attachment.attachmentId !== 'string' || attachment.removed === true) return metadata;
-  return { ...metadata, attachment: { ...attachment, ...links.sign(attachment.attachmentId) } };
+  if (!('attachment' in metadata)) return metadata;
+  const { attachment: raw, ...rest } = metadata;
+  if (!ATTACHMENT_TYPES.has(row.message_type) || typeof raw !== 'object' || raw === null) return rest;
+  const { url: _url, expiresAt: _expiresAt, ...attachment } = raw as Record<string, unknown>;
+  const id = attachment.attachmentId;
+  const signable = typeof id === 'string' && attachment.removed !== true && owners.get(id) === row.id;
+  return { ...rest, attachment: signable ? { ...attachment, ...links.sign(id) } : attachment };
 }
 
 /**

@@ -37,4 +37,33 @@ describe('sniff', () => {
     expect(sniff(HTML, 'index.html', 'text/html')).toBeUndefined();
     expect(sniff(new Uint8Array([0x4d, 0x5a, 0x90, 0]), 'setup.pdf', 'application/pdf')).toBeUndefined();
   });
+
+  describe('MPEG audio and ISO media need real headers (S5)', () => {
+    // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding: 417-byte frames.
+    const frame = (fill: number) => [0xff, 0xfb, 0x90, 0x00, ...new Array<number>(413).fill(fill)];
+    const html = [...Buffer.from('<html><script>alert(1)</script>')];
+
+    it('accepts MP3 with two frame syncs, or an ID3 tag', () => {
+      expect(sniff(new Uint8Array([...frame(0), ...frame(0)]), 'a.mp3', '')).toEqual({ contentType: 'audio/mpeg', kind: 'audio' });
+      expect(sniff(new Uint8Array([...Buffer.from('ID3'), 4, 0, 0, 0, 0, 0, 0]), 'a.mp3', '')?.contentType).toBe('audio/mpeg');
+    });
+
+    it('refuses an FF Ex prefix on HTML, bad bitrate or sample-rate indexes, and a missing second frame', () => {
+      expect(sniff(new Uint8Array([0xff, 0xfb, 0x90, 0x00, ...html]), 'a.mp3', 'audio/mpeg')).toBeUndefined();
+      expect(sniff(new Uint8Array([0xff, 0xe3, 0xf0, 0x00, ...new Array<number>(600).fill(0)]), 'a.mp3', '')).toBeUndefined(); // bitrate index 15
+      expect(sniff(new Uint8Array([0xff, 0xfb, 0x9c, 0x00, ...new Array<number>(600).fill(0)]), 'a.mp3', '')).toBeUndefined(); // sample-rate index 3
+      expect(sniff(new Uint8Array([0xff, 0xfb, 0x00, 0x00, ...new Array<number>(600).fill(0)]), 'a.mp3', '')).toBeUndefined(); // free bitrate
+      expect(sniff(new Uint8Array([...frame(0x41), ...html, ...new Array<number>(10).fill(0x41)]), 'a.mp3', '')).toBeUndefined();
+    });
+
+    it('accepts only known ftyp brands', () => {
+      const ftyp = (brand: string) => new Uint8Array([0, 0, 0, 0x18, ...Buffer.from(`ftyp${brand}`), 0, 0, 0, 0]);
+      expect(sniff(ftyp('mp42'), 'clip.mp4', '')?.contentType).toBe('video/mp4');
+      expect(sniff(ftyp('M4A '), 'a', '')?.contentType).toBe('audio/mp4');
+      expect(sniff(ftyp('qt  '), 'a.mov', '')?.contentType).toBe('video/quicktime');
+      expect(sniff(ftyp('3gp5'), 'a.3gp', '')?.kind).toBe('video');
+      expect(sniff(new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftyp<html><script>alert(1)</script>')]), 'a.mp4', 'video/mp4')).toBeUndefined();
+      expect(sniff(ftyp('zzzz'), 'a.mp4', 'video/mp4')).toBeUndefined();
+    });
+  });
 });

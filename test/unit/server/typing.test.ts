@@ -67,15 +67,35 @@ describe('typing relay', () => {
 
   it('sends an agent\'s typing to the conversation\'s visitor, and clears on send and on disconnect', () => {
     const agent: TypingSender = { role: 'agent', tenantId: 't1', subject: 'agent-1', name: 'Alex' };
-    relay.update(agent, target, true);
+    const socket = {};
+    relay.update(agent, target, true, socket);
     relay.messageSent('agent', 'agent-1', 'conv_1');
-    relay.update(agent, { conversationId: 'conv_2', visitorId: 'vis_2' }, true);
-    relay.disconnected('agent', 'agent-1');
+    relay.update(agent, { conversationId: 'conv_2', visitorId: 'vis_2' }, true, socket);
+    relay.disconnected(socket);
     expect(frames.map((f) => [f.to, f.frame.conversationId, f.frame.typing])).toEqual([
       ['visitor vis_1', 'conv_1', true],
       ['visitor vis_1', 'conv_1', false],
       ['visitor vis_2', 'conv_2', true],
       ['visitor vis_2', 'conv_2', false],
     ]);
+  });
+
+  it('on a socket\'s close clears only what that socket was typing, not the same agent\'s other tab', () => {
+    const agent: TypingSender = { role: 'agent', tenantId: 't1', subject: 'agent-1', name: 'Alex' };
+    const tabA = {};
+    const tabB = {};
+    relay.update(agent, target, true, tabA);
+    relay.update(agent, { conversationId: 'conv_2', visitorId: 'vis_2' }, true, tabB);
+    relay.disconnected(tabA);
+    expect(frames.map((f) => [f.frame.conversationId, f.frame.typing])).toEqual([
+      ['conv_1', true],
+      ['conv_2', true],
+      ['conv_1', false],
+    ]);
+    vi.advanceTimersByTime(1000);
+    relay.disconnected(tabA);
+    expect(frames).toHaveLength(3); // conv_2 is still shown: tab B is typing there
+    relay.disconnected(tabB);
+    expect(frames.map((f) => [f.frame.conversationId, f.frame.typing]).at(-1)).toEqual(['conv_2', false]);
   });
 });
