@@ -52,7 +52,7 @@ export interface ConversationController {
   catchUp(): Promise<void>;
   /** Handles a realtime frame. */
   receive(frame: ServerFrame): void;
-  /** Tries pending sends now. */
+  /** Tries pending sends now, and those that failed for a passing reason (no-op before `load()`). */
   flush(): void;
   /** The visitor looks at the conversation: mark what it shows read. */
   seen(): void;
@@ -98,11 +98,18 @@ export function createConversation(options: ConversationOptions): ConversationCo
     // One batch: the pending entry leaves and its confirmed message arrives in the same update.
     batch(() => {
       let changed = false;
-      for (const m of messages) {
-        if (m.conversationId !== id.value) continue;
-        const before = known.get(m.messageId);
-        // The same message again (history overlapping a frame): only an edit, a delete or a receipt changes it.
-        if (before && (['editedAt', 'deletedAt', 'deliveredAt', 'readAt'] as const).every((k) => before[k] === m[k])) continue;
+      for (const given of messages) {
+        if (given.conversationId !== id.value) continue;
+        const before = known.get(given.messageId);
+        let m = given;
+        if (before) {
+          // A stale copy (a page read before a frame, a frame delivered twice or late) never
+          // moves a message backwards: edits and deletes stand, receipts only add up.
+          const stale = (before.editedAt ?? '') > (m.editedAt ?? '') || (before.deletedAt && !m.deletedAt);
+          m = { ...(stale ? before : m), deliveredAt: m.deliveredAt ?? before.deliveredAt, readAt: m.readAt ?? before.readAt };
+          // The same message again: only an edit, a delete or a receipt changes it.
+          if ((['editedAt', 'deletedAt', 'deliveredAt', 'readAt'] as const).every((k) => before[k] === m[k])) continue;
+        }
         known.set(m.messageId, m);
         changed = true;
         if (m.clientMessageId) {
@@ -359,7 +366,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
     load,
     catchUp,
     receive,
-    flush: () => void outbox.flush(),
+    flush: () => void (loaded && outbox.flush()),
     seen: () => receipts.acknowledge(confirmed.value, true),
     open,
     destroy() {

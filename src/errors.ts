@@ -16,6 +16,8 @@ export interface RuntimeErrorOptions {
   retryable?: boolean;
   /** The underlying error. */
   cause?: unknown;
+  /** How long the server asked the caller to wait (`Retry-After`), in ms. */
+  retryAfterMs?: number;
 }
 
 const TRANSIENT: readonly ErrorCode[] = ['NETWORK_ERROR', 'NETWORK_UNAVAILABLE', 'REALTIME_DISCONNECTED', 'RATE_LIMITED'];
@@ -32,13 +34,20 @@ export class RuntimeError extends Error {
   readonly details?: string[];
   /** Whether trying again later may succeed (network trouble, rate limit, a server fault). */
   readonly retryable: boolean;
+  /**
+   * On `RATE_LIMITED` (and a 503 that said so): how long the server asked to wait before trying
+   * again, in ms, from its `Retry-After` (capped at 30 s). Show "try again in N s".
+   * @example if (e.code === 'RATE_LIMITED' && e.retryAfterMs) show(`Try again in ${Math.ceil(e.retryAfterMs / 1000)} s`)
+   */
+  readonly retryAfterMs?: number;
 
   constructor(code: ErrorCode, message: string, options: RuntimeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    const { status, details } = options;
+    const { status, details, retryAfterMs } = options;
     this.code = code;
     if (status !== undefined) this.status = status;
     if (details) this.details = details;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
     this.retryable = options.retryable ?? (TRANSIENT.includes(code) || (status !== undefined && (status >= 500 || status === 408)));
   }
 }

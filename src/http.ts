@@ -4,10 +4,16 @@
  * contract's envelope unwrapped, so callers get `data` or a {@link RuntimeError}.
  *
  * Why not ky (the first version used it): ky was 5.8 of the core's 12 KB gzip budget, and the
- * part we use (prefix, JSON, timeout, the retry policy below) is a page of code. The policy is
- * ky's defaults, kept as they were: retry network errors and 408/413/429/5xx on idempotent
- * methods, only 429/503 (not processed) on POST/PATCH, `Retry-After` honoured on 413/429/503
- * and capped at a minute, otherwise `0.3 s · 2^n` with full jitter, at most 8 s.
+ * part we use (prefix, JSON, timeout, the retry policy below) is a page of code.
+ *
+ * Retry policy (issue 4): network errors and 408/429/5xx are retried on idempotent methods;
+ * POST/PATCH only on 429/503 (not processed), since message sends are retried by the outbox
+ * (safe through `clientMessageId`), not here. Never retried: 400/413/415/422 (validation),
+ * 401 other than the one token renewal, 403 (e.g. `SDK_ORIGIN_NOT_ALLOWED`), 404, 409: the same
+ * request gets the same answer. `Retry-After` on 429/503 is honoured but capped at 30 s (a
+ * server asking for an hour must not freeze the UI) and surfaced: the error carries
+ * `retryAfterMs` and `onRateLimited` hears every 429. Otherwise `0.3 s · 2^n` with full
+ * jitter, at most 8 s.
  */
 import type { ErrorCode } from './contract/extensions.ts';
 import { RuntimeError, isRuntimeError, toRuntimeError } from './errors.ts';
@@ -39,6 +45,11 @@ export interface HttpOptions {
   timeout?: number | false;
   /** Retries after the first attempt (network errors, 429, 5xx as the policy allows). @default 2 */
   retries?: number;
+  /**
+   * Called with a `RATE_LIMITED` error (its `retryAfterMs` says how long to wait) on every 429
+   * answer, also one the client then waits out and repeats, so a UI can say "try again in N s".
+   */
+  onRateLimited?: (error: RuntimeError) => void;
 }
 
 /** Query string values; `undefined` ones are left out. */
@@ -71,15 +82,26 @@ export interface HttpClient {
 const AUTH_CODES: readonly ErrorCode[] = ['TOKEN_EXPIRED', 'SDK_SESSION_REQUIRED'];
 // Methods a repeat cannot harm; POST/PATCH are only repeated on 429/503 (not processed).
 const IDEMPOTENT = ['GET', 'PUT', 'HEAD', 'DELETE', 'OPTIONS'];
-const RETRY_STATUSES = [408, 413, 429, 500, 502, 503, 504];
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const UNPROCESSED = [429, 503];
-const MAX_RETRY_AFTER = 60_000;
+const MAX_RETRY_AFTER = 30_000;
+
+/** An answer, with the wait its `Retry-After` asked for (429/503 only). */
+type Answer = UploadResponse & { retryAfterMs?: number };
+
+/** `Retry-After` (seconds or an HTTP date) in ms, capped; `undefined` when absent or unreadable. */
+function retryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isNaN(seconds) ? Date.parse(value) - Date.now() : seconds * 1000;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER, Math.max(0, ms));
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates a client over `baseUrl`. */
 export function createHttp(options: HttpOptions): HttpClient {
-  const { getToken, onAuthError, timeout = 10_000, retries = 2 } = options;
+  const { getToken, onAuthError, onRateLimited, timeout = 10_000, retries = 2 } = options;
   const base = options.baseUrl.replace(/\/?$/, '/');
 
   // One attempt. Called through a wrapper: a bare `window.fetch` passed in would throw "Illegal invocation".
@@ -98,20 +120,17 @@ export function createHttp(options: HttpOptions): HttpClient {
   }
 
   // Attempts until an answer that is not worth repeating, or the retry limit.
-  async function send(method: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<UploadResponse> {
+  async function send(method: string, url: string, init: RequestInit, what: string, signal?: AbortSignal): Promise<Answer> {
     for (let n = 0; ; n++) {
       let wait = Math.min(8_000, 300 * 2 ** n * Math.random());
       try {
         const response = await attempt(method, url, init, signal);
         const { status } = response;
-        const after = response.headers.get('retry-after');
-        const again = n < retries && (IDEMPOTENT.includes(method) ? RETRY_STATUSES : UNPROCESSED).includes(status) && (status !== 413 || after);
-        if (!again) return { status, body: await response.text() };
-        if (after && [413, ...UNPROCESSED].includes(status)) {
-          const seconds = Number(after);
-          wait = Math.min(MAX_RETRY_AFTER, Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000);
-        }
-        void response.body?.cancel().catch(() => undefined);
+        const answer: Answer = { status, body: await response.text() };
+        if (UNPROCESSED.includes(status)) answer.retryAfterMs = retryAfter(response.headers.get('retry-after'));
+        if (status === 429) onRateLimited?.(failure(answer, what)!);
+        if (n >= retries || !(IDEMPOTENT.includes(method) ? RETRY_STATUSES : UNPROCESSED).includes(status)) return answer;
+        wait = answer.retryAfterMs ?? wait;
       } catch (error) {
         if (n >= retries || !IDEMPOTENT.includes(method) || (error as Error).name === 'TimeoutError' || signal?.aborted) throw error;
       }
@@ -132,7 +151,7 @@ export function createHttp(options: HttpOptions): HttpClient {
         answer = await opts.transport({ url: url.href, headers, body: opts.form!, signal: opts.signal!, onProgress: opts.onProgress! } satisfies UploadRequest);
       } else {
         if (json !== undefined) headers['content-type'] = 'application/json';
-        answer = await send(method, url.href, { headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, opts.signal);
+        answer = await send(method, url.href, { headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, what, opts.signal);
         opts.onProgress?.(1);
       }
       return settle<T>(answer, what);
@@ -160,22 +179,32 @@ export function createHttp(options: HttpOptions): HttpClient {
 }
 
 /**
- * Unwraps an answer: `{success:true,data}` → `data`; the error envelope → its `RuntimeError`;
- * an error that is not our envelope (a proxy's HTML page, an empty 502) → a `RuntimeError`
- * saying what came instead.
+ * Unwraps an answer: `{success:true,data}` → `data`; anything else throws {@link failure}'s error.
  */
-function settle<T>({ status, body: text }: UploadResponse, what: string): T {
-  let body: { success?: unknown; data?: unknown; code?: ErrorCode; message?: string; details?: string[] } | undefined;
+function settle<T>(answer: Answer, what: string): T {
+  const error = failure(answer, what);
+  if (error) throw error;
+  const body = answer.body ? (JSON.parse(answer.body) as { success?: unknown; data?: unknown }) : undefined;
+  return (body?.success === true ? body.data : body) as T;
+}
+
+/**
+ * The error an answer stands for, or `null` for a success: the error envelope → its
+ * `RuntimeError`; an error that is not our envelope (a proxy's HTML page, an empty 502) → a
+ * `RuntimeError` saying what came instead.
+ */
+function failure({ status, body: text, retryAfterMs }: Answer, what: string): RuntimeError | null {
+  let body: { success?: unknown; code?: ErrorCode; message?: string; details?: string[] } | undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     // Not JSON: reported below.
   }
   if (body?.success === false && body.code) {
-    throw new RuntimeError(body.code, body.message ?? `${what} failed with ${body.code}.`, { status, details: body.details });
+    return new RuntimeError(body.code, body.message ?? `${what} failed with ${body.code}.`, { status, details: body.details, retryAfterMs });
   }
-  if (status < 300 && (body || !text)) return (body?.success === true ? body.data : body) as T;
+  if (status < 300 && (body || !text)) return null;
   const code: ErrorCode = status === 429 ? 'RATE_LIMITED' : status === 404 ? 'ROUTE_NOT_FOUND' : status > 501 && status < 505 ? 'NETWORK_ERROR' : 'INTERNAL_ERROR';
   const received = text ? JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text) : 'an empty body';
-  throw new RuntimeError(code, `Expected a JSON envelope from ${what}, received HTTP ${status} with ${received}.`, { status });
+  return new RuntimeError(code, `Expected a JSON envelope from ${what}, received HTTP ${status} with ${received}.`, { status, retryAfterMs });
 }

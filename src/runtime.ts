@@ -10,6 +10,7 @@ import { createConversation } from './conversation.ts';
 import { RuntimeError, toRuntimeError } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createEmitter } from './lib/emitter.ts';
+import { onPage } from './lib/env.ts';
 import { createLogger } from './lib/log.ts';
 import { createRealtime, requireWebSocket, type RealtimeConnection } from './realtime.ts';
 import { createSession, fetchBootstrap } from './session.ts';
@@ -28,12 +29,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const { baseUrl, fetch } = options;
   const tenant = options.slug ?? options.publicKey;
   const storage = namespaced(options.storage ?? defaultStorage(), tenant ?? '');
-  const publicHttp = createHttp({ baseUrl, fetch });
+  const events = createEmitter<RuntimeEvents>();
+  // A 429 is shown ("try again in N s") while the request waits it out, never swallowed.
+  const onRateLimited = (e: RuntimeError) => events.emit('error', e);
+  const publicHttp = createHttp({ baseUrl, fetch, onRateLimited });
   // A renewed token goes to the open socket too, so it is not closed when the old one expires.
   const session = createSession({ ...options, http: publicHttp, storage, log, onToken: (token) => realtime?.send({ type: 'auth', token }) });
   const renew = (_: unknown, rejected: string | null) => session.refresh(rejected);
-  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: renew });
-  const events = createEmitter<RuntimeEvents>();
+  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: renew, onRateLimited });
 
   const status = signal<RuntimeStatus>('idle');
   const bootstrap = signal<RuntimeBootstrap | null>(null);
@@ -72,6 +75,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const WebSocket = live ? requireWebSocket(options.WebSocket) : undefined;
     bootstrap.value = await fetchBootstrap(publicHttp, options);
     await session.getToken();
+    // Back online or on the tab: sends that failed for a passing reason go again (also without a socket).
+    if (!destroyed) stops.push(onPage({ wake: conversation.flush }));
     if (WebSocket && !realtime && !destroyed) {
       const rt = (realtime = createRealtime({
         url: realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath),

@@ -27,7 +27,12 @@ export interface SessionOptions extends TenantRef {
   visitor?: VisitorIdentity;
   contextToken?: string;
   log: Logger;
-  /** Share of the token's lifetime after which it is renewed. @default 0.8 */
+  /**
+   * Share of the token's lifetime after which it is renewed. The lifetime counted is a second
+   * short of `expiresIn`: the server's expiry is in whole seconds, so a token may die up to 1 s
+   * early (it matters for short-lived tokens only).
+   * @default 0.8
+   */
   refreshAt?: number;
   /** Every newly minted token (the open socket is told, extensions.md §6 "Token renewal"). */
   onToken?: (token: string) => void;
@@ -81,7 +86,8 @@ export function createSession(options: SessionOptions): Session {
     expiresAt = Date.now() + lifetime;
     clearTimeout(timer);
     if (!destroyed) {
-      timer = setTimeout(() => void refresh().catch((e: unknown) => log('session renewal failed', e)), lifetime * (options.refreshAt ?? 0.8));
+      const renewIn = Math.max(lifetime * 0.4, (lifetime - 1000) * (options.refreshAt ?? 0.8));
+      timer = setTimeout(() => void refresh().catch((e: unknown) => log('session renewal failed', e)), renewIn);
     }
     log('session for visitor', session.visitorId, 'valid for', session.expiresIn, 's');
     options.onToken?.(token);

@@ -287,7 +287,13 @@ export interface ConversationsApi {
 export interface RuntimeEvents {
   /** A message from someone else arrived live. */
   message: Message;
-  /** A failure the caller may want to show (also set on `runtime.error` when fatal). */
+  /**
+   * A failure the caller may want to show (also set on `runtime.error` when fatal). Among them,
+   * while the runtime keeps working on its own: `RATE_LIMITED` (with `retryAfterMs`: "try again
+   * in N s"), `NETWORK_UNAVAILABLE` (the device went offline; `status` is `offline`) and
+   * `REALTIME_DISCONNECTED` (the socket is not back after a few attempts; `status` stays
+   * `reconnecting`).
+   */
   error: RuntimeError;
 }
 

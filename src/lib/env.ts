@@ -11,18 +11,35 @@ export const isOffline = (): boolean =>
 export const isPageVisible = (): boolean =>
   (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState !== 'hidden';
 
-type Target = { addEventListener?(type: string, fn: () => void): void; removeEventListener?(type: string, fn: () => void): void };
+/** What a page tells the connection about itself; each handler is optional. */
+export interface PageEvents {
+  /** The device came back online, or the tab became visible: worth trying now. */
+  wake?(): void;
+  /** The device says it went offline. */
+  offline?(): void;
+  /** `pagehide`: the page is leaving (maybe into the back/forward cache). */
+  hide?(): void;
+  /** `pageshow` of a page restored from the back/forward cache. */
+  restore?(): void;
+}
+
+type Listener = (event?: { persisted?: boolean }) => void;
+type Target = { addEventListener?(type: string, fn: Listener): void; removeEventListener?(type: string, fn: Listener): void };
 
 /**
- * Listens to `online` on the global object and `visibilitychange` on the document when both
- * exist; returns a function that removes what was added.
+ * Listens to `online`, `offline`, `pagehide` and `pageshow` on the global object and to
+ * `visibilitychange` on the document, where they exist; returns a function that removes what
+ * was added.
  */
-export function onWake(listener: () => void, onOffline?: () => void): () => void {
+export function onPage(handlers: PageEvents): () => void {
   const g = globalThis as Target & { document?: Target };
-  const subs: Array<[Target | undefined, string, () => void]> = [
-    [g, 'online', listener],
-    [g, 'offline', onOffline ?? (() => undefined)],
-    [g.document, 'visibilitychange', () => isPageVisible() && listener()],
+  const none = () => undefined;
+  const subs: Array<[Target | undefined, string, Listener]> = [
+    [g, 'online', () => handlers.wake?.()],
+    [g, 'offline', () => handlers.offline?.()],
+    [g, 'pagehide', () => handlers.hide?.()],
+    [g, 'pageshow', (event) => (event?.persisted ? handlers.restore ?? none : none)()],
+    [g.document, 'visibilitychange', () => isPageVisible() && handlers.wake?.()],
   ];
   for (const [target, type, fn] of subs) target?.addEventListener?.(type, fn);
   return () => {

@@ -153,15 +153,60 @@ describe('retries', () => {
       await expect(answer).resolves.toBe(1);
     });
 
-    it('caps a huge Retry-After at 60 seconds', async () => {
+    it('caps a Retry-After of an hour at 30 s and surfaces it as RATE_LIMITED with the delay', async () => {
       const scheduled = fakeClock();
-      server.handle((_, i) => (i === 0 ? { ...fail(429, 'RATE_LIMITED'), headers: { ...closing, 'retry-after': '86400' } } : ok(1)));
-      const answer = createHttp({ baseUrl: server.baseUrl, timeout: false }).get('sdk/health');
-      await scheduled(60_000);
-      vi.advanceTimersByTime(60_000);
+      const heard: RuntimeError[] = [];
+      server.handle((_, i) => (i === 0 ? { ...fail(429, 'RATE_LIMITED', 'Too many messages: try again in 3600 s.'), headers: { ...closing, 'retry-after': '3600' } } : ok(1)));
+      const answer = createHttp({ baseUrl: server.baseUrl, timeout: false, onRateLimited: (e) => heard.push(e) }).get('sdk/health');
+      await scheduled(30_000);
+      // Heard while the client waits, so a UI can say "try again in 30 s" instead of hanging.
+      expect(heard).toHaveLength(1);
+      expect(heard[0]).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterMs: 30_000, retryable: true });
+      vi.advanceTimersByTime(29_999);
+      expect(server.requests).toHaveLength(1);
+      vi.advanceTimersByTime(1);
       await until(second);
       await expect(answer).resolves.toBe(1);
     });
+
+    it('gives up with RATE_LIMITED carrying retryAfterMs when the limit outlasts the retries', async () => {
+      server.handle(() => ({ ...fail(429, 'RATE_LIMITED'), headers: { 'retry-after': '4' } }));
+      const error = await caught(createHttp({ baseUrl: server.baseUrl, retries: 0 }).post('chat/visitor/conversations/c1/messages', {}));
+      expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 4_000, retryable: true });
+    });
+  });
+});
+
+describe('retry classification', () => {
+  // The same request would get the same answer: one attempt, whatever the method.
+  it.each([
+    [400, 'VALIDATION_FAILED'],
+    [413, 'ATTACHMENT_TOO_LARGE'],
+    [415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [422, 'VALIDATION_FAILED'],
+    [401, 'SDK_CONTEXT_TOKEN_INVALID'],
+    [403, 'SDK_ORIGIN_NOT_ALLOWED'],
+    [403, 'SERVER_API_SCOPE_DENIED'],
+    [404, 'CONVERSATION_NOT_FOUND'],
+    [409, 'CONVERSATION_CLOSED'],
+  ])('never retries a %i %s, and says it is not retryable', async (status, code) => {
+    server.handle(() => ({ ...fail(status, code), headers: { 'retry-after': '1' } }));
+    const http = createHttp({ baseUrl: server.baseUrl });
+    expect(await caught(http.get('sdk/health'))).toMatchObject({ code, status, retryable: false });
+    expect(await caught(http.post('chat/visitor/conversations/c1/messages', {}))).toMatchObject({ code, retryable: false });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a dropped connection', { drop: true }],
+    ['a 500', fail(500, 'INTERNAL_ERROR')],
+    ['a 503', fail(503, 'INTERNAL_ERROR')],
+    ['a 429', { ...fail(429, 'RATE_LIMITED'), headers: { 'retry-after': '0' } }],
+  ])('retries a GET after %s, and the error says retryable when it persists', async (_, reply) => {
+    server.handle(() => reply);
+    const error = await caught(createHttp({ baseUrl: server.baseUrl, retries: 1 }).get('sdk/health'));
+    expect(error.retryable).toBe(true);
+    expect(server.requests).toHaveLength(2);
   });
 });
 

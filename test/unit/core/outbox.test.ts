@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/lib/log.ts';
 import { createOutbox, type OutboxEntry } from '../../../src/outbox.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { agentOf, type Agent } from './agent.ts';
+import { until } from './fault-server.ts';
 import { bodies } from './visitor.ts';
 
 // The outbox seen from the visitor's side, against the real server. Faults are injected in
@@ -228,34 +229,117 @@ describe('closed conversations', () => {
 });
 
 describe('outages', () => {
-  /** An outbox whose sends fail with a network error while `down`. */
-  function outboxOverOutage() {
-    const link = { down: true, tries: [] as string[] };
+  /** An outbox whose sends fail with `fault()` (a network error by default) while `down`. */
+  function outboxOverOutage(fault = () => new RuntimeError('NETWORK_ERROR', 'fetch failed')) {
+    const link = { down: true, tries: [] as string[], fault, sent: [] as string[] };
     const outbox = createOutbox({
       storage: createMemoryStorage(),
       log: createLogger(),
       async deliver(entry: OutboxEntry) {
         link.tries.push(entry.clientMessageId);
-        if (link.down) throw new RuntimeError('NETWORK_ERROR', 'fetch failed');
+        if (link.down) throw link.fault();
+        link.sent.push(entry.body);
       },
     });
     return { outbox, link };
   }
+  const states = (outbox: ReturnType<typeof outboxOverOutage>['outbox']) => outbox.entries.value.map((e) => [e.body, e.state, e.error?.code]);
 
-  it('keeps retrying through an outage of minutes (a server restart), and sends without a click once it is over', async () => {
+  it('turns a send failed with a retryable NETWORK_ERROR 2 minutes after its first attempt, and stops trying', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { outbox, link } = outboxOverOutage();
     await outbox.flush();
     const entry = await outbox.add('During the restart');
-    for (let minute = 0; minute < 3; minute++) await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(119_000);
     expect(link.tries.length).toBeGreaterThan(5);
-    expect(outbox.entries.value).toMatchObject([{ key: entry.key, state: 'sending' }]);
+    expect(states(outbox)).toEqual([['During the restart', 'sending', undefined]]);
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(outbox.entries.value).toMatchObject([{ key: entry.key, state: 'failed', error: { code: 'NETWORK_ERROR', retryable: true } }]);
+    // Nothing spins: no attempt after the verdict.
+    const tries = link.tries.length;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(link.tries).toHaveLength(tries);
+    outbox.destroy();
+  });
+
+  it('resends failed messages by itself, with the same id and in order, when the connection is back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage();
+    await outbox.flush();
+    const first = await outbox.add('one');
+    await outbox.add('two');
+    await outbox.add('three');
+    await vi.advanceTimersByTimeAsync(120_000);
+    // Those queued behind the first fail with it: sending them first would reorder them.
+    expect(states(outbox)).toEqual([
+      ['one', 'failed', 'NETWORK_ERROR'],
+      ['two', 'failed', 'NETWORK_ERROR'],
+      ['three', 'failed', 'NETWORK_ERROR'],
+    ]);
 
     link.down = false;
-    // The backoff is capped at 30 s.
-    await vi.advanceTimersByTimeAsync(30_000);
+    // The socket is ready again (or the device is back online): the runtime flushes.
+    await outbox.flush();
+    await vi.advanceTimersByTimeAsync(0);
     expect(outbox.entries.value).toEqual([]);
-    expect(new Set(link.tries)).toEqual(new Set([entry.clientMessageId]));
+    expect(link.sent).toEqual(['one', 'two', 'three']);
+    expect(new Set(link.tries.slice(0, -2))).toEqual(new Set([first.clientMessageId]));
+    outbox.destroy();
+  });
+
+  it('sends earlier failed messages before a new one the visitor types', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage();
+    await outbox.flush();
+    await outbox.add('before the tunnel');
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(states(outbox)).toEqual([['before the tunnel', 'failed', 'NETWORK_ERROR']]);
+    link.down = false;
+    await outbox.add('after the tunnel');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(link.sent).toEqual(['before the tunnel', 'after the tunnel']);
+    outbox.destroy();
+  });
+
+  it.each([
+    ['a validation error', new RuntimeError('VALIDATION_FAILED', 'body: too long', { status: 400 })],
+    ['a refused origin', new RuntimeError('SDK_ORIGIN_NOT_ALLOWED', 'origin', { status: 403 })],
+    ['a closed conversation', new RuntimeError('CONVERSATION_CLOSED', 'closed', { status: 409 })],
+    ['a missing conversation', new RuntimeError('CONVERSATION_NOT_FOUND', 'gone', { status: 404 })],
+  ])('never resends by itself a message refused with %s, only on retry()', async (_, refusal) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage(() => refusal);
+    await outbox.flush();
+    const entry = await outbox.add('Refused');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.entries.value).toMatchObject([{ state: 'failed', error: { code: refusal.code, retryable: false } }]);
+    await outbox.flush();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(link.tries).toEqual([entry.clientMessageId]);
+
+    link.down = false;
+    outbox.retry(entry.key);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.entries.value).toEqual([]);
+    expect(link.tries).toEqual([entry.clientMessageId, entry.clientMessageId]);
+    outbox.destroy();
+  });
+
+  it('waits out the server’s Retry-After before the next attempt, even when flushed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { outbox, link } = outboxOverOutage(() => new RuntimeError('RATE_LIMITED', 'Too many messages: try again in 20 s.', { status: 429, retryAfterMs: 20_000 }));
+    await outbox.flush();
+    await outbox.add('Slow down');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(link.tries).toHaveLength(1);
+    link.down = false;
+    await outbox.flush();
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(link.tries).toHaveLength(1);
+    expect(states(outbox)).toEqual([['Slow down', 'sending', undefined]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(link.sent).toEqual(['Slow down']);
     outbox.destroy();
   });
 
@@ -264,12 +348,70 @@ describe('outages', () => {
     const { outbox, link } = outboxOverOutage();
     await outbox.flush();
     await outbox.add('Back soon');
-    for (let minute = 0; minute < 3; minute++) await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     link.down = false;
     await outbox.flush();
     await vi.advanceTimersByTimeAsync(0);
     expect(outbox.entries.value).toEqual([]);
     outbox.destroy();
+  });
+});
+
+describe('back online', () => {
+  it('resends a message that failed after 2 minutes without network once the device is back online, with no socket to say so', async () => {
+    const wake = new Set<() => void>();
+    vi.stubGlobal('addEventListener', (type: string, fn: () => void) => type === 'online' && wake.add(fn));
+    vi.stubGlobal('removeEventListener', () => undefined);
+    try {
+      const link = { down: false, ids: [] as string[] };
+      const flaky: typeof fetch = async (input, init) => {
+        const send = isSend(input, init);
+        if (send) link.ids.push(await idOf(send));
+        return send && link.down ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init);
+      };
+      const runtime = visitor({ fetch: flaky, realtime: false });
+      const id = await withConversation(runtime);
+      link.down = true;
+      // Only the outbox's timers are pretend; the server and sockets run for real.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const pending = await runtime.conversation.send('Sent in the lift');
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(runtime.conversation.messages.value[1]).toMatchObject({ state: 'failed', error: { code: 'NETWORK_ERROR', retryable: true } });
+
+      link.down = false;
+      for (const fn of wake) fn();
+      await until(() => runtime.conversation.messages.value[1]?.state === 'sent');
+      expect(new Set(link.ids.slice(1))).toEqual(new Set([pending.clientMessageId]));
+      expect((await agent.messages(id)).map((m) => m.body)).toEqual(['Hi', 'Sent in the lift']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('order', () => {
+  it('sends an unconfirmed message before newer ones: the server’s order is the visitor’s send order', async () => {
+    let sends = 0;
+    // The first attempt of the first message is lost on the way; the second reaches the server
+    // but its answer is lost; meanwhile three more are queued behind it.
+    const faulty: typeof fetch = async (input, init) => {
+      const send = isSend(input, init);
+      if (!send) return fetch(input, init);
+      const n = ++sends;
+      if (n === 1) throw new TypeError('fetch failed');
+      const response = await fetch(send);
+      if (n === 2) throw new TypeError('fetch failed');
+      return response;
+    };
+    const runtime = visitor({ fetch: faulty, realtime: false });
+    await runtime.start();
+    const typed = ['1', '2', '3', '4'];
+    for (const body of typed) await runtime.conversation.send(body);
+    await sent(runtime);
+    const stored = await agent.messages(runtime.conversation.id.value!);
+    expect(stored.map((m) => m.body)).toEqual(typed);
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(bodies(runtime)).toEqual(typed);
   });
 });
 

@@ -125,7 +125,7 @@ describe('reconnecting', () => {
     await connected(rt);
   });
 
-  it('keeps trying while the server refuses, and reports REALTIME_DISCONNECTED once after 5 failures', async () => {
+  it('keeps trying while the server refuses, and reports REALTIME_DISCONNECTED once after 3 failures', async () => {
     server.onAuth = (_, c) => (server.connections.indexOf(c) < 7 ? { close: 4000 } : 'ready');
     const onError = vi.fn();
     const { rt } = connect({ onError });

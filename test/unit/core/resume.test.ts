@@ -12,7 +12,7 @@ let server: TestServer;
 let agent: Agent;
 let nowhere: string;
 let runtime: Runtime | undefined;
-const wake = new Map<string, () => void>();
+const wake = new Map<string, Set<() => void>>();
 
 /** The real `ws` client, except that while `gate.open` is false it dials a port nobody listens on. */
 const gate = { open: true, httpUp: false, sockets: [] as WebSocket[] };
@@ -28,11 +28,12 @@ beforeAll(async () => {
   agent = await agentOf(server);
   nowhere = (await closedPortUrl()).replace(/^http/, 'ws');
   // Node has no `online` event: stand in for the browser's, so the test can say "back online".
-  vi.stubGlobal('addEventListener', (type: string, listener: () => void) => wake.set(type, listener));
+  vi.stubGlobal('addEventListener', (type: string, listener: () => void) => wake.set(type, (wake.get(type) ?? new Set()).add(listener)));
   vi.stubGlobal('removeEventListener', () => undefined);
 });
 afterEach(() => {
   runtime?.destroy();
+  wake.clear();
   gate.open = true;
   gate.httpUp = false;
 });
@@ -67,7 +68,7 @@ async function disconnect(runtime: Runtime, httpUp = false) {
   await vi.waitFor(() => expect(runtime.status.value).toBe('reconnecting'));
   return () => {
     gate.open = true;
-    wake.get('online')!();
+    for (const listener of wake.get('online') ?? []) listener();
   };
 }
 const bodies = (runtime: Runtime) => runtime.conversation.messages.value.map((m) => m.body);
