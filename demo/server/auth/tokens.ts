@@ -3,6 +3,7 @@
  * visitor session tokens, agent tokens and visitor context tokens. `tid` is the tenant,
  * `sub` the visitor or agent id.
  */
+import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../http/errors.ts';
 
@@ -57,6 +58,9 @@ export function createTokenService(secret: string): TokenService {
         .setSubject(sub)
         .setIssuedAt(now)
         .setExpirationTime(exp)
+        // A unique id, so two tokens minted for the same subject in the same second differ
+        // (a client can then tell a renewed token from the one a socket was rejected with).
+        .setJti(randomUUID())
         .sign(key);
       return { token, expiresIn: ttlSeconds, expiresAt: new Date(exp * 1000).toISOString() };
     },
