@@ -21,3 +21,10 @@ export function useChunkStyles(ref: { readonly current: Element | null }, css: s
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }, []);
 }
+
+/** The main action button of the lazily loaded forms and blocks (`class="primary"`), adopted by each that has one. */
+export const PRIMARY_CSS = `
+.primary{padding:9px 16px;border:0;border-radius:10px;background:var(--rn-accent);color:#fff;font-weight:600;cursor:pointer}
+.primary:disabled{opacity:.45;cursor:default}
+.primary:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
+`;

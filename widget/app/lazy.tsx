@@ -1,12 +1,13 @@
 /**
- * Rarely used parts of the panel (lightbox, forms, past conversations, the message menu) live in
- * chunks loaded on first use, so the always-needed path stays within its size budget. Renders
- * nothing until the chunk is there (it comes from the same origin as the app, quickly).
+ * Rarely used parts of the panel (lightbox, forms, past conversations, the message menu, file
+ * messages, the "ended" block) live in chunks loaded on first use, so the always-needed path
+ * stays within its size budget. Until the chunk is there (it comes from the same origin as the
+ * app, quickly) it renders `fallback`, a plain stand-in so nothing jumps, or nothing.
  */
-import type { ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+export function lazy<P extends object>(load: () => Promise<ComponentType<P>>, fallback?: (props: P) => ComponentChildren): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   return function Lazy(props: P) {
@@ -28,6 +29,6 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): C
       );
       return () => void (live = false);
     }, []);
-    return Component ? <Component {...props} /> : null;
+    return Component ? <Component {...props} /> : (fallback?.(props) ?? null);
   };
 }

@@ -91,25 +91,11 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     startIfReturning: starter.startIfReturning,
     dispose: starter.dispose,
     sendFiles(files) {
-      const sdk = runtime.bootstrap.value?.sdk;
-      const limits = { maxUploadBytes: sdk?.maxUploadBytes, uploadTypes: sdk?.uploadTypes };
       const list = [...files];
       notice.value = null;
-      // The checks load with the first file (a small chunk most chats never need).
-      import('./upload-check.ts').then(
-        ({ uploadRefusal }) => {
-          for (const file of list) {
-            const refusal = uploadRefusal(file, limits);
-            if (refusal) {
-              notice.value = refusal;
-              continue;
-            }
-            const send = runtime.conversation.sendFile(file);
-            uploads.set(send.key, send);
-            // A failure stays on the entry (state `failed`, with Retry when it can help, and the handle to cancel it).
-            send.done.then(() => uploads.delete(send.key), () => undefined);
-          }
-        },
+      // The checks and the sending load with the first file (a small chunk most chats never need).
+      import('./send-files.ts').then(
+        ({ sendFiles }) => sendFiles(runtime, list, notice, uploads),
         () => (notice.value = 'The file could not be sent. Check your connection and try again.'),
       );
     },

@@ -1,9 +1,10 @@
 /**
- * Getting the visitor's attention for new messages while they are not looking (panel closed or
- * tab hidden): the page title alternates with "(N) New message" and, if the site owner turned it
- * on, a short chime plays (Web Audio, no sound file to download). Both stop once they look.
+ * Title blink and chime for new messages while the visitor is not looking (`alerts.ts`, a chunk
+ * of its own): loaded only when it first has something to do, a new message while the visitor
+ * is not looking. Most visits never get there.
  */
 import { effect, type ReadonlySignal } from '@preact/signals';
+import type { Alerts } from './alerts.ts';
 
 export interface NotifyOptions {
   /** Messages from others not seen yet. */
@@ -15,63 +16,36 @@ export interface NotifyOptions {
   doc: Document;
 }
 
-const BLINK_MS = 1_200;
-
 /** Starts watching; returns the disposer. */
 export function notifyUnread({ unread, looking, titleBlink, sound, doc }: NotifyOptions): () => void {
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let original: string | null = null;
-  let alert = '';
   let seen = unread.peek();
-  let audio: AudioContext | undefined;
-
-  const stopBlink = () => {
-    clearInterval(timer);
-    timer = undefined;
-    // Only our own text is put back: a title the page set meanwhile stays.
-    if (original !== null && doc.title === alert) doc.title = original;
-    original = null;
-  };
-  const chime = () => {
-    try {
-      audio ??= new AudioContext();
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      const t = audio.currentTime;
-      osc.frequency.setValueAtTime(880, t);
-      osc.frequency.setValueAtTime(660, t + 0.12);
-      gain.gain.setValueAtTime(0.08, t);
-      gain.gain.exponentialRampToValueAtTime(0.001, t + 0.35);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(t);
-      osc.stop(t + 0.36);
-    } catch {
-      // No audio (blocked autoplay, no device): the badge and title still show it.
-    }
-  };
-
+  let alerts: Alerts | undefined;
+  let loading = false;
+  let disposed = false;
   const stop = effect(() => {
     const count = unread.value;
-    const grew = count > seen;
+    const look = looking.value;
+    if (alerts) return alerts.update(count, look);
+    if (loading) return;
+    // Until the first rise while not looking, the alerts would only keep `seen` up to date.
+    const before = seen;
     seen = count;
-    if (looking.value || count === 0) return stopBlink();
-    if (grew && sound) chime();
-    // Only a new message starts it: looking away with old unread ones left does not (a running
-    // blink just shows the new count).
-    if (!titleBlink || (!grew && timer === undefined)) return;
-    original ??= doc.title;
-    alert = `(${count}) New message`;
-    clearInterval(timer);
-    doc.title = alert;
-    timer = setInterval(() => {
-      // Neither our text nor the saved one: the page changed its title (a SPA route); keep that one.
-      if (doc.title !== alert && doc.title !== original) original = doc.title;
-      doc.title = doc.title === alert ? original! : alert;
-    }, BLINK_MS);
+    if (count <= before || look || !(titleBlink || sound)) return;
+    loading = true;
+    import('./alerts.ts').then(
+      ({ createAlerts }) => {
+        if (disposed) return;
+        // Given the count before this rise, they see it as new.
+        alerts = createAlerts({ titleBlink, sound, doc, seen: before });
+        alerts.update(unread.peek(), looking.peek());
+      },
+      // Not loaded (offline): the badge still shows it; the next new message tries again.
+      () => void (loading = false),
+    );
   });
   return () => {
+    disposed = true;
     stop();
-    stopBlink();
-    void audio?.close().catch(() => undefined);
+    alerts?.stop();
   };
 }

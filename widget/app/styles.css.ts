@@ -2,7 +2,9 @@
  * The widget app's one stylesheet, applied to its shadow root as a constructable stylesheet
  * (no `<style>` element, no `style=""`, so a CSP without 'unsafe-inline' works). The tenant
  * colour comes in as `--rn-accent` from a second sheet (`theme.ts`). The launcher matches the
- * loader's (`../loader-style.ts`) so nothing moves when the app takes over.
+ * loader's (`../loader-style.ts`) so nothing moves when the app takes over. Parts that show only
+ * in some states (files, ratings, the ended block, the error state, forms…) bring their own
+ * rules in their chunks (`chunk-styles.ts`).
  */
 export const appCss = `
 :host{all:initial}
@@ -56,47 +58,17 @@ font:inherit;color:inherit;background:#fff}
 .send{display:grid;place-items:center;width:40px;height:40px;padding:0;border:0;border-radius:10px;background:var(--rn-accent);color:#fff;cursor:pointer}
 .send:disabled{opacity:.4;cursor:default}
 .send:focus-visible{outline:2px solid var(--rn-accent);outline-offset:2px}
-.error{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:8px;padding:24px;text-align:center}
-.error p{margin:0}
-.code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--rn-muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 button.link,.link{padding:0;border:0;background:none;color:inherit;font-size:12px;text-decoration:underline;cursor:pointer}
 .row{display:flex;align-items:flex-start;gap:4px;max-width:100%}
 .own .row{flex-direction:row}
-.menu-anchor{position:relative;align-self:center}
-.more{display:grid;place-items:center;width:26px;height:26px;padding:0;border:0;border-radius:50%;background:none;color:var(--rn-muted);cursor:pointer;opacity:.5}
-.more svg{width:18px;height:18px}
-.msg:hover .more,.more:focus-visible,.more[aria-expanded=true]{opacity:1}
-.more:focus-visible,.thumb:focus-visible,.primary:focus-visible,.attach:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
-.deleted{font-style:italic;opacity:.75}
-.own .bubble.deleted{background:var(--rn-soft);color:var(--rn-muted)}
+.attach:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
 .ticks.read{color:#1a73e8;font-weight:700}
 .why{color:#b3261e}
-.bubble.has-file{padding:4px}
-.caption{padding:4px 8px 2px}
-.thumb{display:block;padding:0;border:0;border-radius:12px;overflow:hidden;background:var(--rn-soft);cursor:zoom-in}
-.thumb img{display:block;max-width:220px;max-height:200px;min-width:60px;min-height:40px;object-fit:cover}
-.media{display:block;width:240px;max-width:100%;border-radius:10px}
-video.media{background:#000}
-.file{display:flex;flex-direction:column;gap:2px;min-width:160px;padding:8px 10px;border-radius:10px;background:rgba(0,0,0,.06);color:inherit;text-decoration:none}
-.own .file{background:rgba(255,255,255,.18)}
-.file-name{font-weight:600;overflow-wrap:anywhere}
-.file-size{font-size:12px;opacity:.8}
-.upload{display:flex;align-items:center;gap:8px;margin-top:6px}
-.upload progress{flex:1;height:6px;accent-color:#fff}
-.upload-error{margin:4px 0 0;color:#b3261e;font-size:13px}
-.own .upload-error{color:#fff}
-.stars{color:#f2b01e;letter-spacing:2px;font-size:18px}
 .typing{margin:0;padding:2px 16px 6px;font-size:12px;font-style:italic;color:var(--rn-muted)}
 .notice{display:flex;gap:8px;align-items:flex-start;margin:0;padding:8px 14px;background:#fdecea;color:#8c1d18;font-size:13px}
 .notice .link{margin-left:auto}
 .attach{display:grid;place-items:center;width:40px;height:40px;padding:0;border:0;border-radius:10px;background:none;color:var(--rn-muted);cursor:pointer}
 .attach:hover{background:var(--rn-soft)}
 .center{text-align:center}
-.primary{padding:9px 16px;border:0;border-radius:10px;background:var(--rn-accent);color:#fff;font-weight:600;cursor:pointer}
-.primary:disabled{opacity:.45;cursor:default}
-.ended{display:flex;flex-direction:column;gap:10px;padding:14px;border-top:1px solid var(--rn-line)}
-.ended-title{margin:0;font-weight:650;text-align:center}
-.panel.dropping .list{outline:2px dashed var(--rn-accent);outline-offset:-6px}
-.drop-hint{position:absolute;left:50%;bottom:90px;transform:translateX(-50%);padding:6px 12px;border-radius:8px;background:var(--rn-accent);color:#fff;font-size:13px;pointer-events:none}
 `;

@@ -5,7 +5,7 @@
  * anything else shows as a card without a link. A removed file shows as "File removed".
  */
 import type { ChatAttachment } from '../../../src/types.ts';
-import { attachmentUrl } from '../../format.ts';
+import { attachmentUrl } from '../../attachment-url.ts';
 import type { WidgetModel } from '../model.ts';
 
 /** `1.2 MB`, `340 KB`, `12 B`. */

@@ -1,19 +1,24 @@
 /**
- * Shown instead of the composer once the conversation has ended: says so, offers a rating (a
- * lazily loaded form, while the conversation is not rated yet) and a fresh start. Starting a new
- * conversation never drops the old one: it stays under past conversations.
+ * Shown instead of the composer once the conversation has ended (a lazily loaded chunk, with its
+ * styles): says so, offers a rating (while the conversation is not rated yet)
+ * and a fresh start. Starting a new conversation never drops the old one: it stays under past
+ * conversations.
  */
-import { lazy } from '../lazy.tsx';
+import { useRef } from 'preact/hooks';
+import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
 import type { WidgetModel } from '../model.ts';
-
-const RatingForm = lazy(() => import('./rating-form.tsx').then((m) => m.RatingForm));
+// In this chunk, not one of its own: an ended conversation nearly always asks for a rating.
+import { RatingForm } from './rating-form.tsx';
 
 export function Ended({ model }: { model: WidgetModel }) {
+  const root = useRef<HTMLDivElement>(null);
+  useChunkStyles(root, PRIMARY_CSS);
+  useChunkStyles(root, CSS);
   const { conversation } = model.runtime;
   const info = conversation.info.value;
   const rated = info?.rating;
   return (
-    <div class="ended" data-testid="ended">
+    <div ref={root} class="ended" data-testid="ended">
       <p class="ended-title">This conversation has ended</p>
       {info && rated === undefined && <RatingForm model={model} />}
       {rated !== undefined && <p class="meta">You rated this conversation {rated} out of 5. Thank you!</p>}
@@ -31,3 +36,8 @@ export function Ended({ model }: { model: WidgetModel }) {
     </div>
   );
 }
+
+const CSS = `
+.ended{display:flex;flex-direction:column;gap:10px;padding:14px;border-top:1px solid var(--rn-line)}
+.ended-title{margin:0;font-weight:650;text-align:center}
+`;

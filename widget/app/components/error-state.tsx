@@ -1,8 +1,11 @@
 /**
  * What the panel shows instead of the chat when it cannot work here: a fatal start-up error
- * (transient ones only show the connection banner while start-up is retried).
+ * (transient ones only show the connection banner while start-up is retried). A lazily loaded
+ * chunk with its styles: most visitors never see it.
  */
+import { useRef } from 'preact/hooks';
 import type { ErrorCode, RuntimeError } from '../../../src/index.ts';
+import { useChunkStyles } from '../chunk-styles.ts';
 
 // Visitor-facing words for the codes a visitor can meet at start-up; the code stays visible
 // in small text so the site owner can look it up.
@@ -12,8 +15,10 @@ const TEXT: Partial<Record<ErrorCode, string>> = {
 };
 
 export function ErrorState({ failure }: { failure: RuntimeError }) {
+  const root = useRef<HTMLDivElement>(null);
+  useChunkStyles(root, CSS);
   return (
-    <div class="error" role="alert" data-testid="error-state">
+    <div ref={root} class="error" role="alert" data-testid="error-state">
       <p>{TEXT[failure.code] ?? "Chat isn't available right now."}</p>
       <p class="code" title={failure.message}>
         {failure.code}
@@ -21,3 +26,9 @@ export function ErrorState({ failure }: { failure: RuntimeError }) {
     </div>
   );
 }
+
+const CSS = `
+.error{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:8px;padding:24px;text-align:center}
+.error p{margin:0}
+.code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--rn-muted)}
+`;

@@ -5,7 +5,7 @@
  * `runtime.identify()`, which agents see as unverified.
  */
 import { useRef, useState } from 'preact/hooks';
-import { useChunkStyles } from '../chunk-styles.ts';
+import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
 import type { WidgetModel } from '../model.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -22,6 +22,7 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
   const [errors, setErrors] = useState<{ name?: string; email?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLFormElement>(null);
+  useChunkStyles(root, PRIMARY_CSS);
   useChunkStyles(root, CSS);
   const offline = mode === 'offline';
   const required = mode === 'required';

@@ -4,7 +4,7 @@
  * to the thumbnail that opened it.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { attachmentUrl } from '../../format.ts';
+import { attachmentUrl } from '../../attachment-url.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
 import type { WidgetModel } from '../model.ts';
 import { CloseIcon } from './icons.tsx';

@@ -1,19 +1,25 @@
 /**
  * One message: the visitor's own on the right with ticks (sent ✓, delivered ✓✓, read ✓✓ in
- * colour) and a small menu to edit or delete it, others on the left. The body is drawn by
- * message type: text, a file (with upload progress while it goes up), a location, a rating,
- * or the placeholder of a deleted message.
+ * colour) and a small menu to edit or delete it (`message-options.tsx`, a lazily loaded chunk),
+ * others on the left. Text is drawn here; other bodies come from a lazily loaded chunk
+ * (`rich-body.tsx`): a file with its upload progress, a rating, a location, the placeholder of
+ * a deleted message.
  */
 import { useState } from 'preact/hooks';
 import type { ChatMessage, MessageState } from '../../../src/types.ts';
-import { formatMessage, safeHref } from '../../format.ts';
+import { formatMessage } from '../../format.ts';
 import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
-import { Attachment, FileCard } from './attachment.tsx';
-import { MoreIcon } from './icons.tsx';
 
-const MessageMenu = lazy(() => import('./message-actions.tsx').then((m) => m.MessageMenu));
+const MessageOptions = lazy(() => import('./message-options.tsx').then((m) => m.MessageOptions));
 const MessageEditor = lazy(() => import('./message-actions.tsx').then((m) => m.MessageEditor));
+// Files, ratings, locations and deleted messages: until their chunk is there, their words plainly.
+const RichBody = lazy(
+  () => import('./rich-body.tsx').then((m) => m.RichBody),
+  ({ message }) => (
+    <div class="bubble">{message.deleted ? 'Message deleted' : (message.upload?.name ?? message.attachment?.name ?? message.body)}</div>
+  ),
+);
 
 const STATE_TEXT: Record<MessageState, string> = {
   sending: 'Sending…',
@@ -38,7 +44,6 @@ export interface MessageBubbleProps {
 }
 
 export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
-  const [menu, setMenu] = useState(false);
   const [editing, setEditing] = useState(false);
   const { state, deleted } = message;
   const own = message.senderType === 'visitor';
@@ -64,27 +69,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
       {name && <span class="sender">{name}</span>}
       <div class="row">
         {changeable && (
-          <span class="menu-anchor">
-            <button
-              type="button"
-              class="more"
-              aria-label="Message options"
-              aria-haspopup="menu"
-              aria-expanded={menu}
-              data-testid="message-menu"
-              onClick={() => setMenu(!menu)}
-            >
-              <MoreIcon />
-            </button>
-            {menu && (
-              <MessageMenu
-                model={model}
-                message={message}
-                onClose={() => setMenu(false)}
-                onEdit={message.messageType === 'text' ? () => setEditing(true) : undefined}
-              />
-            )}
-          </span>
+          <MessageOptions model={model} message={message} onEdit={message.messageType === 'text' ? () => setEditing(true) : undefined} />
         )}
         {editing ? <MessageEditor model={model} message={message} onDone={() => setEditing(false)} /> : <Body message={message} model={model} />}
       </div>
@@ -119,57 +104,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
 }
 
 function Body({ message, model }: { message: ChatMessage; model: WidgetModel }) {
-  const { metadata: meta, upload, attachment, body } = message;
-  if (message.deleted) return <div class="bubble deleted">Message deleted</div>;
-  if (upload) {
-    const failed = message.state === 'failed';
-    return (
-      <div class="bubble">
-        <FileCard name={upload.name} size={upload.file.size} />
-        {failed ? (
-          <span class="upload-error" role="alert">
-            {message.error?.message ?? 'The upload failed.'}
-          </span>
-        ) : (
-          <span class="upload">
-            <progress max={1} value={upload.progress} aria-label={`Uploading ${upload.name}`} data-testid="upload-progress" />
-            <button type="button" class="link" data-testid="upload-cancel" onClick={() => model.cancelUpload(message.key)}>
-              Cancel
-            </button>
-          </span>
-        )}
-      </div>
-    );
-  }
-  if (message.messageType === 'rating') {
-    const stars = Number(meta?.rating) || 0;
-    return (
-      <div class="bubble">
-        <span class="stars" aria-label={`Rated ${stars} out of 5`}>
-          {'★'.repeat(stars) + '☆'.repeat(5 - stars)}
-        </span>
-        {body && <div>{body}</div>}
-      </div>
-    );
-  }
-  if (message.messageType === 'location') {
-    const { latitude: lat, longitude: lon, label } = (meta ?? {}) as { latitude?: number; longitude?: number; label?: string };
-    const href = safeHref(`https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`);
-    return (
-      <div class="bubble">
-        {href && (
-          <a href={href} target="_blank" rel="noopener noreferrer">
-            {label || 'Open the location on a map'}
-          </a>
-        )}
-        {body && <div>{formatMessage(body)}</div>}
-      </div>
-    );
-  }
-  return (
-    <div class={`bubble${attachment ? ' has-file' : ''}`}>
-      {attachment && <Attachment file={attachment} model={model} />}
-      {body && (attachment ? <div class="caption">{formatMessage(body)}</div> : formatMessage(body))}
-    </div>
-  );
+  const { upload, attachment, body, messageType } = message;
+  if (message.deleted || upload || attachment || messageType === 'rating' || messageType === 'location') return <RichBody message={message} model={model} />;
+  return <div class="bubble">{body && formatMessage(body)}</div>;
 }

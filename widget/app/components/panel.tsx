@@ -9,14 +9,15 @@ import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { Composer } from './composer.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
-import { Ended } from './ended.tsx';
-import { ErrorState } from './error-state.tsx';
 import { Header } from './header.tsx';
 import { MessageList } from './message-list.tsx';
 
 const IdentityForm = lazy(() => import('./identity-form.tsx').then((m) => m.IdentityForm));
 const PastConversations = lazy(() => import('./past-conversations.tsx').then((m) => m.PastConversations));
-const Lightbox = lazy(() => import('./lightbox.tsx').then((m) => m.Lightbox));
+const Lightbox = lazy(() => import('./rich-body.tsx').then((m) => m.Lightbox));
+const Ended = lazy(() => import('./ended.tsx').then((m) => m.Ended));
+const ErrorState = lazy(() => import('./error-state.tsx').then((m) => m.ErrorState));
+const DropHint = lazy(() => import('./drop-hint.tsx').then((m) => m.DropHint));
 
 export interface PanelProps {
   model: WidgetModel;
@@ -116,11 +117,7 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
           )}
         </>
       )}
-      {dropping && (
-        <div class="drop-hint" aria-hidden="true">
-          Drop files to send
-        </div>
-      )}
+      {dropping && <DropHint />}
       {model.lightbox.value && <Lightbox model={model} />}
     </div>
   );

@@ -4,7 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { Rating } from '../../../src/types.ts';
-import { useChunkStyles } from '../chunk-styles.ts';
+import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
 import type { WidgetModel } from '../model.ts';
 
 const STARS: Rating[] = [1, 2, 3, 4, 5];
@@ -15,6 +15,7 @@ export function RatingForm({ model }: { model: WidgetModel }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  useChunkStyles(form, PRIMARY_CSS);
   useChunkStyles(form, CSS);
   const [error, setError] = useState<string | null>(null);
 
