@@ -16,6 +16,8 @@ import type { ChatMessage, FileSend, MessageType, UploadTransport } from './type
 /** Sends a multipart body with `XMLHttpRequest`, reporting upload progress. */
 export const xhrTransport: UploadTransport = ({ url, headers, body, signal, onProgress }) =>
   new Promise((resolve, reject) => {
+    // Cancelled before it started: no request at all (an `abort` listener would never hear it).
+    signal.throwIfAborted();
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
@@ -72,6 +74,8 @@ export function createUploads(options: UploadsOptions): Uploads {
     progress(key, job, 0);
     try {
       const cid = await options.ensure();
+      // Cancelled while the conversation was being created: upload nothing.
+      if (!jobs.has(key)) return;
       if (!job.attachment) {
         const form = new FormData();
         form.append('file', job.file, job.name);
@@ -82,6 +86,8 @@ export function createUploads(options: UploadsOptions): Uploads {
           transport: options.transport,
         }));
       }
+      // Cancelled once the bytes were up: the message is not sent.
+      if (!jobs.has(key)) return;
       job.settle(await options.send(cid, job.attachment, key));
       confirm(key);
     } catch (error) {

@@ -28,6 +28,10 @@ import { createTyping } from './typing.ts';
 import type { ChatAttachment, ChatMessage, ConversationHandle, MessageState, RuntimeStorage, UploadTransport } from './types.ts';
 
 export interface ConversationOptions {
+  /** The API base (with `/api`): attachment links are only trusted under its `attachments/`. */
+  baseUrl: string;
+  /** The visitor the session is for: another one's conversation (another device) is read-only. */
+  visitorId: () => string | undefined;
   /** A client that sends the visitor's session token. */
   http: HttpClient;
   /** Namespaced storage (for the outbox). */
@@ -62,6 +66,10 @@ export interface ConversationController {
 }
 
 const PAGE = 50;
+// Attachment links are read again this long before the first one expires.
+const LINK_MARGIN = 300_000;
+const FILE_TYPES: readonly string[] = ['image', 'audio', 'voice', 'video', 'document', 'file'];
+const fileOf = (m: Message) => m.metadata?.attachment as ChatAttachment | undefined;
 const ended = (c: Conversation | null) => c?.status === 'closed';
 const bySeq = (a: Message, b: Message) => a.seq - b.seq;
 const enc = encodeURIComponent;
@@ -73,6 +81,16 @@ export function createConversation(options: ConversationOptions): ConversationCo
   const loading = signal(false);
   const hasOlder = signal(false);
   const confirmed = signal<readonly Message[]>([]);
+  // A conversation the server refused a send into (404): not this visitor's to write in.
+  const refused = signal<string | null>(null);
+  const readOnly = computed(() => {
+    const owner = info.value?.visitorId;
+    const me = options.visitorId();
+    return !!id.value && (refused.value === id.value || (!!owner && !!me && owner !== me));
+  });
+  const files = `${options.baseUrl.replace(/\/?$/, '/')}attachments/`;
+  let linkTimer: ReturnType<typeof setTimeout> | undefined;
+  let linkDue = Infinity;
   let known = new Map<string, Message>();
   let loaded = false;
   let loadingNow: Promise<void> | null = null;
@@ -89,7 +107,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
   const path = (cid: string) => `chat/visitor/conversations/${enc(cid)}/messages`;
   const receipts = createReceipts(http, log);
   const typing = createTyping((on) => {
-    if (id.value && !ended(info.value)) options.sendFrame({ type: 'typing', conversationId: id.value, typing: on });
+    if (id.value && !ended(info.value) && !readOnly.value) options.sendFrame({ type: 'typing', conversationId: id.value, typing: on });
   });
 
   // #region merging
@@ -108,7 +126,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
           const stale = (before.editedAt ?? '') > (m.editedAt ?? '') || (before.deletedAt && !m.deletedAt);
           m = { ...(stale ? before : m), deliveredAt: m.deliveredAt ?? before.deliveredAt, readAt: m.readAt ?? before.readAt };
           // The same message again: only an edit, a delete or a receipt changes it.
-          if ((['editedAt', 'deletedAt', 'deliveredAt', 'readAt'] as const).every((k) => before[k] === m[k])) continue;
+          // A re-read also brings fresh attachment links: those replace the expiring ones.
+          if ((['editedAt', 'deletedAt', 'deliveredAt', 'readAt'] as const).every((k) => before[k] === m[k]) && fileOf(before)?.url === fileOf(m)?.url) continue;
         }
         known.set(m.messageId, m);
         changed = true;
@@ -120,9 +139,26 @@ export function createConversation(options: ConversationOptions): ConversationCo
       }
       if (changed) {
         confirmed.value = [...known.values()].sort(bySeq);
-        receipts.acknowledge(confirmed.value, options.isVisible());
+        if (!readOnly.value) receipts.acknowledge(confirmed.value, options.isVisible());
+        scheduleLinks();
       }
     });
+  }
+
+  /** Signed links expire (extensions.md §7): reads the held messages again shortly before the first one does. */
+  function scheduleLinks() {
+    const due = Math.min(...confirmed.value.map((m) => (attachmentOf(m)?.url && Date.parse(attachmentOf(m)!.expiresAt)) || Infinity)) - LINK_MARGIN;
+    // Unchanged (also when a re-read brought no fresher link): no new timer, so never a loop.
+    if (due === linkDue) return;
+    clearTimeout(linkTimer);
+    linkDue = due;
+    if (due < Infinity) linkTimer = setTimeout(() => void refreshAttachments().catch(readFailed), Math.max(0, due - Date.now()));
+  }
+
+  /** Reads every held message again, for fresh attachment links. */
+  async function refreshAttachments() {
+    const first = confirmed.value[0];
+    if (first) await readAfter(http, path(first.conversationId), first.seq - 1, (page) => merge(page, false));
   }
 
   /** Makes `conversation` the shown one; a different id (or none) starts an empty timeline. */
@@ -234,6 +270,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
   /** The conversation to send into: the current open one, or a new one. One creation at a time. */
   async function ensure(): Promise<string> {
     if (!loaded) await load();
+    writable();
     if (id.value && !ended(info.value)) return id.value;
     creating ??= http
       .post<{ conversation: Conversation }>('chat/visitor/conversations', options.visitor ? { visitor: options.visitor } : {})
@@ -247,8 +284,10 @@ export function createConversation(options: ConversationOptions): ConversationCo
     try {
       await post(cid, { body: entry.body, messageType: 'text', clientMessageId: entry.clientMessageId });
     } catch (error) {
-      // The conversation was closed (or is gone): start a new one and send there, once.
-      if (again || !isRuntimeError(error) || (error.code !== 'CONVERSATION_CLOSED' && error.code !== 'CONVERSATION_NOT_FOUND')) throw error;
+      // Not this visitor's (another device's): read-only from now on, never sent elsewhere.
+      if (isRuntimeError(error) && error.code === 'CONVERSATION_NOT_FOUND' && id.value === cid) refused.value = cid;
+      // The conversation was closed: start a new one and send there, once.
+      if (again || !isRuntimeError(error) || error.code !== 'CONVERSATION_CLOSED') throw error;
       log('conversation: ended, starting a new one');
       if (id.value === cid) info.value = { ...info.value!, status: 'closed' };
       return deliver(entry, true);
@@ -264,6 +303,11 @@ export function createConversation(options: ConversationOptions): ConversationCo
       chat(await post(cid, { body: '', messageType: a.kind, metadata: { attachmentId: a.attachmentId }, clientMessageId: key })),
   });
 
+  /** Refuses a write into a conversation of another device (the server would answer 404). */
+  function writable() {
+    if (readOnly.value) throw new RuntimeError('CONVERSATION_NOT_FOUND', 'Expected a conversation of this device, but the shown one is read-only here (it belongs to another device of this visitor).');
+  }
+
   /** One of the visitor's confirmed messages, by its timeline key. */
   function own(key: string): Message {
     const m = confirmed.value.find((x) => (x.clientMessageId ?? x.messageId) === key);
@@ -271,6 +315,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
     throw new RuntimeError('MESSAGE_NOT_FOUND', `Expected the key of a confirmed message in the shown conversation, received "${key}".`);
   }
   const change = async (key: string, method: 'patch' | 'del', body?: string) => {
+    writable();
     const m = own(key);
     const where = `${path(m.conversationId)}/${enc(m.messageId)}`;
     const { message } = await (method === 'patch' ? http.patch<{ message: Message }>(where, { body }) : http.del<{ message: Message }>(where));
@@ -290,7 +335,10 @@ export function createConversation(options: ConversationOptions): ConversationCo
         if (fresh) void sync().catch(readFailed);
       }
     } else if (frame.type === 'message.created' || frame.type === 'message.updated' || frame.type === 'message.deleted') {
-      merge([frame.message], true);
+      const created = frame.type === 'message.created';
+      // A change to a message older than those held is not new (nor the oldest held: `loadOlder` reads before it).
+      if (!created && !known.has(frame.message.messageId) && frame.message.seq < (confirmed.value[0]?.seq ?? 0)) return;
+      merge([frame.message], created);
       // A created frame right after the watermark moves it; one further on shows frames were missed.
       if (frame.type === 'message.created' && frame.conversationId === id.value && loaded) {
         if (frame.seq === synced + 1) synced++;
@@ -314,10 +362,19 @@ export function createConversation(options: ConversationOptions): ConversationCo
     let c = cache.get(m);
     // The key stays the clientMessageId the pending entry had: no remount when a send is confirmed.
     if (c?.state !== state) {
-      const attachment = m.metadata?.attachment as ChatAttachment | undefined;
-      cache.set(m, (c = { ...m, id: m.messageId, key: m.clientMessageId ?? m.messageId, state, messageType: m.messageType ?? 'text', deleted: !!m.deletedAt, attachment }));
+      cache.set(m, (c = { ...m, id: m.messageId, key: m.clientMessageId ?? m.messageId, state, messageType: m.messageType ?? 'text', deleted: !!m.deletedAt, attachment: attachmentOf(m) }));
     }
     return c;
+  }
+  /**
+   * The server's attachment, on attachment messages only; its link kept only when it is one of
+   * the server's file links (metadata could carry a planted `javascript:` or foreign URL).
+   */
+  function attachmentOf(m: Message): ChatAttachment | undefined {
+    const a = fileOf(m);
+    if (!a || typeof a !== 'object') return undefined;
+    const { url, ...rest } = a;
+    return FILE_TYPES.includes(m.messageType ?? '') && typeof url === 'string' && /^https?:/i.test(url) && url.startsWith(files) ? a : rest;
   }
   const messages = computed((): readonly ChatMessage[] => [
     ...confirmed.value.map(chat),
@@ -334,8 +391,10 @@ export function createConversation(options: ConversationOptions): ConversationCo
       loading,
       hasOlder,
       closed: computed(() => ended(info.value)),
+      readOnly,
       typing: typing.typing,
-      send(body) {
+      async send(body) {
+        writable();
         typing.sent();
         return outbox.add(body);
       },
@@ -352,12 +411,14 @@ export function createConversation(options: ConversationOptions): ConversationCo
       },
       sendFile: (file, name) => uploads.start(file, name),
       async rate(rating, comment) {
+        writable();
         const cid = id.value;
         if (!cid) throw new RuntimeError('RATING_NOT_ALLOWED', 'Expected a conversation to rate, but none is shown.');
         await post(cid, { body: comment ?? '', messageType: 'rating', metadata: { rating, ...(comment && { comment }) } });
         if (id.value === cid) info.value = { ...info.value!, rating };
       },
       loadOlder,
+      refreshAttachments,
       async startNew() {
         adopt(null);
         await load();
@@ -367,9 +428,10 @@ export function createConversation(options: ConversationOptions): ConversationCo
     catchUp,
     receive,
     flush: () => void (loaded && outbox.flush()),
-    seen: () => receipts.acknowledge(confirmed.value, true),
+    seen: () => void (readOnly.value || receipts.acknowledge(confirmed.value, true)),
     open,
     destroy() {
+      clearTimeout(linkTimer);
       outbox.destroy();
       typing.reset();
       receipts.reset();

@@ -106,6 +106,8 @@ export function createHttp(options: HttpOptions): HttpClient {
 
   // One attempt. Called through a wrapper: a bare `window.fetch` passed in would throw "Illegal invocation".
   async function attempt(method: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    // Already cancelled: an `abort` listener added now would never fire.
+    signal?.throwIfAborted();
     const controller = new AbortController();
     const timer = timeout && setTimeout(() => controller.abort(), timeout);
     signal?.addEventListener('abort', () => controller.abort());

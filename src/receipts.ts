@@ -35,17 +35,19 @@ export function createReceipts(http: HttpClient, log: Logger, delay = 300): Rece
 
   function flush() {
     timer = undefined;
-    // Read implies delivered on the server: one request either way.
-    const kind: ReceiptKind = pending.read ? 'read' : 'delivered';
-    const m = pending[kind];
+    const { read, delivered } = pending;
     pending = {};
-    if (!m) return;
-    const before = done;
-    done = { delivered: Math.max(done.delivered, m.seq), read: kind === 'read' ? m.seq : done.read };
+    if (read) post(read, 'read');
+    // Read implies delivered on the server: a delivered receipt only for a newer message.
+    if (delivered && delivered.seq > (read?.seq ?? 0)) post(delivered, 'delivered');
+  }
+
+  function post(m: Message, kind: ReceiptKind) {
+    done = { delivered: Math.max(done.delivered, m.seq), read: kind === 'read' ? Math.max(done.read, m.seq) : done.read };
     http.post(`chat/conversations/${encodeURIComponent(m.conversationId)}/messages/${encodeURIComponent(m.messageId)}/${kind}`).catch((e: unknown) => {
       log('receipts: failed', e);
-      // Confirmed again with the next message or the next look.
-      done = before;
+      // Confirmed again with the next message or the next look (the server takes a repeat).
+      done = { ...NONE };
     });
   }
 

@@ -50,6 +50,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const stops: Array<() => void> = [];
 
   const conversation = createConversation({
+    baseUrl,
+    visitorId: session.visitorId,
     http,
     storage,
     visitor: options.visitor,
@@ -99,6 +101,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       rt.connect();
     }
     await Promise.all([conversation.load(), availability.value ?? readAvailability()]);
+    // Replies that came while the visitor was away (not read yet) count too, not only live ones.
+    if (!visible) unread.value = conversation.handle.messages.value.filter((m) => m.senderType !== 'visitor' && !m.readAt && !m.deleted).length;
   }
 
   return {

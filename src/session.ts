@@ -48,6 +48,8 @@ export interface Session {
   refresh(rejected?: string | null): Promise<string>;
   /** Whether a visitor credential is stored (a returning visitor); storage failures say no. */
   hasCredential(): Promise<boolean>;
+  /** The visitor the current token is for (`undefined` before the first). */
+  visitorId(): string | undefined;
   /** Stops the renewal timer. */
   destroy(): void;
 }
@@ -61,6 +63,7 @@ export function createSession(options: SessionOptions): Session {
   // The credential also kept here: blocked storage (private mode, a denied IndexedDB) then
   // means one visitor per page load rather than a new one on every renewal.
   let credential: string | undefined;
+  let visitorId: string | undefined;
   let inFlight: Promise<string> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
@@ -82,6 +85,7 @@ export function createSession(options: SessionOptions): Session {
     }
     const lifetime = session.expiresIn * 1000;
     token = session.sessionToken;
+    visitorId = session.visitorId;
     // Trust our own clock with the lifetime rather than the server's `expiresAt`: clocks drift.
     expiresAt = Date.now() + lifetime;
     clearTimeout(timer);
@@ -108,6 +112,7 @@ export function createSession(options: SessionOptions): Session {
     // While a renewal runs, wait for it: the old token may be the one just rejected.
     getToken: () => inFlight ?? (valid() ? Promise.resolve(token!) : refresh()),
     refresh,
+    visitorId: () => visitorId,
     hasCredential: async () => !!(credential ?? (await stored())),
     destroy() {
       destroyed = true;

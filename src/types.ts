@@ -179,6 +179,8 @@ export interface ChatMessage {
   readonly messageType: MessageType;
   /** Type-specific data (a location's coordinates, a rating); read it by `messageType`. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** ISO time the recipient read it (for messages from others: this visitor, on any device). */
+  readonly readAt?: string;
   /** ISO time of the last edit; show "edited". */
   readonly editedAt?: string;
   /** The sender deleted it: `body` is empty and there is no attachment; show a placeholder. */
@@ -224,6 +226,13 @@ export interface ConversationHandle {
   readonly loading: ReadonlySignal<boolean>;
   /** True when the shown conversation has ended (closed by the agent, or a past one opened read-only). */
   readonly closed: ReadonlySignal<boolean>;
+  /**
+   * True when the shown conversation is not this device's to write in: a verified visitor's
+   * conversation from another device (listed by `runtime.conversations.list()`). Show it without
+   * a composer: `send`, `sendFile`, `edit`, `remove` and `rate` then reject with a `RuntimeError`
+   * (`CONVERSATION_NOT_FOUND`, as the server would), and no receipts are sent.
+   */
+  readonly readOnly: ReadonlySignal<boolean>;
   /** Earlier messages exist on the server than the timeline holds; see {@link ConversationHandle.loadOlder}. */
   readonly hasOlder: ReadonlySignal<boolean>;
   /** The agent is typing (cleared when they stop, send, or go quiet for a few seconds), else `null`. */
@@ -267,6 +276,12 @@ export interface ConversationHandle {
   rate(rating: Rating, comment?: string): Promise<void>;
   /** Reads the page of messages before the oldest one held (no-op when `hasOlder` is false). */
   loadOlder(): Promise<void>;
+  /**
+   * Reads the held messages again for fresh attachment links. The runtime does this on its own
+   * shortly before the first link expires (`attachment.expiresAt`); call it when a file still
+   * fails to load (403), e.g. after the device slept.
+   */
+  refreshAttachments(): Promise<void>;
   /**
    * Leave the shown conversation (an ended or past one): shows the visitor's open conversation
    * if there is one, else an empty timeline whose first message starts a new conversation.

@@ -45,6 +45,25 @@ describe('receipts the visitor sends', () => {
     // Read covers delivered: one request.
     expect(counter.receipts).toEqual([`${reply.messageId}/read`]);
   });
+
+  it('sends read up to the newest seen and delivered up to the newest arrived when both wait', async () => {
+    const counter = receiptCounter();
+    const { runtime, id } = await startVisitor(real.server, 'Hi', { fetch: counter.fetch });
+    runtimes.push(runtime);
+    // The visitor glances at "Seen" the moment it arrives, then looks away before "Unseen" comes
+    // (both within one burst): "Seen" is read, "Unseen" only delivered.
+    const stop = runtime.conversation.messages.subscribe((list) => {
+      if (list.at(-1)?.body !== 'Seen') return;
+      runtime.setVisible(true);
+      runtime.setVisible(false);
+    });
+    const seen = await real.agent.send(id, 'Seen');
+    const unseen = await real.agent.send(id, 'Unseen');
+    stop();
+    const onServer = async () => (await real.agent.messages(id)).filter((m) => m.senderType === 'agent');
+    await vi.waitFor(async () => expect((await onServer()).map((m) => [m.body, !!m.deliveredAt, !!m.readAt])).toEqual([['Seen', true, true], ['Unseen', true, false]]));
+    expect(counter.receipts.sort()).toEqual([`${seen.messageId}/read`, `${unseen.messageId}/delivered`].sort());
+  });
 });
 
 describe('ticks on the visitor’s own messages', () => {

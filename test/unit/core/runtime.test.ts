@@ -70,7 +70,7 @@ describe('the core under plain Node', () => {
     expect(runtime.unread.value).toBe(0);
   });
 
-  it('resumes the open conversation with its history on the next page load', async () => {
+  it('resumes the open conversation with its history, counting replies that came while away as unread', async () => {
     const storage = createMemoryStorage();
     const first = visitor({ storage });
     await first.start();
@@ -83,7 +83,16 @@ describe('the core under plain Node', () => {
     await second.start();
     expect(second.conversation.id.value).toBe(first.conversation.id.value);
     expect(bodies(second)).toEqual(['First visit', 'Welcome back any time']);
+    // The reply came while the visitor was away: it shows as unread until they look.
+    expect(second.unread.value).toBe(1);
+    second.setVisible(true);
     expect(second.unread.value).toBe(0);
+    // Read now (the receipt went out): not unread on the next load.
+    await vi.waitFor(async () => expect((await real.agent.messages(first.conversation.id.value!)).at(-1)?.readAt).toBeTruthy());
+    second.destroy();
+    const third = visitor({ storage });
+    await third.start();
+    expect(third.unread.value).toBe(0);
   });
 
   it('returns the same promise from start() while it runs and after it succeeded', async () => {
