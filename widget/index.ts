@@ -18,6 +18,11 @@ export interface MountWidgetOptions {
   /** Public widget key (legacy alternative to `slug`). */
   publicKey?: string;
   /**
+   * A visitor context token minted by the site's backend (`/server/visitor-context-token`): the
+   * visitor is verified, and sees their conversations from other devices (read-only here).
+   */
+  contextToken?: string;
+  /**
    * Element the widget's host element is appended to. The launcher and panel are
    * `position: fixed`, so this only decides where the host sits in the DOM.
    * @default document.body
@@ -78,11 +83,11 @@ export interface MountedWidget {
  * ```
  */
 export function mountWidget(options: MountWidgetOptions): MountedWidget {
-  const { baseUrl, slug, publicKey, target, color, open, titleBlink, sound } = options;
+  const { baseUrl, slug, publicKey, contextToken, target, color, open, titleBlink, sound } = options;
   const host = document.createElement('ringnity-widget');
   const root = host.attachShadow({ mode: 'open' });
   (target ?? document.body).append(host);
-  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey }, color, open, titleBlink, sound });
+  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey, contextToken }, color, open, titleBlink, sound });
   return {
     runtime: widget.runtime,
     open: widget.open,

@@ -7,6 +7,7 @@ import { computed, signal, type ReadonlySignal, type Signal } from '@preact/sign
 import type { RuntimeError } from '../../src/index.ts';
 import type { ChatAttachment, FileSend, Runtime, RuntimeStatus } from '../../src/types.ts';
 import { DEFAULT_COLOR, isHexColor } from '../color-cache.ts';
+import { watchRateLimit } from './rate-limit.ts';
 import { createStarter } from './starter.ts';
 
 /** What the panel shows under its header. */
@@ -32,6 +33,8 @@ export interface WidgetModel {
    * when the device says so) while a start-up that failed for a transient reason waits to retry.
    */
   readonly connection: ReadonlySignal<RuntimeStatus>;
+  /** Seconds until a rate-limited send is tried again (0: trying now), `null` when not limited. */
+  readonly slowDown: ReadonlySignal<number | null>;
   /** The tenant colour: the site owner's choice, else the tenant's branding (or the remembered one), else neutral. */
   readonly accent: ReadonlySignal<string>;
   /** Starts the runtime (retrying transient failures by itself); no-op once started. */
@@ -45,7 +48,7 @@ export interface WidgetModel {
   sendFiles(files: Iterable<File>): void;
   /** Cancels the upload of a timeline entry. */
   cancelUpload(key: string): void;
-  /** Stops start-up retries. */
+  /** Stops start-up retries and the rate-limit countdown. */
   dispose(): void;
 }
 
@@ -68,6 +71,7 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
   const uploads = new Map<string, FileSend>();
   const starter = createStarter(runtime, options.win);
   const online = () => options.win?.navigator.onLine !== false;
+  const limit = watchRateLimit(runtime);
   return {
     runtime,
     apiBase: options.apiBase,
@@ -82,6 +86,7 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
       if (!starter.retrying.value || (status !== 'idle' && status !== 'connecting')) return status;
       return online() ? 'reconnecting' : 'offline';
     }),
+    slowDown: limit.seconds,
     accent: computed(() => {
       const branded = runtime.bootstrap.value?.branding?.primaryColor;
       const chosen = [options.color, branded, options.fallbackColor].find(isHexColor);
@@ -89,7 +94,10 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     }),
     start: starter.start,
     startIfReturning: starter.startIfReturning,
-    dispose: starter.dispose,
+    dispose() {
+      starter.dispose();
+      limit.dispose();
+    },
     sendFiles(files) {
       const list = [...files];
       notice.value = null;

@@ -2,7 +2,8 @@
  * A shared file as the visitor sees it: an image thumbnail (opens the lightbox), an audio or
  * video player, or a card with the file's name and size. Only the API's own signed file links
  * are ever used as `src`/`href` (`attachmentUrl`): a message's metadata may claim any URL, and
- * anything else shows as a card without a link. A removed file shows as "File removed".
+ * anything else shows as a card without a link. A removed file shows as "File removed". An
+ * image or player whose link fails (expired after the device slept) asks for fresh links once.
  */
 import type { ChatAttachment } from '../../../src/types.ts';
 import { attachmentUrl } from '../../attachment-url.ts';
@@ -12,20 +13,32 @@ import type { WidgetModel } from '../model.ts';
 export const fileSize = (bytes: number): string =>
   bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
 
+// Elements that already asked for fresh links: a file that is really gone must not loop.
+const refreshed = new WeakSet<EventTarget>();
+
+/** `onError` of an image or player: reads the links again, at most once per element. */
+export function refreshOnError(model: WidgetModel, event: Event): void {
+  const el = event.currentTarget;
+  if (!el || refreshed.has(el)) return;
+  refreshed.add(el);
+  model.runtime.conversation.refreshAttachments().catch(() => undefined);
+}
+
 export function Attachment({ file, model }: { file: ChatAttachment; model: WidgetModel }) {
   const { kind, name } = file;
   if (file.removed) return <FileCard name={name} size={file.size} note="File removed" />;
   const url = attachmentUrl(file.url, model.apiBase);
   if (!url) return <FileCard name={name} size={file.size} note="File unavailable" />;
+  const onError = (event: Event) => refreshOnError(model, event);
   if (kind === 'image') {
     return (
       <button type="button" class="thumb" aria-label={`View image ${name}`} data-testid="thumbnail" onClick={() => (model.lightbox.value = file)}>
-        <img src={url} alt={name} loading="lazy" />
+        <img src={url} alt={name} loading="lazy" onError={onError} />
       </button>
     );
   }
-  if (kind === 'audio') return <audio class="media" controls preload="metadata" src={url} aria-label={name} />;
-  if (kind === 'video') return <video class="media" controls preload="metadata" src={url} aria-label={name} />;
+  if (kind === 'audio') return <audio class="media" controls preload="metadata" src={url} aria-label={name} onError={onError} />;
+  if (kind === 'video') return <video class="media" controls preload="metadata" src={url} aria-label={name} onError={onError} />;
   return <FileCard name={name} size={file.size} href={url} />;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Shown instead of the composer once the conversation has ended (a lazily loaded chunk, with its
  * styles): says so, offers a rating (while the conversation is not rated yet)
- * and a fresh start. Starting a new conversation never drops the old one: it stays under past
+ * and a fresh start. For a conversation of another device (`readOnly`) it says it can only be
+ * read here, with no rating, and the way back to this device's conversation. Starting a new conversation never drops the old one: it stays under past
  * conversations.
  */
 import { useRef } from 'preact/hooks';
@@ -10,7 +11,7 @@ import type { WidgetModel } from '../model.ts';
 // In this chunk, not one of its own: an ended conversation nearly always asks for a rating.
 import { RatingForm } from './rating-form.tsx';
 
-export function Ended({ model }: { model: WidgetModel }) {
+export function Ended({ model, readOnly = false }: { model: WidgetModel; readOnly?: boolean }) {
   const root = useRef<HTMLDivElement>(null);
   useChunkStyles(root, PRIMARY_CSS);
   useChunkStyles(root, CSS);
@@ -18,10 +19,16 @@ export function Ended({ model }: { model: WidgetModel }) {
   const info = conversation.info.value;
   const rated = info?.rating;
   return (
-    <div ref={root} class="ended" data-testid="ended">
-      <p class="ended-title">This conversation has ended</p>
-      {info && rated === undefined && <RatingForm model={model} />}
-      {rated !== undefined && <p class="meta">You rated this conversation {rated} out of 5. Thank you!</p>}
+    <div ref={root} class="ended" data-testid={readOnly ? 'read-only' : 'ended'}>
+      {readOnly ? (
+        <p class="meta center">This conversation was started on another device and can only be read here.</p>
+      ) : (
+        <>
+          <p class="ended-title">This conversation has ended</p>
+          {info && rated === undefined && <RatingForm model={model} />}
+          {rated !== undefined && <p class="meta">You rated this conversation {rated} out of 5. Thank you!</p>}
+        </>
+      )}
       <button
         type="button"
         class="primary"
@@ -31,7 +38,7 @@ export function Ended({ model }: { model: WidgetModel }) {
           conversation.startNew().catch(() => undefined);
         }}
       >
-        Start a new conversation
+        {readOnly ? 'Back to my conversation' : 'Start a new conversation'}
       </button>
     </div>
   );

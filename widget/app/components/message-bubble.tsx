@@ -54,7 +54,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
   const editWindow = model.runtime.bootstrap.value?.sdk?.editWindowSeconds;
   // Own confirmed messages, within the tenant's window (the server checks it again).
   const changeable =
-    own && !deleted && !model.runtime.conversation.closed.value && message.seq !== undefined && !failed &&
+    own && !deleted && !model.runtime.conversation.closed.value && !model.runtime.conversation.readOnly.value && message.seq !== undefined && !failed &&
     (editWindow === undefined || Date.now() - Date.parse(message.sentAt) < editWindow * 1000);
 
   return (

@@ -1,6 +1,7 @@
 /**
  * The chat window: header, connection banner, then the view: the conversation (messages, the
- * agent's typing, and the composer, the pre-chat form, or the "ended" block) or the list of past
+ * agent's typing, and the composer, the pre-chat form, or the "ended" block, also shown, without a
+ * rating, for a conversation of another device that is only read here) or the list of past
  * conversations; the error state when the chat cannot work here (a fatal start-up error). A non-modal dialog; Escape closes it
  * and focus goes back to the launcher. Files dropped anywhere on it are sent.
  */
@@ -36,7 +37,9 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
   const input = useRef<HTMLTextAreaElement>(null);
   const [dropping, setDropping] = useState(false);
   const past = model.view.value === 'past';
-  const closed = conversation.closed.value;
+  // Another device's conversation reads like an ended one: no composer, files or rating.
+  const readOnly = conversation.readOnly.value;
+  const closed = conversation.closed.value || readOnly;
   const typing = conversation.typing.value;
   const fresh = conversation.id.value === null && conversation.messages.value.length === 0;
   const form = bootstrap?.sdk?.preChatForm;
@@ -98,7 +101,7 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
         <PastConversations model={model} />
       ) : (
         <>
-          <ConnectionBanner status={model.connection.value} />
+          <ConnectionBanner status={model.connection.value} slowDown={model.slowDown.value} />
           <MessageList model={model} />
           {typing && !closed && (
             <p class="typing" data-testid="typing" aria-live="polite">
@@ -106,7 +109,7 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
             </p>
           )}
           {closed ? (
-            <Ended model={model} />
+            <Ended model={model} readOnly={readOnly} />
           ) : prechat ? (
             <IdentityForm model={model} mode={prechat} />
           ) : (
