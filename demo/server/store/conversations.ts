@@ -95,17 +95,7 @@ export async function listVisitorConversations(
   visitorIds: string[],
   options: { limit: number; cursor?: string },
 ): Promise<ConversationPage> {
-  const params: unknown[] = [tenantId, visitorIds];
-  let where = 'c.tenant_id = $1 AND c.visitor_id = ANY($2::text[])';
-  if (options.cursor !== undefined) {
-    params.push(options.cursor);
-    where += ` AND c.activity < $${params.length}::bigint`;
-  }
-  params.push(options.limit + 1);
-  const rows = await db.query<ConversationRow>(`${SELECT} WHERE ${where} ORDER BY c.activity DESC LIMIT $${params.length}`, params);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return rows.length > options.limit && last ? { conversations: page, nextCursor: String(last.activity) } : { conversations: page };
+  return pageByActivity(db, 'c.tenant_id = $1 AND c.visitor_id = ANY($2::text[])', [tenantId, visitorIds], options);
 }
 
 export interface ConversationPage {
@@ -119,18 +109,26 @@ export async function listConversations(
   tenantId: string,
   options: { status: 'open' | 'closed' | 'all'; limit: number; cursor?: string },
 ): Promise<ConversationPage> {
-  const params: unknown[] = [tenantId];
-  let where = 'c.tenant_id = $1';
-  if (options.status !== 'all') {
-    params.push(options.status);
-    where += ` AND c.status = $${params.length}`;
-  }
+  return options.status === 'all'
+    ? pageByActivity(db, 'c.tenant_id = $1', [tenantId], options)
+    : pageByActivity(db, 'c.tenant_id = $1 AND c.status = $2', [tenantId, options.status], options);
+}
+
+/** One page of conversations matching `where` (over `params`), newest activity first. */
+async function pageByActivity(
+  db: Queryable,
+  where: string,
+  params: unknown[],
+  options: { limit: number; cursor?: string },
+): Promise<ConversationPage> {
+  const all = [...params];
+  let clause = where;
   if (options.cursor !== undefined) {
-    params.push(options.cursor);
-    where += ` AND c.activity < $${params.length}::bigint`;
+    all.push(options.cursor);
+    clause += ` AND c.activity < $${all.length}::bigint`;
   }
-  params.push(options.limit + 1);
-  const rows = await db.query<ConversationRow>(`${SELECT} WHERE ${where} ORDER BY c.activity DESC LIMIT $${params.length}`, params);
+  all.push(options.limit + 1);
+  const rows = await db.query<ConversationRow>(`${SELECT} WHERE ${clause} ORDER BY c.activity DESC LIMIT $${all.length}`, all);
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return rows.length > options.limit && last ? { conversations: page, nextCursor: String(last.activity) } : { conversations: page };
