@@ -33,6 +33,9 @@ export const EXTENSION_ERROR_CODES = [
   'PRE_CHAT_FORM_REQUIRED',
   // extensions.md §5: the reference server's demo-only console sign-in
   'DEMO_LOGIN_FAILED',
+  // extensions.md §14 (issue 5): AI answers
+  'CONVERSATION_HANDED_OFF',
+  'KNOWLEDGE_ARTICLE_NOT_FOUND',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 
@@ -220,7 +223,135 @@ export type ServerFrame =
   /** extensions.md §6: the other party started or stopped typing. */
   | { type: 'typing'; conversationId: string; by: 'visitor' | 'agent'; name?: string; typing: boolean }
   /** extensions.md §10: the tenant's availability changed (visitor sockets only). */
-  | { type: 'availability'; availability: Availability };
+  | { type: 'availability'; availability: Availability }
+  /** extensions.md §14: the next piece of a streamed AI answer (visitor sockets only). */
+  | AiDeltaFrame
+  /** extensions.md §14: a streamed AI answer ended (visitor sockets only). */
+  | AiDoneFrame;
+
+// ---------------------------------------------------------------- AI answers (extensions.md §14)
+
+/** Contract `AiRoutingEnvelope.mode`. */
+export type AiRoutingMode = 'human_only' | 'ai_first' | 'ai_assisted';
+
+/** Response data of `GET /ai/visitor/routing`. */
+export interface AiRouting {
+  mode: AiRoutingMode;
+  /** Whether this visitor may ask the AI (`ai_first` and the engine ready). */
+  canUseAi: boolean;
+  /** Whether a person can take over (always true in the reference server: messages wait for an agent). */
+  humanFallbackAvailable: boolean;
+  /** `embedded` (the knowledge-base engine) or `provider` (an OpenAI-compatible model). */
+  engine?: 'embedded' | 'provider';
+}
+
+/** A knowledge article an AI answer used, shown as a source link. */
+export interface AiCitation {
+  articleId: string;
+  title: string;
+  /** Where the article is published, relative to the site (`/help/<articleId>`). */
+  url: string;
+  heading?: string;
+}
+
+/** Why the AI recommends a person. */
+export type AiHandoffReason = 'visitor_asked' | 'low_confidence' | 'engine_failed';
+
+/** `metadata.ai` of a stored AI message (`senderType: 'ai'`), also in `AiChatResult.metadata`. */
+export interface AiMessageMetadata {
+  citations: AiCitation[];
+  /** 0–1, how well the knowledge matched the question. */
+  confidence: number;
+  handoffRecommended: boolean;
+  handoffReason?: AiHandoffReason;
+  /** `embedded` or the provider's model name. */
+  engine: string;
+  /** `messageId` of the visitor question this answers. */
+  replyTo: string;
+  /** The visitor stopped the stream: the text is what had been sent. */
+  cancelled?: boolean;
+}
+
+/** Response data of `POST /ai/visitor/conversations` and `POST /ai/visitor/handoff`. */
+export interface AiConversation {
+  aiConversationId: string;
+  conversationId: string;
+  /** True once a person has taken over: send with `/chat/visitor/conversations/{id}/messages`. */
+  handedOff: boolean;
+  conversation: Conversation;
+}
+
+/** Response data of `POST /ai/visitor/chat` (contract `AiChatEnvelope.data`). */
+export interface AiChatResult {
+  aiConversationId: string;
+  conversationId: string;
+  /** The answer; `''` for a streamed request (the text arrives as `ai.delta` frames). */
+  message: string;
+  handoffRecommended?: boolean;
+  metadata: {
+    /** The stored visitor question. */
+    questionMessageId: string;
+    /** Streamed requests: the id the `ai.delta` / `ai.done` frames carry (and `/chat/cancel` takes). */
+    streamId?: string;
+    streaming?: boolean;
+    /** JSON answers: the stored AI message. */
+    messageId?: string;
+    seq?: number;
+    citations?: AiCitation[];
+    confidence?: number;
+    handoffReason?: AiHandoffReason;
+    /** Whether the conversation was handed to a person with this answer. */
+    handedOff?: boolean;
+    engine?: string;
+  };
+}
+
+/** One result of `POST /ai/visitor/knowledge/search`. */
+export interface KnowledgeSearchResult {
+  articleId: string;
+  title: string;
+  category: string;
+  url: string;
+  /** The best-matching passage's text, at most about 200 characters (plain text, never HTML). */
+  snippet: string;
+  heading?: string;
+  /** 0–1 relevance. */
+  score: number;
+}
+
+/** Response data of `GET /ai/visitor/knowledge/articles/{articleId}`. */
+export interface KnowledgeArticle {
+  articleId: string;
+  title: string;
+  category: string;
+  url: string;
+  /** The article as Markdown (headings, lists, tables, bold): render it as text nodes, never as HTML. */
+  body: string;
+}
+
+/** extensions.md §14: a piece of a streamed AI answer. Pieces joined in `index` order are the answer. */
+export interface AiDeltaFrame {
+  type: 'ai.delta';
+  conversationId: string;
+  aiConversationId: string;
+  streamId: string;
+  /** 0, 1, 2, … per stream. */
+  index: number;
+  delta: string;
+}
+
+/** extensions.md §14: the end of a stream, with the stored AI message (absent when nothing was said). */
+export interface AiDoneFrame {
+  type: 'ai.done';
+  conversationId: string;
+  aiConversationId: string;
+  streamId: string;
+  message?: Message;
+  handoffRecommended: boolean;
+  /** Whether the conversation was handed to a person with this answer. */
+  handedOff: boolean;
+  cancelled: boolean;
+}
 
 /** WebSocket close codes of the realtime socket. */
 export const CLOSE_CODES = {

@@ -8,6 +8,7 @@ import { cors } from 'hono/cors';
 import type { AppEnv, Deps } from './context.ts';
 import { ApiError, errorHandler, routeNotFound } from './errors.ts';
 import { agentRoutes } from '../routes/agent.ts';
+import { aiRoutes } from '../routes/ai.ts';
 import { demoLoginRoutes } from '../routes/demo-login.ts';
 import { sdkRoutes } from '../routes/sdk.ts';
 import { serverApiRoutes } from '../routes/server-api.ts';
@@ -70,6 +71,7 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   api.route('/sdk', sdkRoutes(deps));
   api.route('/chat/visitor', visitorRoutes(deps));
   api.route('/chat/conversations', visitorReceiptRoutes(deps));
+  api.route('/ai/visitor', aiRoutes(deps));
   api.route('/attachments', attachmentFileRoutes(deps));
   api.route('/agent-sdk', agentRoutes(deps));
   api.route('/server', serverApiRoutes(deps));

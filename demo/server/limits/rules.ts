@@ -3,8 +3,8 @@
  * keyed by, their generous defaults, and the `RATE_LIMIT_*` environment overrides.
  */
 
-/** The buckets: two keyed by runtime session (token subject), two by client IP. */
-export const RATE_LIMIT_NAMES = ['messages', 'uploads', 'sessions', 'requests'] as const;
+/** The buckets: three keyed by runtime session (token subject), two by client IP. */
+export const RATE_LIMIT_NAMES = ['messages', 'uploads', 'sessions', 'requests', 'ai'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 
 /**
@@ -27,6 +27,7 @@ export const RATE_LIMIT_SCOPES: Record<RateLimitName, 'session' | 'ip'> = {
   uploads: 'session',
   sessions: 'ip',
   requests: 'ip',
+  ai: 'session',
 };
 
 /** Words for "Too many … : try again in N s". */
@@ -35,6 +36,7 @@ export const RATE_LIMIT_NOUNS: Record<RateLimitName, string> = {
   uploads: 'uploads',
   sessions: 'new sessions from this address',
   requests: 'requests from this address',
+  ai: 'questions to the assistant',
 };
 
 /** Limits a person chatting never reaches; scripts and floods do. */
@@ -48,17 +50,20 @@ export function defaultRateLimits(): RateLimits {
     sessions: { burst: 30, perMinute: 30 },
     // Per IP: everything a widget or the console calls.
     requests: { burst: 300, perMinute: 300 },
+    // Per session: questions to the AI (each runs a search and stores two messages); a person
+    // asks a few in a row, then rarely more than one every 5 s.
+    ai: { burst: 10, perMinute: 12 },
   };
 }
 
 /** Every bucket off (tests that are not about limits). */
 export function noRateLimits(): RateLimits {
-  return { messages: null, uploads: null, sessions: null, requests: null };
+  return { messages: null, uploads: null, sessions: null, requests: null, ai: null };
 }
 
 /**
  * Applies `RATE_LIMITS=off` (every bucket off) and then `RATE_LIMIT_<NAME>_BURST` /
- * `RATE_LIMIT_<NAME>_PER_MINUTE` (`<NAME>` is MESSAGES, UPLOADS, SESSIONS or REQUESTS; a bucket
+ * `RATE_LIMIT_<NAME>_PER_MINUTE` (`<NAME>` is MESSAGES, UPLOADS, SESSIONS, REQUESTS or AI; a bucket
  * that was off starts from its default; `0` for either turns that bucket off).
  */
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv, base: RateLimits = defaultRateLimits()): RateLimits {

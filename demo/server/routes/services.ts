@@ -1,15 +1,39 @@
-/** The six services of `RuntimeBootstrap.services`, with honest statuses for what is not built yet. */
+/**
+ * The six services of `RuntimeBootstrap.services`, with honest statuses for what is not built
+ * yet. `ai_chat` follows the tenant's AI routing (extensions.md §14) and whether the assistant
+ * has a knowledge base to answer from.
+ */
 import type { ServiceCapability } from '../../../src/contract/extensions.ts';
+import { knowledgeArticleCount } from '../ai/readiness.ts';
+import { settingsOf } from '../store/tenant-settings.ts';
+import type { TenantRow } from '../store/tenants.ts';
 
 const NOT_BUILT = 'Not built yet in the reference server.';
 
-export function serviceCapabilities(): ServiceCapability[] {
+/** `tenant` decides `ai_chat`; without one it is reported as not configured. */
+export function serviceCapabilities(tenant?: TenantRow): ServiceCapability[] {
   return [
     { key: 'chat', label: 'Live chat', status: 'available', allowed: true, adminEnabled: true, sortOrder: 1 },
-    { key: 'ai_chat', label: 'AI chat', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 2 },
+    aiChat(tenant),
     { key: 'voice_call', label: 'Voice call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 3 },
     { key: 'video_call', label: 'Video call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 4 },
     { key: 'ai_voice', label: 'AI voice', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 5 },
     { key: 'ai_video', label: 'AI video', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 6 },
   ];
+}
+
+function aiChat(tenant: TenantRow | undefined): ServiceCapability {
+  const base = { key: 'ai_chat', label: 'AI chat', sortOrder: 2 } as const;
+  if (!tenant) return { ...base, status: 'not_configured', allowed: false, reason: 'No tenant given.', adminEnabled: false };
+  const mode = settingsOf(tenant).aiRouting;
+  if (mode === 'human_only') {
+    return { ...base, status: 'disabled_by_admin', allowed: false, reason: 'This site answers chats in person only.', adminEnabled: false };
+  }
+  if (mode === 'ai_assisted') {
+    return { ...base, status: 'disabled_by_admin', allowed: false, reason: 'People answer chats here; the AI only suggests replies to them.', adminEnabled: true };
+  }
+  if (knowledgeArticleCount() === 0) {
+    return { ...base, status: 'ai_not_ready', allowed: false, reason: 'The assistant has no help articles to answer from yet.', adminEnabled: true };
+  }
+  return { ...base, status: 'available', allowed: true, reason: 'Answers from the help centre; a person is one click away.', adminEnabled: true };
 }

@@ -1,11 +1,15 @@
 /**
- * Per-tenant messaging settings (columns on `tenants`, migration 002). The reference server has
+ * Per-tenant messaging settings (columns on `tenants`, migrations 002 and 003). The reference server has
  * no admin API: the demo tenant's values come from the server config (`demoTenantSettings`).
  */
 import type { Queryable } from '../db/database.ts';
 import type { PreChatForm, TenantRow } from './tenants.ts';
 
 export type { PreChatForm };
+
+/** Who answers visitors (contract `AiRoutingEnvelope.mode`). */
+export const AI_ROUTING_MODES = ['human_only', 'ai_first', 'ai_assisted'] as const;
+export type AiRouting = (typeof AI_ROUTING_MODES)[number];
 
 export interface TenantSettings {
   /** Largest attachment, in bytes. @default 10485760 (10 MB) */
@@ -16,6 +20,12 @@ export interface TenantSettings {
   preChatForm: PreChatForm;
   /** Shown to visitors when nobody is available ("we reply in about N minutes"). */
   expectedReplyMinutes: number | null;
+  /**
+   * `human_only`: people answer; `ai_first`: the AI answers first and hands over to a person;
+   * `ai_assisted`: people answer and the AI suggests replies to agents.
+   * @default 'ai_first'
+   */
+  aiRouting: AiRouting;
 }
 
 export function settingsOf(row: TenantRow): TenantSettings {
@@ -24,6 +34,7 @@ export function settingsOf(row: TenantRow): TenantSettings {
     editWindowSeconds: row.edit_window_seconds,
     preChatForm: row.pre_chat_form,
     expectedReplyMinutes: row.expected_reply_minutes,
+    aiRouting: aiRoutingOf(row),
   };
 }
 
@@ -32,7 +43,14 @@ const COLUMNS: Record<keyof TenantSettings, string> = {
   editWindowSeconds: 'edit_window_seconds',
   preChatForm: 'pre_chat_form',
   expectedReplyMinutes: 'expected_reply_minutes',
+  aiRouting: 'ai_routing',
 };
+
+/** The tenant's AI routing (column `ai_routing`, migration 003); the database's CHECK keeps it valid. */
+function aiRoutingOf(row: TenantRow): AiRouting {
+  const value = row.ai_routing;
+  return (AI_ROUTING_MODES as readonly unknown[]).includes(value) ? (value as AiRouting) : 'ai_first';
+}
 
 /** Writes the given settings; absent keys keep their stored value. */
 export async function updateTenantSettings(db: Queryable, tenantId: string, settings: Partial<TenantSettings>): Promise<void> {

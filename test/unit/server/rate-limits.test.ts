@@ -65,6 +65,7 @@ describe('rate limits from the environment', () => {
       uploads: { burst: 10, perMinute: 30 },
       sessions: { burst: 30, perMinute: 30 },
       requests: { burst: 300, perMinute: 300 },
+      ai: { burst: 10, perMinute: 12 },
     });
     expect(readEnvConfig({}).trustProxy).toBe(false);
   });
@@ -75,7 +76,7 @@ describe('rate limits from the environment', () => {
     expect(config.rateLimits.uploads).toBeNull();
     expect(config.rateLimits.requests).toEqual(defaultRateLimits().requests);
     expect(config.trustProxy).toBe(true);
-    expect(readEnvConfig({ RATE_LIMITS: 'off' }).rateLimits).toEqual({ messages: null, uploads: null, sessions: null, requests: null });
+    expect(readEnvConfig({ RATE_LIMITS: 'off' }).rateLimits).toEqual({ messages: null, uploads: null, sessions: null, requests: null, ai: null });
     // Off, then one bucket back on from its default.
     expect(readEnvConfig({ RATE_LIMITS: 'off', RATE_LIMIT_SESSIONS_BURST: '5' }).rateLimits.sessions).toEqual({ burst: 5, perMinute: 30 });
   });
