@@ -13,7 +13,12 @@ export interface StreamLatency {
   p90: number;
   /** ms from the POST to `ai.done` (median). */
   doneMedian: number;
+  /** Runs left out: no `ai.delta` before `ai.done`, or no `ai.done` within {@link RUN_TIMEOUT_MS}. */
+  failed: number;
 }
+
+/** A run whose stream has not ended by then is counted as failed, not waited for forever. */
+const RUN_TIMEOUT_MS = 10_000;
 
 const QUESTIONS = ['how long does delivery take?', 'how do i return an item', 'when will i get my refund', 'can i pay with klarna', 'how do i reset my password'];
 
@@ -21,34 +26,42 @@ export async function measureFirstDelta(runs: number): Promise<StreamLatency> {
   const server = await startTestServer({ log: false });
   const first: number[] = [];
   const done: number[] = [];
+  let failed = 0;
   try {
     for (let i = 0; i < runs + 2; i++) {
       const session = await post(server.baseUrl, '/sdk/session', { slug: server.slug });
       const token = session.sessionToken as string;
       const ws = await openAuthed(server.baseUrl, token);
       const question = QUESTIONS[i % QUESTIONS.length] as string;
-      let firstAt = 0;
-      const finished = new Promise<number>((resolve) => {
+      let firstAt: number | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = new Promise<number | undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), RUN_TIMEOUT_MS);
         ws.on('message', (data) => {
           const frame = JSON.parse(data.toString()) as { type: string };
-          if (frame.type === 'ai.delta' && firstAt === 0) firstAt = performance.now();
+          if (frame.type === 'ai.delta' && firstAt === undefined) firstAt = performance.now();
           if (frame.type === 'ai.done') resolve(performance.now());
         });
       });
       const start = performance.now();
       await post(server.baseUrl, '/ai/visitor/chat', { message: question, stream: true }, token);
       const end = await finished;
+      clearTimeout(timer);
       ws.close();
       // The first two runs warm up the JIT and the database; they are not counted.
-      if (i >= 2) {
-        first.push(firstAt - start);
-        done.push(end - start);
+      if (i < 2) continue;
+      // A stream without a delta (or that never ended) has no latency to record.
+      if (end === undefined || firstAt === undefined) {
+        failed++;
+        continue;
       }
+      first.push(firstAt - start);
+      done.push(end - start);
     }
   } finally {
     await server.close();
   }
-  return { median: quantile(first, 0.5), p90: quantile(first, 0.9), doneMedian: quantile(done, 0.5) };
+  return { median: quantile(first, 0.5), p90: quantile(first, 0.9), doneMedian: quantile(done, 0.5), failed };
 }
 
 async function post(baseUrl: string, path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {

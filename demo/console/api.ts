@@ -4,9 +4,12 @@
  * `src/contract/extensions.ts`; uploads go through {@link uploadFile} (XHR, for real progress).
  */
 import type {
+  AgentAiConversationState,
+  AgentAiRouting,
   AgentProfile,
   Assignment,
   AttachmentInfo,
+  AiSuggestionResult,
   Conversation,
   Message,
   Presence,
@@ -45,6 +48,12 @@ export interface AgentApi {
   setPresence(status: PresenceStatus): Promise<Presence>;
   assignToMe(id: string): Promise<Conversation | null>;
   close(id: string): Promise<Conversation | null>;
+  /** The tenant's AI mode and whether replies can be suggested (extensions.md §14a). */
+  aiRouting(): Promise<AgentAiRouting>;
+  /** A reply suggested for the visitor's pending messages, or `suggestion: null` with a reason. */
+  suggestion(id: string, signal?: AbortSignal): Promise<AiSuggestionResult>;
+  /** The AI state of those of `ids` (at most 100) that the AI answered or handed off. */
+  aiStates(ids: readonly string[]): Promise<AgentAiConversationState[]>;
 }
 
 /** The reference server's API on the console's own origin (where the demo serves both). */
@@ -93,5 +102,10 @@ export function createAgentApi(auth: AgentAuth, baseUrl = defaultApiBase()): Age
       (await http.post<{ assignment: Assignment; conversation?: Conversation }>(path(id, '/assign'), { isTransfer: false })).conversation ??
       null,
     close: async (id) => (await http.post<{ conversation?: Conversation }>(path(id, '/close'))).conversation ?? null,
+    aiRouting: () => http.get<AgentAiRouting>('agent-sdk/ai/routing'),
+    suggestion: (id, signal) => http.post<AiSuggestionResult>(path(id, '/ai/suggestion'), undefined, signal ? { signal } : {}),
+    aiStates: async (ids) =>
+      (await http.get<{ conversations: AgentAiConversationState[] }>('agent-sdk/ai/conversations', { searchParams: { conversationIds: ids.join(',') } }))
+        .conversations,
   };
 }

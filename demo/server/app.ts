@@ -24,6 +24,7 @@ import { createUploadStorage } from './attachments/storage.ts';
 import { startUploadSweeper } from './attachments/sweep.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
+import { createAiService } from './ai/service.ts';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -49,6 +50,8 @@ export interface ServerServices {
   rateLimitStore?: RateLimitStore;
   /** The clock (ms) that ages unsent uploads. @default Date.now */
   clock?: () => number;
+  /** Where the AI's knowledge articles are read from (a test points it at an empty or broken folder). @default demo/knowledge */
+  knowledgeDir?: string;
 }
 
 /** Starts the server; options override {@link defaultConfig}. */
@@ -80,6 +83,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     uploads,
     typing,
     rateLimitStore: services.rateLimitStore ?? createMemoryRateLimitStore(),
+    ai: createAiService({ ...(services.knowledgeDir !== undefined ? { knowledgeDir: services.knowledgeDir } : {}), log: (message, error) => log.error(message, error) }),
     async issueAgentToken(tenant, agent, ttlSeconds): Promise<SdkToken> {
       const issued = await tokens.sign({ typ: 'agent', tid: tenant.id, sub: agent.id, scopes: AGENT_SCOPES }, ttlSeconds);
       return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, scopes: AGENT_SCOPES };
@@ -144,6 +148,8 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
         typing.dispose();
         sweeper.stop();
+        // AI streams run detached from their requests (their sockets are closing now): stop them.
+        void deps.ai.close();
         // Requests still running may finish (their answers say `Connection: close`); past the
         // grace their connections are cut, so a stalled client cannot hold the shutdown.
         let grace: NodeJS.Timeout | undefined;
@@ -160,6 +166,9 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
           // moment to end before the database goes (it is local, so this is quick).
           await Promise.race([Promise.all([stopped, drain.idle()]), delay(1000)]);
         }
+        // Each stopped stream stores what it showed (marked cancelled) while the database is still
+        // open; this also catches a stream a late request started during the grace.
+        await deps.ai.close();
         await db.close();
       })();
       return closing;

@@ -268,8 +268,13 @@ export interface AiMessageMetadata {
   engine: string;
   /** `messageId` of the visitor question this answers. */
   replyTo: string;
-  /** The visitor stopped the stream: the text is what had been sent. */
+  /**
+   * The stream was stopped (the visitor's stop button, a person taking over, the server
+   * stopping): the text is what had been shown, not a whole answer, and it never hands off.
+   */
   cancelled?: boolean;
+  /** The engine failed half way: the text ends with a fixed "I was cut off" and hands off (`engine_failed`). */
+  truncated?: boolean;
 }
 
 /** Response data of `POST /ai/visitor/conversations` and `POST /ai/visitor/handoff`. */
@@ -351,6 +356,46 @@ export interface AiDoneFrame {
   /** Whether the conversation was handed to a person with this answer. */
   handedOff: boolean;
   cancelled: boolean;
+}
+
+// ---------------------------------------------------------------- AI for agents (extensions.md §14a)
+
+/** Response data of `GET /agent-sdk/ai/routing`: the tenant's AI mode as the console needs it. */
+export interface AgentAiRouting extends AiRouting {
+  /** Whether `POST /agent-sdk/conversations/{id}/ai/suggestion` suggests replies (`ai_assisted` or `ai_first`, engine ready). */
+  suggestions: boolean;
+}
+
+/** A reply the AI suggests to the agent, grounded in the knowledge base (extensions.md §14a). */
+export interface AiReplySuggestion {
+  /** The suggested text (plain text with the message formatting of §1: links, `**bold**`, line breaks). */
+  body: string;
+  /** The articles it quotes, best first (never empty). */
+  citations: AiCitation[];
+  /** 0–1, how well the knowledge matched the visitor's question. */
+  confidence: number;
+  /** The visitor text it answers (their messages since the last reply, joined). */
+  question: string;
+  /** `messageId` of the newest visitor message it answers. */
+  replyTo: string;
+  /** Always `embedded`: suggestions quote the knowledge base word for word. */
+  engine: string;
+}
+
+/** Response data of `POST /agent-sdk/conversations/{id}/ai/suggestion`: `null` when there is nothing to suggest. */
+export interface AiSuggestionResult {
+  suggestion: AiReplySuggestion | null;
+  /** Why there is no suggestion: `nothing_to_answer` (no visitor message waits for a reply) or `no_match` (the knowledge base does not answer it). */
+  reason?: 'nothing_to_answer' | 'no_match';
+}
+
+/** One item of `GET /agent-sdk/ai/conversations`: a conversation the AI answered. */
+export interface AgentAiConversationState {
+  conversationId: string;
+  aiConversationId: string;
+  /** `ai`: the AI still answers; `handed_off`: a person has taken over. */
+  status: 'ai' | 'handed_off';
+  handoffReason?: AiHandoffReason | 'agent_joined';
 }
 
 /** WebSocket close codes of the realtime socket. */

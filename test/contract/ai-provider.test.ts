@@ -143,4 +143,43 @@ describe('an OpenAI-compatible provider', () => {
     expect(asked.body.data.metadata).toMatchObject({ handoffReason: 'visitor_asked' });
     expect(seen).toHaveLength(0);
   });
+
+  it('ends an answer the provider cut off half way with "I was cut off", marks it truncated and hands over', async () => {
+    // Two pieces, then silence past AI_TIMEOUT_MS (300 ms).
+    behaviour = (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const content of ['Standard UK delivery ', 'costs £3.95']) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
+    };
+    const v = await api.newVisitor();
+    const socket = await connect(server.baseUrl, v.token);
+    const { deltas, done } = await streamed(v.token, socket, 'how much is standard delivery?');
+    expect(deltas.map((d) => d.delta).join('')).toBe(done.message?.body);
+    expect(done.message?.body).toMatch(/^Standard UK delivery costs £3\.95\n\nSorry, I was cut off/);
+    expect(done.message?.metadata?.ai).toMatchObject({ truncated: true, handoffRecommended: true, handoffReason: 'engine_failed' });
+    expect(done).toMatchObject({ handedOff: true, cancelled: false });
+    socket.close();
+  });
+
+  it('drops a JSON answer when an agent replied while the provider was answering', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => (started = resolve));
+    behaviour = (res) => {
+      started();
+      void released.then(() => sse(res, ['Standard UK delivery costs £3.95.']));
+    };
+    const agent = await api.agentToken();
+    const v = await api.newVisitor();
+    const opened = await api.call('POST', '/ai/visitor/conversations', { token: v.token, body: {} });
+    const { conversationId } = opened.body.data;
+    const pending = api.call('POST', '/ai/visitor/chat', { token: v.token, body: { conversationId, message: 'how much is standard delivery?' } });
+    await asked;
+    await api.call('POST', `/agent-sdk/conversations/${conversationId}/messages`, { token: agent, body: { body: 'Hi, Alex here.' } });
+    release();
+    const res = await pending;
+    expect([res.status, res.body.code]).toEqual([409, 'CONVERSATION_HANDED_OFF']);
+    const history = await api.call('GET', `/chat/visitor/conversations/${conversationId}/messages`, { token: v.token });
+    expect(history.body.data.messages.map((m: { senderType: string }) => m.senderType)).toEqual(['visitor', 'agent']);
+  });
 });

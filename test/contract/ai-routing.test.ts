@@ -3,6 +3,9 @@
  * read of extensions.md §14), the per-tenant modes and the per-session AI rate limit, on the
  * real server. Each mode gets its own server (the demo tenant's setting is written at start).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
@@ -111,12 +114,22 @@ describe('human_only', () => {
       api.call('POST', '/ai/visitor/conversations', { token: v.token, body: {} }),
       api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'how do i track my order' } }),
       api.call('POST', '/ai/visitor/knowledge/search', { token: v.token, body: { query: 'refund' } }),
+      api.call('POST', '/ai/visitor/chat/cancel', { token: v.token, body: { streamId: 'aist_x' }, raw: true }),
     ];
     for (const res of await Promise.all(calls)) {
       expect([res.status, res.body.code]).toEqual([403, 'FEATURE_NOT_AVAILABLE']);
       expect(res.body.message).toMatch(/in person only/);
     }
     expect((await api.call('GET', '/chat/visitor/tickets/open', { token: v.token })).body.data.conversation).toBeNull();
+  });
+
+  it('refuses "Talk to a person" on an ordinary conversation, and leaves it untouched', async () => {
+    const v = await api.visitorWithConversation();
+    await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'hello' } });
+    const res = await api.call('POST', '/ai/visitor/handoff', { token: v.token, body: { conversationId: v.conversationId }, raw: true });
+    expect([res.status, res.body.code]).toEqual([403, 'FEATURE_NOT_AVAILABLE']);
+    const history = await api.call('GET', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token });
+    expect(history.body.data.messages.map((m: { senderType: string }) => m.senderType)).toEqual(['visitor']);
   });
 });
 
@@ -137,5 +150,41 @@ describe('ai_assisted', () => {
     expect([chat.status, chat.body.code]).toEqual([403, 'FEATURE_NOT_AVAILABLE']);
     const search = await api.call('POST', '/ai/visitor/knowledge/search', { token: v.token, body: { query: 'track my order' } });
     expect(search.body.data.results[0].articleId).toBe('order-tracking');
+  });
+});
+
+describe('without knowledge articles', () => {
+  let server: TestServer;
+  let api: ReturnType<typeof client>;
+  let dir: string;
+  beforeAll(async () => {
+    // Only a malformed article: it is skipped (and logged), which leaves nothing to answer from.
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-kb-'));
+    await writeFile(path.join(dir, 'broken.md'), 'no front matter here\n');
+    server = await startTestServer({ knowledgeDir: dir, log: false });
+    api = client(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers AI calls with 503 AI_NOT_READY and says so in routing', async () => {
+    const v = await api.newVisitor();
+    const routing = await api.call('GET', '/ai/visitor/routing', { token: v.token });
+    expect(routing.body.data).toMatchObject({ mode: 'ai_first', canUseAi: false, humanFallbackAvailable: true });
+    const calls = await Promise.all([
+      api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'how do i track my order' } }),
+      api.call('POST', '/ai/visitor/conversations', { token: v.token, body: {} }),
+      api.call('POST', '/ai/visitor/knowledge/search', { token: v.token, body: { query: 'refund' } }),
+    ]);
+    for (const res of calls) expect([res.status, res.body.code]).toEqual([503, 'AI_NOT_READY']);
+  });
+
+  // Needs demo/server/routes/sdk.ts to pass the server's AI: `serviceCapabilities(tenant, deps.ai)`.
+  it('says ai_not_ready in bootstrap, like the AI routes', async () => {
+    const res = await api.call('GET', `/sdk/bootstrap?slug=${server.slug}`, { headers: { origin: server.origin } });
+    const aiChat = (res.body.data.services as Array<{ key: string; status: string }>).find((s) => s.key === 'ai_chat');
+    expect(aiChat).toMatchObject({ status: 'ai_not_ready', allowed: false });
   });
 });

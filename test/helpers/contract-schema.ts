@@ -93,6 +93,28 @@ const EXT_CONVERSATION = {
   ],
 };
 
+/** extensions.md §14: a knowledge article an AI text quotes. */
+const EXT_CITATION = {
+  type: 'object',
+  required: ['articleId', 'title', 'url'],
+  properties: { articleId: { type: 'string', minLength: 1 }, title: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^/' }, heading: { type: 'string' } },
+};
+
+/** extensions.md §14a: a reply the AI suggests to an agent. */
+const EXT_REPLY_SUGGESTION = {
+  type: 'object',
+  required: ['body', 'citations', 'confidence', 'question', 'replyTo', 'engine'],
+  additionalProperties: false,
+  properties: {
+    body: { type: 'string', minLength: 1 },
+    citations: { type: 'array', minItems: 1, items: EXT_CITATION },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    question: { type: 'string', minLength: 1 },
+    replyTo: { type: 'string', minLength: 1 },
+    engine: { type: 'string', minLength: 1 },
+  },
+};
+
 const envelope = (data: object) => ({ type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } });
 const messageData = (extra: Record<string, object> = {}) =>
   envelope({ type: 'object', required: ['message', ...Object.keys(extra)], properties: { message: EXT_MESSAGE, ...extra } });
@@ -112,6 +134,45 @@ const EXTENSION_RESPONSES: Record<string, object> = {
   'PATCH /agent-sdk/conversations/{id}/messages/{messageId} 200': messageData(),
   'DELETE /agent-sdk/conversations/{id}/messages/{messageId} 200': messageData({ deleted: { const: true } }),
   'POST /agent-sdk/conversations/{id}/messages/{messageId}/delivered 200': envelope(EXT_RECEIPT),
+  // extensions.md §14a: the AI's help for agents.
+  'GET /agent-sdk/ai/routing 200': envelope({
+    type: 'object',
+    required: ['mode', 'canUseAi', 'humanFallbackAvailable', 'engine', 'suggestions'],
+    properties: {
+      mode: { enum: ['human_only', 'ai_first', 'ai_assisted'] },
+      canUseAi: { type: 'boolean' },
+      humanFallbackAvailable: { type: 'boolean' },
+      engine: { enum: ['embedded', 'provider'] },
+      suggestions: { type: 'boolean' },
+    },
+  }),
+  'GET /agent-sdk/ai/conversations 200': envelope({
+    type: 'object',
+    required: ['conversations'],
+    properties: {
+      conversations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['conversationId', 'aiConversationId', 'status'],
+          properties: {
+            conversationId: { type: 'string' },
+            aiConversationId: { type: 'string' },
+            status: { enum: ['ai', 'handed_off'] },
+            handoffReason: { enum: ['visitor_asked', 'low_confidence', 'engine_failed', 'agent_joined'] },
+          },
+        },
+      },
+    },
+  }),
+  'POST /agent-sdk/conversations/{id}/ai/suggestion 200': envelope({
+    type: 'object',
+    required: ['suggestion'],
+    properties: {
+      suggestion: { oneOf: [{ type: 'null' }, EXT_REPLY_SUGGESTION] },
+      reason: { enum: ['nothing_to_answer', 'no_match'] },
+    },
+  }),
   // Answers a file, not JSON; listed so its error envelopes are checked.
   'GET /attachments/{attachmentId} 200': {},
   'GET /chat/visitor/conversations/{conversationId}/messages 200': {

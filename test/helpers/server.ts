@@ -50,6 +50,8 @@ export interface TestServerOptions {
   uploadClock?: () => number;
   /** How long `close()` waits for running requests before cutting them. @default 2000 */
   shutdownGraceMs?: number;
+  /** The folder the AI reads its knowledge articles from (an empty or broken one tests `AI_NOT_READY`). @default demo/knowledge */
+  knowledgeDir?: string;
 }
 
 export interface TestServer {
@@ -92,7 +94,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.realtimeAuthTimeoutMs !== undefined ? { realtimeAuthTimeoutMs: options.realtimeAuthTimeoutMs } : {}),
     ...(options.realtimePingIntervalMs !== undefined ? { realtimePingIntervalMs: options.realtimePingIntervalMs } : {}),
-  }, { rateLimitStore, ...(options.uploadClock ? { clock: options.uploadClock } : {}) });
+  }, {
+    rateLimitStore,
+    ...(options.uploadClock ? { clock: options.uploadClock } : {}),
+    ...(options.knowledgeDir !== undefined ? { knowledgeDir: options.knowledgeDir } : {}),
+  });
   return {
     baseUrl: `${server.url}/api`,
     origin: server.url,

@@ -2,6 +2,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import type { AgentAuth } from '../auth.ts';
 import { createAgentApi } from '../api.ts';
+import { createAssistant } from '../assistant.ts';
 import { createDesk } from '../desk.ts';
 import { DeskView } from './desk-view.tsx';
 import { Login } from './login.tsx';
@@ -11,7 +12,17 @@ export function App({ auth }: { auth: AgentAuth }) {
 }
 
 function SignedIn({ auth }: { auth: AgentAuth }) {
-  const desk = useMemo(() => createDesk(createAgentApi(auth), auth), [auth]);
-  useEffect(() => () => desk.destroy(), [desk]);
-  return <DeskView desk={desk} onSignOut={() => auth.logout()} />;
+  const { desk, assistant } = useMemo(() => {
+    const api = createAgentApi(auth);
+    const desk = createDesk(api, auth);
+    return { desk, assistant: createAssistant(api, desk) };
+  }, [auth]);
+  useEffect(
+    () => () => {
+      assistant.destroy();
+      desk.destroy();
+    },
+    [desk, assistant],
+  );
+  return <DeskView desk={desk} assistant={assistant} onSignOut={() => auth.logout()} />;
 }

@@ -1,6 +1,8 @@
-/** Conversations (open, closed or all), latest activity first, with unread counts. */
+/** Conversations (open, closed or all), latest activity first, with unread counts and a badge on those the AI handed over. */
 import type { ConversationFilter } from '../api.ts';
+import type { Assistant } from '../assistant.ts';
 import type { Desk } from '../desk.ts';
+import { HandoffBadge } from './handoff-badge.tsx';
 import { shortTime, visitorName } from './names.ts';
 
 const FILTERS: [ConversationFilter, string][] = [
@@ -9,8 +11,9 @@ const FILTERS: [ConversationFilter, string][] = [
   ['all', 'All'],
 ];
 
-export function ConversationList({ desk }: { desk: Desk }) {
+export function ConversationList({ desk, assistant }: { desk: Desk; assistant: Assistant }) {
   const conversations = desk.conversations.value;
+  const handedOff = assistant.handedOff.value;
   const unread = desk.unread.value;
   const selected = desk.selected.value?.conversationId;
   return (
@@ -46,6 +49,7 @@ export function ConversationList({ desk }: { desk: Desk }) {
               >
                 <span class="row">
                   <span class="name">{visitorName(c)}</span>
+                  {handedOff.has(c.conversationId) && <HandoffBadge reason={handedOff.get(c.conversationId)!} />}
                   <span class="time">{shortTime(c.lastMessageAt ?? c.createdAt)}</span>
                 </span>
                 <span class="row">

@@ -1,11 +1,18 @@
-/** One conversation: who it is with, actions, messages (newest at the bottom) and the reply box. */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+/**
+ * One conversation: who it is with, actions, messages (newest at the bottom, the AI's answers and
+ * its handoff note included), the AI's suggested reply and the reply box.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Assistant } from '../assistant.ts';
 import type { Desk } from '../desk.ts';
+import { HandoffBadge } from './handoff-badge.tsx';
 import { MessageItem } from './message-item.tsx';
 import { visitorName } from './names.ts';
-import { ReplyBox } from './reply-box.tsx';
+import { type Insertion, ReplyBox } from './reply-box.tsx';
+import { SuggestionBox } from './suggestion-box.tsx';
 
-export function ConversationView({ desk }: { desk: Desk }) {
+export function ConversationView({ desk, assistant }: { desk: Desk; assistant: Assistant }) {
+  const [insertion, setInsertion] = useState<Insertion | null>(null);
   const conversation = desk.selected.value;
   const messages = desk.messages.value;
   const me = desk.me.value;
@@ -17,10 +24,29 @@ export function ConversationView({ desk }: { desk: Desk }) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [messages.length, typing, conversation?.conversationId]);
 
+  // The suggestion box coming and going resizes the list: an agent reading the newest messages
+  // keeps seeing them (one scrolled up into history stays where they are).
+  useEffect(() => {
+    const el = list.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let atBottom = true;
+    const onScroll = () => (atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24);
+    const observer = new ResizeObserver(() => {
+      if (atBottom) el.scrollTop = el.scrollHeight;
+    });
+    el.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', onScroll);
+    };
+  }, [conversation?.conversationId]);
+
   if (!conversation) return <section class="view empty">Pick a conversation on the left.</section>;
   const closed = conversation.status === 'closed';
   const mine = Boolean(me && conversation.assignedAgentId === me.agentId);
   const name = visitorName(conversation);
+  const handoff = assistant.handedOff.value.get(conversation.conversationId);
 
   return (
     <section class="view" aria-label={`Conversation with ${name}`}>
@@ -41,6 +67,7 @@ export function ConversationView({ desk }: { desk: Desk }) {
           </span>
         </div>
         <span class="tag">{conversation.status}</span>
+        {handoff && <HandoffBadge reason={handoff} />}
         {conversation.rating !== undefined && <span class="tag">★ {conversation.rating}/5</span>}
         {conversation.assignedAgentName && <span class="muted">Assigned to {conversation.assignedAgentName}</span>}
         <span class="spacer" />
@@ -67,7 +94,8 @@ export function ConversationView({ desk }: { desk: Desk }) {
       <p class="typing" aria-live="polite" data-testid={typing ? 'typing' : undefined}>
         {typing ? `${name} is typing…` : ''}
       </p>
-      <ReplyBox desk={desk} closed={closed} />
+      {!closed && <SuggestionBox assistant={assistant} onInsert={(text) => setInsertion({ text, n: (insertion?.n ?? 0) + 1 })} />}
+      <ReplyBox desk={desk} closed={closed} insertion={insertion} />
     </section>
   );
 }

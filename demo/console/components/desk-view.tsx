@@ -1,4 +1,5 @@
 /** The signed-in screen: status bar, conversation list on the left, the open conversation. */
+import type { Assistant } from '../assistant.ts';
 import type { Desk } from '../desk.ts';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationView } from './conversation-view.tsx';
@@ -13,7 +14,7 @@ const STATUS_TEXT: Record<string, string> = {
   closed: 'Disconnected',
 };
 
-export function DeskView({ desk, onSignOut }: { desk: Desk; onSignOut(): void }) {
+export function DeskView({ desk, assistant, onSignOut }: { desk: Desk; assistant: Assistant; onSignOut(): void }) {
   const status = desk.status.value;
   const me = desk.me.value;
   return (
@@ -36,8 +37,8 @@ export function DeskView({ desk, onSignOut }: { desk: Desk; onSignOut(): void })
         </p>
       )}
       <div class="columns">
-        <ConversationList desk={desk} />
-        <ConversationView key={desk.selected.value?.conversationId} desk={desk} />
+        <ConversationList desk={desk} assistant={assistant} />
+        <ConversationView key={desk.selected.value?.conversationId} desk={desk} assistant={assistant} />
       </div>
     </div>
   );

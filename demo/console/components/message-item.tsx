@@ -1,7 +1,9 @@
 /**
  * One message in the console: who and when, the body by type (text, file, location, rating, a
  * deleted placeholder), "edited", ticks on the agent side's messages from the visitor's
- * receipts, and Edit/Delete on the agent's own messages.
+ * receipts, and Edit/Delete on the agent's own messages. The AI's answers carry an "AI" label
+ * and their sources; the AI's handoff note stands out, so the agent reads the AI transcript
+ * above it as what happened before they took over.
  */
 import { useState } from 'preact/hooks';
 import type { Conversation, Message } from '../../../src/contract/extensions.ts';
@@ -10,6 +12,7 @@ import { formatMessage, safeHref } from '../../../widget/format.ts';
 import type { AgentMessageState } from '../desk.ts';
 import { Attachment, attachmentOf } from './attachment.tsx';
 import { shortTime, visitorName } from './names.ts';
+import { Sources, citationsOf } from './sources.tsx';
 
 const TICKS: Record<AgentMessageState, string> = { sent: '✓ Sent', delivered: '✓✓ Delivered', read: '✓✓ Read' };
 
@@ -29,15 +32,28 @@ export function MessageItem({ message: m, conversation, state, own, onEdit, onDe
   const [confirming, setConfirming] = useState(false);
   const deleted = Boolean(m.deletedAt);
   const who = m.senderType === 'visitor' ? visitorName(conversation) : (m.senderName ?? m.senderType);
+  const handoff = isHandoff(m);
 
   const save = async () => {
     if (editing !== null && editing.trim() && (await onEdit(editing.trim()))) setEditing(null);
   };
 
   return (
-    <li class={`message from-${m.senderType}${deleted ? ' deleted' : ''}`} data-testid="message" data-sender={m.senderType} data-state={state}>
+    <li
+      class={`message from-${m.senderType}${handoff ? ' handoff-note' : ''}${deleted ? ' deleted' : ''}`}
+      data-testid="message"
+      data-sender={m.senderType}
+      data-state={state}
+      data-handoff={handoff ? 'true' : undefined}
+    >
       <span class="who">
-        {who} · {shortTime(m.sentAt)}
+        {m.senderType === 'ai' && (
+          <span class="tag ai-label" data-testid="ai-label" title="Answered by the AI assistant from the help centre">
+            AI
+          </span>
+        )}
+        {handoff && <span class="tag handoff">Handed to the team</span>}
+        {handoff ? '' : who} · {shortTime(m.sentAt)}
         {m.editedAt && !deleted && <span class="edited"> · edited</span>}
       </span>
       {editing !== null ? (
@@ -150,6 +166,13 @@ function Body({ message: m }: { message: Message }) {
     <span class="body">
       {file && <Attachment file={file} />}
       {m.body && <span class={file ? 'caption' : undefined}>{formatMessage(m.body)}</span>}
+      {m.senderType === 'ai' && <Sources citations={citationsOf(metadata)} />}
     </span>
   );
+}
+
+/** The AI's note that it handed the conversation to the team (extensions.md §14: a `system` message with `metadata.handoff`). */
+function isHandoff(m: Message): boolean {
+  const metadata = m.metadata as { handoff?: unknown } | undefined;
+  return m.senderType === 'system' && typeof metadata?.handoff === 'object' && metadata.handoff !== null;
 }

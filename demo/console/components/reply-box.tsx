@@ -1,16 +1,35 @@
 /**
  * Where the agent answers: a text box (Enter sends, typing frames go out as they type), an
  * attach button (or drop files on the box), and the uploads in flight with progress, cancel
- * and retry.
+ * and retry. Text inserted from outside (a suggested reply) lands in the box to be edited.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Desk } from '../desk.ts';
 
-export function ReplyBox({ desk, closed }: { desk: Desk; closed: boolean }) {
+/** Text to put into the box; a new `n` inserts again (the same suggestion twice is two inserts). */
+export interface Insertion {
+  text: string;
+  n: number;
+}
+
+export function ReplyBox({ desk, closed, insertion }: { desk: Desk; closed: boolean; insertion?: Insertion | null }) {
   const [text, setText] = useState('');
   const [over, setOver] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const uploads = desk.uploads.value;
+
+  useEffect(() => {
+    if (!insertion || closed) return;
+    // Into an empty box it is the reply; after what the agent already wrote it is a new paragraph.
+    setText((current) => (current.trim() ? `${current.trimEnd()}\n\n${insertion.text}` : insertion.text));
+    const el = input.current;
+    if (el) {
+      el.focus();
+      // The caret at the end, ready for the agent's edits.
+      requestAnimationFrame(() => el.setSelectionRange(el.value.length, el.value.length));
+    }
+  }, [insertion?.n]);
 
   const send = async () => {
     const body = text.trim();
@@ -83,6 +102,7 @@ export function ReplyBox({ desk, closed }: { desk: Desk; closed: boolean }) {
           Attach…
         </button>
         <textarea
+          ref={input}
           value={text}
           rows={2}
           disabled={closed}

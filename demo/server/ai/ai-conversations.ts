@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import type { ConversationRow } from '../store/conversations.ts';
+import type { HandoffRowReason } from './answer-types.ts';
 
 export type AiConversationStatus = 'ai' | 'handed_off';
 
@@ -54,10 +55,28 @@ export async function findAiConversation(
 }
 
 /** Marks the conversation handed off; false when it already was (nothing changed). */
-export async function markHandedOff(db: Queryable, id: string, reason: string): Promise<boolean> {
+export async function markHandedOff(db: Queryable, id: string, reason: HandoffRowReason): Promise<boolean> {
   const rows = await db.query(
     "UPDATE ai_conversations SET status = 'handed_off', handed_off_at = now(), handoff_reason = $2 WHERE id = $1 AND status = 'ai' RETURNING id",
     [id, reason],
   );
   return rows.length > 0;
+}
+
+/**
+ * Whether a person has taken the conversation over, and how: `handed_off` (the AI handed it
+ * over), `agent` (an agent is assigned or has written in it while the row still says `ai`), or
+ * undefined (the AI still answers). Read inside the transaction that stores an AI answer, so the
+ * AI never answers after a person, without the agent routes having to tell the AI anything.
+ */
+export async function takenOver(db: Queryable, aiConversationId: string): Promise<'handed_off' | 'agent' | undefined> {
+  const rows = await db.query<{ status: AiConversationStatus; agent: boolean }>(
+    `SELECT a.status, (c.assigned_agent_id IS NOT NULL
+             OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'agent')) AS agent
+       FROM ai_conversations a JOIN conversations c ON c.id = a.conversation_id WHERE a.id = $1`,
+    [aiConversationId],
+  );
+  const row = rows[0];
+  if (!row || row.status === 'handed_off') return 'handed_off';
+  return row.agent ? 'agent' : undefined;
 }

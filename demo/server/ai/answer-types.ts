@@ -12,6 +12,8 @@ export interface Citation {
 
 /** Why an answer recommends a person. */
 export type HandoffReason = 'visitor_asked' | 'low_confidence' | 'engine_failed';
+/** Why a conversation is handed off: an answer's reason, or an agent who joined while the AI answered (§14a). */
+export type HandoffRowReason = HandoffReason | 'agent_joined';
 
 export interface AiAnswer {
   text: string;
@@ -22,6 +24,12 @@ export interface AiAnswer {
   handoffReason?: HandoffReason;
   /** Which engine answered (`embedded`, or the provider's model name). */
   engine: string;
+  /**
+   * Set when the text is not the whole answer: `stopped` (the stream was aborted: the visitor's
+   * stop button, a person taking over, shutdown) or `cut_off` (the provider failed half way; the
+   * text then ends with a fixed "I was cut off" and recommends a person).
+   */
+  incomplete?: 'stopped' | 'cut_off';
 }
 
 /** One earlier turn of the conversation, oldest first. */

@@ -34,12 +34,30 @@ export interface Passage {
   text: string;
 }
 
-/** Reads every `*.md` in `dir` (sorted by name, so the order is stable). */
-export function loadArticles(dir: string = KNOWLEDGE_DIR): Article[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => parseArticle(readFileSync(path.join(dir, name), 'utf8'), name));
+/**
+ * Reads every `*.md` in `dir` (sorted by name, so the order is stable). Each file is parsed on
+ * its own: a malformed one is left out and logged, so one bad article does not take the whole
+ * knowledge base (and the AI) down. A missing folder is an empty knowledge base.
+ */
+export function loadArticles(dir: string = KNOWLEDGE_DIR, log?: (message: string, error?: unknown) => void): Article[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.md')).sort();
+  } catch (error) {
+    log?.(`reading the knowledge folder ${dir} failed`, error);
+    return [];
+  }
+  const articles: Article[] = [];
+  for (const name of names) {
+    try {
+      const article = parseArticle(readFileSync(path.join(dir, name), 'utf8'), name);
+      if (articles.some((a) => a.id === article.id)) throw new Error(`${name}: another article already has the id ${article.id}`);
+      articles.push(article);
+    } catch (error) {
+      log?.(`skipping the knowledge article ${name}`, error);
+    }
+  }
+  return articles;
 }
 
 /** Parses one article; `source` names it in errors. */

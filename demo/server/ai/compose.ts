@@ -8,10 +8,15 @@ import type { AiAnswer, AiQuestion, Citation, HistoryTurn } from './answer-types
 import { asksForHuman } from './intent.ts';
 import type { KnowledgeIndex, PassageHit } from './knowledge-index.ts';
 import type { TextUnit } from './markdown-text.ts';
+import { quotedCoverage } from './quoted-coverage.ts';
 import { questionTerms, terms } from './terms.ts';
 
 /** Below this coverage the engine does not answer and recommends a person. */
 export const CONFIDENCE_THRESHOLD = 0.6;
+/** Below this share of the question's weight in the quoted text the engine hands off instead. */
+const QUOTED_THRESHOLD = 0.5;
+/** A second article within this share of the best one's score is a near tie. */
+const NEAR_TIE = 0.9;
 /** Other passages of the best article are quoted from when they score at least this share of the best one. */
 const OTHER_PASSAGE_SHARE = 0.5;
 /** A unit's score is discounted by the rank of its passage (best passage first). */
@@ -24,6 +29,7 @@ export const FIXED_REPLIES = {
   notFound: "I couldn't find an answer to that in our help centre, so I'm passing your question to a person from our team. They will reply here.",
   noQuestion: 'Hi! I can answer questions about orders, delivery, returns, payments and your account. What would you like to know?',
   engineFailed: "I'm sorry, I can't answer right now, so I'm passing your question to a person from our team. They will reply here.",
+  cutOff: "Sorry, I was cut off there, so I'm passing your question to a person from our team. They will reply here.",
 } as const;
 
 export function composeAnswer(index: KnowledgeIndex, input: AiQuestion): AiAnswer {
@@ -50,7 +56,21 @@ export function composeAnswer(index: KnowledgeIndex, input: AiQuestion): AiAnswe
   // The answer quotes the best article only: its best passages, strongest first.
   const passages = hits.filter((h) => h.article.id === best.article.id && h.score >= best.score * OTHER_PASSAGE_SHARE).slice(0, 3);
   const { text, from } = extract(passages, termWeights(index, asked));
-  return { ...base, text, citations: citationsOf(from), confidence: round(best.coverage), handoffRecommended: false };
+  // Confidence is what the visitor would read, not what retrieval matched: the quoted units
+  // (with their headings and the title) must cover the question's words.
+  const quoted = `${best.article.title} ${from.map((h) => h.passage.heading).join(' ')} ${text}`;
+  const confidence = Math.min(best.coverage, quotedCoverage(index, asked, quoted));
+  if (confidence < QUOTED_THRESHOLD || nearTie(hits, best)) return notFoundAnswer(confidence);
+  return { ...base, text, citations: citationsOf(from), confidence: round(confidence), handoffRecommended: false };
+}
+
+/**
+ * Another article scores nearly as well as the best while matching at least as much of the
+ * question: the engine cannot tell which one answers, and a wrong article is worse than a person.
+ */
+function nearTie(hits: readonly PassageHit[], best: PassageHit): boolean {
+  const rival = hits.find((h) => h.article.id !== best.article.id);
+  return rival !== undefined && rival.score >= best.score * NEAR_TIE && rival.coverage >= best.coverage;
 }
 
 /** "I couldn't find an answer", recommending a person. */
@@ -199,7 +219,8 @@ function render(units: TextUnit[]): string {
   return lines.join('\n');
 }
 
-function citationsOf(hits: PassageHit[]): Citation[] {
+/** One citation per article, in the order of `hits`, with the section of the first passage quoted. */
+export function citationsOf(hits: readonly PassageHit[]): Citation[] {
   const out: Citation[] = [];
   for (const hit of hits) {
     if (out.some((c) => c.articleId === hit.article.id)) continue;

@@ -21,14 +21,17 @@ export function createEmbeddedEngine(index: KnowledgeIndex, options: EmbeddedEng
     answer: async (input) => composeAnswer(index, input),
     async *stream(input: AiQuestion, signal?: AbortSignal): AsyncGenerator<string, AiAnswer, void> {
       const answer = composeAnswer(index, input);
+      const stopped = (sent: string): AiAnswer => ({ ...answer, text: sent, incomplete: 'stopped' });
+      // A fixed reply ("passing you to a person") is one piece: cut, it would promise a handoff that never happens.
+      const pieces = answer.citations.length === 0 ? [answer.text] : textPieces(answer.text);
       let sent = '';
-      for (const [i, piece] of textPieces(answer.text).entries()) {
-        if (signal?.aborted) return { ...answer, text: sent };
+      for (const [i, piece] of pieces.entries()) {
+        if (signal?.aborted) return stopped(sent);
         if (i > 0 && delay > 0) {
           try {
             await sleep(delay, undefined, signal ? { signal } : {});
           } catch {
-            return { ...answer, text: sent };
+            return stopped(sent);
           }
         }
         sent += piece;

@@ -10,9 +10,8 @@
  * Questions the knowledge base cannot ground, and requests for a person, go to the embedded
  * engine directly: no model call, the same handoff.
  */
-import type { AiAnswer, AiEngine, AiQuestion, Citation } from './answer-types.ts';
-import { textPieces } from './chunks.ts';
-import { CONFIDENCE_THRESHOLD, notFoundAnswer } from './compose.ts';
+import type { AiAnswer, AiEngine, AiQuestion } from './answer-types.ts';
+import { CONFIDENCE_THRESHOLD, FIXED_REPLIES, citationsOf, notFoundAnswer } from './compose.ts';
 import type { AiConfig } from './config.ts';
 import { asksForHuman } from './intent.ts';
 import type { KnowledgeIndex, PassageHit } from './knowledge-index.ts';
@@ -86,17 +85,20 @@ export function createProviderEngine(config: ProviderConfig, index: KnowledgeInd
           yield held;
         }
         if (controller.signal.aborted && !signal?.aborted) throw new Error(`the provider sent nothing for ${config.timeoutMs} ms`);
-        if (signal?.aborted) return { ...base, text };
+        if (signal?.aborted) return { ...base, text, incomplete: 'stopped' };
         if (!flushed) {
           // NO_ANSWER or an empty reply: say so and hand over, like the embedded engine.
           return yield* fixedStream(notFoundAnswer(best.coverage, config.model));
         }
         return { ...base, text };
       } catch (error) {
-        if (signal?.aborted) return { ...base, text };
+        if (signal?.aborted) return { ...base, text, incomplete: 'stopped' };
         log?.('the AI provider failed; answering with the embedded engine', error);
         if (text === '') return yield* fallback.stream(input, signal);
-        return { ...base, text };
+        // Cut off half way: say so and hand over; the half answer is marked (metadata.ai.truncated).
+        const tail = `\n\n${FIXED_REPLIES.cutOff}`;
+        yield tail;
+        return { ...base, text: text + tail, handoffRecommended: true, handoffReason: 'engine_failed', incomplete: 'cut_off' };
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
@@ -113,9 +115,9 @@ export function createProviderEngine(config: ProviderConfig, index: KnowledgeInd
   return engine;
 }
 
-/** A fixed answer as a stream (no pauses: it is one short sentence). */
+/** A fixed answer as a stream: one piece, so it cannot be cut before its promised handoff. */
 async function* fixedStream(answer: AiAnswer): AsyncGenerator<string, AiAnswer, void> {
-  for (const piece of textPieces(answer.text)) yield piece;
+  yield answer.text;
   return answer;
 }
 
@@ -123,14 +125,6 @@ async function* fixedStream(answer: AiAnswer): AsyncGenerator<string, AiAnswer, 
 function groundingOf(hits: PassageHit[]): PassageHit[] {
   const articles = [...new Set(hits.map((h) => h.article.id))].slice(0, 2);
   return hits.filter((h) => articles.includes(h.article.id)).slice(0, PASSAGES);
-}
-
-function citationsOf(hits: PassageHit[]): Citation[] {
-  const out: Citation[] = [];
-  for (const h of hits) {
-    if (!out.some((c) => c.articleId === h.article.id)) out.push({ articleId: h.article.id, title: h.article.title, url: h.article.url });
-  }
-  return out;
 }
 
 /** The model's input: fixed instructions, the passages as JSON data, then the conversation. */

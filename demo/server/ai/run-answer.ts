@@ -16,14 +16,18 @@ export async function safeAnswer(deps: Deps, run: () => Promise<AiAnswer>): Prom
     return await run();
   } catch (error) {
     deps.log.error('the AI engine failed', error);
-    return { text: FIXED_REPLIES.engineFailed, citations: [], confidence: 0, handoffRecommended: true, handoffReason: 'engine_failed', engine: 'embedded' };
+    return engineFailed('embedded');
   }
 }
+
+const engineFailed = (engine: string): AiAnswer => ({ text: FIXED_REPLIES.engineFailed, citations: [], confidence: 0, handoffRecommended: true, handoffReason: 'engine_failed', engine });
 
 /**
  * Streams an answer to the visitor's sockets as `ai.delta` frames, then stores it and sends
  * `ai.done` (before `message.created`, so a client replaces its streaming bubble with the stored
- * message instead of showing both). A stopped stream keeps what was already shown.
+ * message instead of showing both). A stopped stream keeps what was already shown, marked
+ * cancelled; so does one a person took over meanwhile (storeAnswer re-checks that in its
+ * transaction). Never rejects: the visitor's client always gets its `ai.done`.
  */
 export async function streamAnswer(
   ctx: TurnContext,
@@ -32,6 +36,7 @@ export async function streamAnswer(
 ): Promise<void> {
   const { deps, tenant, visitor, ai } = ctx;
   const ids = { conversationId: ai.conversation_id, aiConversationId: ai.id, streamId: run.streamId };
+  const send = (frame: Parameters<Deps['hub']['toVisitor']>[2]) => deps.hub.toVisitor(tenant.id, visitor.id, frame);
   let text = '';
   let index = 0;
   let answer: AiAnswer;
@@ -44,34 +49,39 @@ export async function streamAnswer(
         break;
       }
       text += next.value;
-      deps.hub.toVisitor(tenant.id, visitor.id, { type: 'ai.delta', ...ids, index: index++, delta: next.value });
+      send({ type: 'ai.delta', ...ids, index: index++, delta: next.value });
     }
   } catch (error) {
     deps.log.error('the AI engine failed while streaming', error);
-    const tail = text === '' ? FIXED_REPLIES.engineFailed : '';
-    if (tail) deps.hub.toVisitor(tenant.id, visitor.id, { type: 'ai.delta', ...ids, index: index++, delta: tail });
-    answer = { text: text + tail, citations: [], confidence: 0, handoffRecommended: text === '', ...(text === '' ? { handoffReason: 'engine_failed' as const } : {}), engine: service.engine.kind };
+    if (run.controller.signal.aborted) {
+      answer = { ...engineFailed(service.engine.kind), text, handoffRecommended: false, incomplete: 'stopped' };
+    } else {
+      // Nothing shown yet: say so. Half an answer: end it with "I was cut off". Either way a person takes over.
+      const tail = text === '' ? FIXED_REPLIES.engineFailed : `\n\n${FIXED_REPLIES.cutOff}`;
+      send({ type: 'ai.delta', ...ids, index: index++, delta: tail });
+      answer = { ...engineFailed(service.engine.kind), text: text + tail, ...(text === '' ? {} : { incomplete: 'cut_off' as const }) };
+    }
   }
-  const cancelled = run.controller.signal.aborted;
+  // A fixed reply is one piece (it cannot be cut): stopped after it, the answer is still whole.
+  const cancelled = answer.incomplete === 'stopped';
+  const ended = (frame: Omit<AiDoneFrame, 'type' | 'conversationId' | 'aiConversationId' | 'streamId'>) => send({ type: 'ai.done', ...ids, ...frame });
   try {
     // What the visitor saw is what is stored: the deltas, even if the engine's final text differs.
     const final: AiAnswer = cancelled ? { ...answer, text, handoffRecommended: false } : { ...answer, text };
     if (final.text.trim() === '') {
-      const done: AiDoneFrame = { type: 'ai.done', ...ids, handoffRecommended: false, handedOff: false, cancelled };
-      deps.hub.toVisitor(tenant.id, visitor.id, done);
+      ended({ handoffRecommended: false, handedOff: false, cancelled });
       return;
     }
-    const stored = await storeAnswer(ctx, final, run.questionId, { cancelled });
+    const stored = await storeAnswer(ctx, final, run.questionId, { cancelled, shown: true });
+    if (!stored) throw new Error('a shown answer was not stored');
     const message = await ctx.present(stored.message);
-    const handoff = final.handoffRecommended && !cancelled;
-    const done: AiDoneFrame = { type: 'ai.done', ...ids, message, handoffRecommended: handoff, handedOff: handoff, cancelled };
-    deps.hub.toVisitor(tenant.id, visitor.id, done);
+    const handoff = final.handoffRecommended && !cancelled && !stored.takenOver;
+    ended({ message, handoffRecommended: handoff, handedOff: handoff, cancelled: cancelled || stored.takenOver });
     await announce(ctx, stored.message, stored.conversation);
     if (handoff) await handOff(ctx, final.handoffReason ?? 'low_confidence');
   } catch (error) {
-    // The conversation was closed meanwhile, or the server is stopping: the visitor's client
-    // still gets an end to the stream.
+    // The conversation was closed meanwhile: the visitor's client still gets an end to the stream.
     deps.log.error('storing a streamed AI answer failed', error);
-    deps.hub.toVisitor(tenant.id, visitor.id, { type: 'ai.done', ...ids, handoffRecommended: false, handedOff: false, cancelled });
+    ended({ handoffRecommended: false, handedOff: false, cancelled });
   }
 }

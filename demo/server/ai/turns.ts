@@ -11,7 +11,7 @@ import { type MessageRow, sendMessage } from '../store/messages.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import type { VisitorRow } from '../store/visitors.ts';
 import type { AiAnswer, HandoffReason, HistoryTurn } from './answer-types.ts';
-import { type AiConversationRow, markHandedOff } from './ai-conversations.ts';
+import { type AiConversationRow, markHandedOff, takenOver } from './ai-conversations.ts';
 
 export interface TurnContext {
   deps: Deps;
@@ -69,31 +69,57 @@ export async function recentHistory(ctx: TurnContext, beforeSeq: number): Promis
   return rows.reverse().map((row) => ({ role: row.sender_type as HistoryTurn['role'], text: row.body }));
 }
 
-/** Stores the AI's answer to `questionId` (without telling anyone yet: see {@link announce}). */
-export async function storeAnswer(
-  ctx: TurnContext,
-  answer: AiAnswer,
-  questionId: string,
-  options: { cancelled?: boolean } = {},
-): Promise<{ message: MessageRow; conversation: ConversationRow }> {
-  const metadata: AiMessageMetadata = {
+/** `metadata.ai` of a stored answer: the one place it is built (JSON answers and repeats read it back). */
+export function answerMetadata(answer: AiAnswer, questionId: string, cancelled: boolean): AiMessageMetadata {
+  return {
     citations: answer.citations,
     confidence: answer.confidence,
     handoffRecommended: answer.handoffRecommended,
     ...(answer.handoffReason ? { handoffReason: answer.handoffReason } : {}),
     engine: answer.engine,
     replyTo: questionId,
-    ...(options.cancelled ? { cancelled: true } : {}),
+    ...(cancelled ? { cancelled: true } : {}),
+    ...(answer.incomplete === 'cut_off' ? { truncated: true } : {}),
   };
+}
+
+export interface StoredAnswer {
+  message: MessageRow;
+  conversation: ConversationRow;
+  /** A person had taken over: the answer was stored as cancelled (it is not a live answer). */
+  takenOver: boolean;
+}
+
+/**
+ * Stores the AI's answer to `questionId` (without telling anyone yet: see {@link announce}). In
+ * the same transaction it re-reads whether a person has taken over (a handoff, an agent assigned
+ * or replying; the latter is recorded as the handoff reason `agent_joined`) while the engine
+ * answered: then a streamed answer the visitor already saw is
+ * stored marked `cancelled` (what they saw, never a live answer: no handoff of its own), and an
+ * unseen one (`shown: false`, the JSON path) is not stored at all (undefined).
+ */
+export async function storeAnswer(
+  ctx: TurnContext,
+  answer: AiAnswer,
+  questionId: string,
+  options: { cancelled?: boolean; shown: boolean },
+): Promise<StoredAnswer | undefined> {
   const { tenant, visitor, ai } = ctx;
-  const result = await ctx.deps.db.transaction((tx) =>
-    sendMessage(tx, { tenantId: tenant.id, visitorId: visitor.id }, ai.conversation_id, {
-      body: answer.text,
-      metadata: { ai: metadata },
+  return ctx.deps.db.transaction(async (tx) => {
+    const by = await takenOver(tx, ai.id);
+    const taken = by !== undefined;
+    // extensions.md §14a: an agent who joined while the AI answered shows as `agent_joined`.
+    if (by === 'agent') await markHandedOff(tx, ai.id, 'agent_joined');
+    if (taken && !options.shown) return undefined;
+    const cancelled = taken || options.cancelled === true;
+    const final = taken ? { ...answer, handoffRecommended: false } : answer;
+    const result = await sendMessage(tx, { tenantId: tenant.id, visitorId: visitor.id }, ai.conversation_id, {
+      body: final.text,
+      metadata: { ai: answerMetadata(final, questionId, cancelled) },
       sender: { type: 'ai', id: AI_SENDER_ID, name: `${tenant.name} assistant` },
-    }),
-  );
-  return { message: result.message, conversation: result.conversation };
+    });
+    return { message: result.message, conversation: result.conversation, takenOver: taken };
+  });
 }
 
 /** `message.created` (and `conversation.updated`) to the visitor and the tenant's agents. */

@@ -12,6 +12,7 @@ import type { TenantRow } from '../store/tenants.ts';
 import type { VisitorRow } from '../store/visitors.ts';
 import type { AgentRow } from '../store/agents.ts';
 import type { RateLimitStore } from '../limits/store.ts';
+import type { AiService } from '../ai/service.ts';
 
 /** Services built once at startup and handed to every route module. */
 export interface Deps {
@@ -28,6 +29,8 @@ export interface Deps {
   typing: TypingRelay;
   /** Rate-limit counters (extensions.md §13); the rules are in `config.rateLimits`. */
   rateLimitStore: RateLimitStore;
+  /** The server's one AI (extensions.md §14): knowledge index, engine, streams in flight. */
+  ai: AiService;
   /** Mints an agent token: the one code path behind the Server API and the demo login. */
   issueAgentToken(tenant: TenantRow, agent: AgentRow, ttlSeconds: number): Promise<SdkToken>;
 }

@@ -24,6 +24,7 @@ import { prepareMessage } from './message-input.ts';
 import { presenter } from './present.ts';
 import { recordReceipt } from './receipts.ts';
 import { receiveUpload, uploadLimit } from './uploads.ts';
+import { agentAiRoutes } from './agent-ai.ts';
 
 interface AssignRequest {
   assignedAgentId?: string | null;
@@ -44,6 +45,8 @@ const PRESENCE: Record<string, PresenceStatus> = {
 export function agentRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requireAgent(deps));
+  // extensions.md §14a: routing, AI states and reply suggestions for agents.
+  app.route('/', agentAiRoutes(deps));
   // Sends, edits and deletes share the agent's `messages` bucket (extensions.md §13).
   const messages = bySession(deps, 'messages');
 
@@ -117,6 +120,8 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
     });
     const message = await presenter(deps, c).message(result.message);
     if (result.created) {
+      // A person answers: an AI answer still streaming stops now (it would not be stored anyway).
+      await deps.ai.stopConversation(conversationId);
       deps.typing.messageSent('agent', agent.id, conversationId);
       deps.hub.messageCreated(tenant.id, result.conversation.visitor_id, message);
       deps.hub.conversationUpdated(tenant.id, toConversation(result.conversation));
@@ -156,6 +161,7 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
       createdAt: assignment.createdAt,
     };
     const updated = toConversation(conversation);
+    if (targetId !== null) await deps.ai.stopConversation(id);
     deps.hub.conversationUpdated(tenant.id, updated);
     return ok(c, { assignment: data, conversation: updated });
   });

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import type {
   AiChatResult,
+  AiMessageMetadata,
   AiConversation,
   AiRouting,
   KnowledgeArticle,
@@ -21,11 +22,11 @@ import { bySession } from '../http/rate-limit.ts';
 import { invalid, readJson } from '../http/validate.ts';
 import { newId } from '../ids.ts';
 import { findConversation, openConversation, toConversation } from '../store/conversations.ts';
-import { conversationNotFound } from '../store/messages.ts';
+import { type MessageRow, conversationNotFound } from '../store/messages.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import { updateVisitor } from '../store/visitors.ts';
-import { type AiConversationRow, ensureAiConversation, findAiConversation, markHandedOff } from '../ai/ai-conversations.ts';
-import { type AiService, createAiService } from '../ai/service.ts';
+import { type AiConversationRow, ensureAiConversation, findAiConversation, takenOver } from '../ai/ai-conversations.ts';
+import type { AiService } from '../ai/service.ts';
 import { snippetOf } from '../ai/snippet.ts';
 import { safeAnswer, streamAnswer } from '../ai/run-answer.ts';
 import { type TurnContext, announce, handOff, recentHistory, storeAnswer, storeQuestion, storedReply } from '../ai/turns.ts';
@@ -50,8 +51,10 @@ interface AiChatRequest {
   metadata?: Record<string, unknown>;
 }
 
-export function aiRoutes(deps: Deps, service: AiService = createAiService({ log: (message, error) => deps.log.error(message, error) })): Hono<AppEnv> {
+/** The routes; the AI itself is the server's one `deps.ai` (its index, engine and streams). */
+export function aiRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const service = deps.ai;
   app.use('*', requireVisitor(deps));
 
   app.get('/routing', (c) => ok(c, routingOf(c.get('visitorAuth'), service)));
@@ -79,73 +82,62 @@ export function aiRoutes(deps: Deps, service: AiService = createAiService({ log:
     const question = checkQuestion(body.message);
     const clientMessageId = checkClientMessageId(body.metadata?.clientMessageId);
     const ai = await targetConversation(deps, auth, body);
-    if (ai.status === 'handed_off') throw handedOff(ai);
-    // An agent who joined (replied or took the conversation) takes over: the AI stops answering.
-    const row = await findConversation(deps.db, { tenantId: auth.tenant.id, visitorId: auth.visitor.id }, ai.conversation_id);
-    if (row?.assigned_agent_id) {
-      await markHandedOff(deps.db, ai.id, 'agent_joined');
-      throw handedOff(ai);
-    }
     const ctx: TurnContext = { deps, tenant: auth.tenant, visitor: auth.visitor, ai, present: presenter(deps, c).message };
-    const asked = await storeQuestion(ctx, question, clientMessageId);
     const base = { aiConversationId: ai.id, conversationId: ai.conversation_id };
 
-    // A repeated request (same clientMessageId) gets the answer it already had, or the stream
-    // still answering it: never a second answer.
-    const running = asked.created ? undefined : [...service.streams].find(([, s]) => s.questionId === asked.message.id);
-    if (running) {
-      const data: AiChatResult = { ...base, message: '', metadata: { questionMessageId: asked.message.id, streamId: running[0], streaming: true } };
-      return ok(c, data);
+    // A repeated request (same clientMessageId, e.g. after a lost response) gets the answer it
+    // already had, or the stream still answering it: never a second answer, and never a 409 for
+    // a question that was answered before the conversation was handed off.
+    const repeated = clientMessageId === undefined ? undefined : await findQuestion(ctx, clientMessageId);
+    if (repeated) {
+      let running = [...service.streams].find(([, s]) => s.questionId === repeated.id);
+      if (running && body.stream === true) {
+        const data: AiChatResult = { ...base, message: '', metadata: { questionMessageId: repeated.id, streamId: running[0], streaming: true } };
+        return ok(c, data);
+      }
+      // A JSON repeat waits for the running stream's stored answer.
+      if (running) await running[1].done;
+      running = undefined;
+      const earlier = await storedReply(ctx, repeated.id);
+      if (earlier) return ok(c, await chatResult(ctx, repeated.id, earlier));
+      // Asked, but never answered (a person took over first, or the server stopped): answered now
+      // unless a person has taken over.
     }
-    const earlier = asked.created ? undefined : await storedReply(ctx, asked.message.id);
-    if (earlier) {
-      const message = await ctx.present(earlier);
-      const meta = (earlier.metadata?.ai ?? {}) as Partial<AiChatResult['metadata']> & { handoffRecommended?: boolean };
-      const data: AiChatResult = {
-        ...base,
-        message: message.body,
-        handoffRecommended: meta.handoffRecommended ?? false,
-        metadata: { questionMessageId: asked.message.id, messageId: message.messageId, seq: message.seq, citations: meta.citations ?? [], confidence: meta.confidence ?? 0 },
-      };
-      return ok(c, data);
+    // Nothing is written for a refused question (reading "an agent joined" as handed off is enough).
+    if (await takenOver(deps.db, ai.id)) throw handedOff(ai);
+    const asked = repeated ? { message: repeated, created: false } : await storeQuestion(ctx, question, clientMessageId);
+    if (!repeated && !asked.created) {
+      // The same question raced in twice: the second joins the first's stream or answer.
+      const running = [...service.streams].find(([, s]) => s.questionId === asked.message.id);
+      if (running) return ok(c, { ...base, message: '', metadata: { questionMessageId: asked.message.id, streamId: running[0], streaming: true } } satisfies AiChatResult);
+      const earlier = await storedReply(ctx, asked.message.id);
+      if (earlier) return ok(c, await chatResult(ctx, asked.message.id, earlier));
     }
 
     const history = await recentHistory(ctx, asked.message.seq);
     const input = { question, history };
     if (body.stream === true) {
       const streamId = newId('aist');
-      const controller = new AbortController();
-      service.streams.set(streamId, { tenantId: auth.tenant.id, visitorId: auth.visitor.id, questionId: asked.message.id, controller });
-      void streamAnswer(ctx, service, { streamId, controller, input, questionId: asked.message.id }).finally(() => service.streams.delete(streamId));
+      service.track(streamId, { tenantId: auth.tenant.id, visitorId: auth.visitor.id, conversationId: ai.conversation_id, questionId: asked.message.id }, (controller) =>
+        streamAnswer(ctx, service, { streamId, controller, input, questionId: asked.message.id }),
+      );
       const data: AiChatResult = { ...base, message: '', metadata: { questionMessageId: asked.message.id, streamId, streaming: true } };
       return ok(c, data);
     }
 
     const answer = await safeAnswer(deps, () => service.engine.answer(input));
-    const stored = await storeAnswer(ctx, answer, asked.message.id);
-    const message = await announce(ctx, stored.message, stored.conversation);
-    const handed = answer.handoffRecommended ? await handOff(ctx, answer.handoffReason ?? 'low_confidence') : false;
-    const data: AiChatResult = {
-      ...base,
-      message: answer.text,
-      handoffRecommended: answer.handoffRecommended,
-      metadata: {
-        questionMessageId: asked.message.id,
-        messageId: message.messageId,
-        seq: message.seq,
-        citations: answer.citations,
-        confidence: answer.confidence,
-        ...(answer.handoffReason ? { handoffReason: answer.handoffReason } : {}),
-        handedOff: handed,
-        engine: answer.engine,
-      },
-    };
-    return ok(c, data);
+    // A person took over while the engine answered: the answer was not shown, so it is dropped.
+    const stored = await storeAnswer(ctx, answer, asked.message.id, { shown: false });
+    if (!stored) throw handedOff(ai);
+    await announce(ctx, stored.message, stored.conversation);
+    if (answer.handoffRecommended) await handOff(ctx, answer.handoffReason ?? 'low_confidence');
+    return ok(c, await chatResult(ctx, asked.message.id, stored.message));
   });
 
   // extensions.md §14: stop a streamed answer (the stop button).
   app.post('/chat/cancel', async (c) => {
     const auth = c.get('visitorAuth');
+    assertMode(auth);
     const body = await readJson<{ streamId?: unknown }>(c, 'AnyObject');
     if (typeof body.streamId !== 'string' || body.streamId.length === 0) invalid('streamId', 'is required (the streamId a streamed /ai/visitor/chat answered)');
     const running = service.streams.get(body.streamId);
@@ -157,6 +149,7 @@ export function aiRoutes(deps: Deps, service: AiService = createAiService({ log:
   // extensions.md §14: "Talk to a person".
   app.post('/handoff', async (c) => {
     const auth = c.get('visitorAuth');
+    assertMode(auth);
     const body = await readJson<{ aiConversationId?: unknown; conversationId?: unknown }>(c, 'AnyObject');
     for (const key of ['aiConversationId', 'conversationId'] as const) {
       if (body[key] !== undefined && typeof body[key] !== 'string') invalid(key, 'must be a string');
@@ -166,6 +159,8 @@ export function aiRoutes(deps: Deps, service: AiService = createAiService({ log:
     const ctx: TurnContext = { deps, tenant: auth.tenant, visitor: auth.visitor, ai, present: presenter(deps, c).message };
     const conversationBefore = await findConversation(deps.db, { tenantId: auth.tenant.id, visitorId: auth.visitor.id }, ai.conversation_id);
     if (conversationBefore?.status === 'closed') throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed. Start a new conversation to talk to a person.');
+    // A stream still answering stops first and stores what it showed, so the handoff note comes after it.
+    await service.stopConversation(ai.conversation_id);
     await handOff(ctx, 'visitor_asked');
     const conversation = await findConversation(deps.db, { tenantId: auth.tenant.id, visitorId: auth.visitor.id }, ai.conversation_id);
     if (!conversation) throw conversationNotFound(ai.conversation_id);
@@ -216,8 +211,8 @@ function routingOf(auth: VisitorAuth, service: AiService): AiRouting {
   return { mode, canUseAi: mode === 'ai_first' && service.ready, humanFallbackAvailable: true, engine: service.engine.kind };
 }
 
-/** Visitors talk to the AI only in `ai_first`, and only when it has a knowledge base. */
-function assertVisitorAi(auth: VisitorAuth, service: AiService): void {
+/** Visitors talk to the AI only in `ai_first` (every call of theirs but `/routing` and the search). */
+function assertMode(auth: VisitorAuth): void {
   const mode = settingsOf(auth.tenant).aiRouting;
   if (mode === 'human_only') {
     throw new ApiError(403, 'FEATURE_NOT_AVAILABLE', `${auth.tenant.name} answers chats in person only: start a conversation with /chat/visitor/conversations.`);
@@ -225,6 +220,11 @@ function assertVisitorAi(auth: VisitorAuth, service: AiService): void {
   if (mode === 'ai_assisted') {
     throw new ApiError(403, 'FEATURE_NOT_AVAILABLE', `At ${auth.tenant.name} people answer chats (the AI only helps them): start a conversation with /chat/visitor/conversations.`);
   }
+}
+
+/** ...and only when it has a knowledge base to answer from. */
+function assertVisitorAi(auth: VisitorAuth, service: AiService): void {
+  assertMode(auth);
   if (!service.ready) throw new ApiError(503, 'AI_NOT_READY', 'The assistant has no help articles to answer from yet. Talk to a person instead.');
 }
 
@@ -266,12 +266,48 @@ async function targetConversation(deps: Deps, auth: VisitorAuth, body: AiChatReq
     }
     return ai;
   }
-  return deps.db.transaction(async (tx) => {
+  const { row, created, conversation } = await deps.db.transaction(async (tx) => {
     const opened = await openConversation(tx, auth.tenant.id, auth.visitor.id, undefined);
     const ensured = await ensureAiConversation(tx, opened.conversation);
-    if (ensured.created) deps.hub.conversationUpdated(auth.tenant.id, toConversation(opened.conversation));
-    return ensured.row;
+    return { ...ensured, conversation: opened.conversation };
   });
+  // Told only once the transaction has committed.
+  if (created) deps.hub.conversationUpdated(auth.tenant.id, toConversation(conversation));
+  return row;
+}
+
+/** The visitor's earlier question with this `clientMessageId` in the conversation, if any. */
+async function findQuestion(ctx: TurnContext, clientMessageId: string): Promise<MessageRow | undefined> {
+  const rows = await ctx.deps.db.query<MessageRow>("SELECT * FROM messages WHERE conversation_id = $1 AND client_message_id = $2 AND sender_type = 'visitor'", [
+    ctx.ai.conversation_id,
+    clientMessageId,
+  ]);
+  return rows[0];
+}
+
+/** A JSON answer from the stored AI message: the same for a new question and a repeat. */
+async function chatResult(ctx: TurnContext, questionId: string, row: MessageRow): Promise<AiChatResult> {
+  const message = await ctx.present(row);
+  const meta = row.metadata?.ai as AiMessageMetadata | undefined;
+  const [ai] = await ctx.deps.db.query<AiConversationRow>('SELECT * FROM ai_conversations WHERE id = $1', [ctx.ai.id]);
+  const recommended = meta?.handoffRecommended ?? false;
+  return {
+    aiConversationId: ctx.ai.id,
+    conversationId: ctx.ai.conversation_id,
+    message: message.body,
+    handoffRecommended: recommended,
+    metadata: {
+      questionMessageId: questionId,
+      messageId: message.messageId,
+      seq: message.seq,
+      citations: meta?.citations ?? [],
+      confidence: meta?.confidence ?? 0,
+      ...(meta?.handoffReason ? { handoffReason: meta.handoffReason } : {}),
+      // The answer handed off when it recommended a person and the conversation is with one now.
+      handedOff: recommended && ai?.status === 'handed_off',
+      engine: meta?.engine ?? ctx.deps.ai.engine.kind,
+    },
+  };
 }
 
 /**

@@ -27,7 +27,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
     const data: RuntimeBootstrap = {
       tenant: toTenant(tenant),
       branding: { name: tenant.name, ...tenant.branding },
-      services: serviceCapabilities(tenant),
+      services: serviceCapabilities(tenant, deps.ai),
       sdk: {
         // Relative to the API base, so it works behind a path-prefixed proxy (extensions.md §6).
         realtimePath: 'realtime',

@@ -1,20 +1,23 @@
 /**
  * The six services of `RuntimeBootstrap.services`, with honest statuses for what is not built
  * yet. `ai_chat` follows the tenant's AI routing (extensions.md §14) and whether the assistant
- * has a knowledge base to answer from.
+ * has a knowledge base to answer from (`deps.ai.ready`, the same readiness the AI routes use).
  */
 import type { ServiceCapability } from '../../../src/contract/extensions.ts';
-import { knowledgeArticleCount } from '../ai/readiness.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import type { TenantRow } from '../store/tenants.ts';
 
 const NOT_BUILT = 'Not built yet in the reference server.';
 
-/** `tenant` decides `ai_chat`; without one it is reported as not configured. */
-export function serviceCapabilities(tenant?: TenantRow): ServiceCapability[] {
+/**
+ * `tenant` decides `ai_chat` (without one it is reported as not configured); `ai` is the server's
+ * AI (`deps.ai`): without articles `ai_chat` is `ai_not_ready`.
+ * @param ai Defaults to ready only for callers that have no server (pass `deps.ai` from a route).
+ */
+export function serviceCapabilities(tenant?: TenantRow, ai: { readonly ready: boolean } = { ready: true }): ServiceCapability[] {
   return [
     { key: 'chat', label: 'Live chat', status: 'available', allowed: true, adminEnabled: true, sortOrder: 1 },
-    aiChat(tenant),
+    aiChat(tenant, ai.ready),
     { key: 'voice_call', label: 'Voice call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 3 },
     { key: 'video_call', label: 'Video call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 4 },
     { key: 'ai_voice', label: 'AI voice', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 5 },
@@ -22,7 +25,7 @@ export function serviceCapabilities(tenant?: TenantRow): ServiceCapability[] {
   ];
 }
 
-function aiChat(tenant: TenantRow | undefined): ServiceCapability {
+function aiChat(tenant: TenantRow | undefined, ready: boolean): ServiceCapability {
   const base = { key: 'ai_chat', label: 'AI chat', sortOrder: 2 } as const;
   if (!tenant) return { ...base, status: 'not_configured', allowed: false, reason: 'No tenant given.', adminEnabled: false };
   const mode = settingsOf(tenant).aiRouting;
@@ -32,7 +35,7 @@ function aiChat(tenant: TenantRow | undefined): ServiceCapability {
   if (mode === 'ai_assisted') {
     return { ...base, status: 'disabled_by_admin', allowed: false, reason: 'People answer chats here; the AI only suggests replies to them.', adminEnabled: true };
   }
-  if (knowledgeArticleCount() === 0) {
+  if (!ready) {
     return { ...base, status: 'ai_not_ready', allowed: false, reason: 'The assistant has no help articles to answer from yet.', adminEnabled: true };
   }
   return { ...base, status: 'available', allowed: true, reason: 'Answers from the help centre; a person is one click away.', adminEnabled: true };

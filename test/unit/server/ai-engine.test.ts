@@ -3,7 +3,9 @@
  * passages, answers quote the articles word for word (never invent), a person is offered when
  * nothing matches or one is asked for, and streamed pieces add up to the answer.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles, parseArticle } from '../../../demo/server/ai/articles.ts';
 import { textPieces } from '../../../demo/server/ai/chunks.ts';
@@ -46,6 +48,21 @@ describe('the knowledge base', () => {
   it('refuses an article without front matter', () => {
     expect(() => parseArticle('# no front matter', 'bad.md')).toThrow(/front matter/);
   });
+
+  it('skips (and logs) a malformed article file instead of dropping the whole knowledge base', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ringnity-kb-unit-'));
+    try {
+      writeFileSync(path.join(dir, 'a-bad.md'), '# no front matter\n');
+      writeFileSync(path.join(dir, 'b-good.md'), '---\nid: good\ntitle: Good\n---\nOne sentence here.\n');
+      const logged: string[] = [];
+      const loaded = loadArticles(dir, (message) => logged.push(message));
+      expect(loaded.map((a) => a.id)).toEqual(['good']);
+      expect(logged).toEqual([expect.stringContaining('a-bad.md')]);
+      expect(loadArticles(path.join(dir, 'missing'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('answers', () => {
@@ -82,6 +99,13 @@ describe('answers', () => {
   it('say so and recommend a person when nothing matches', () => {
     const answer = composeAnswer(index, { question: 'do you sell electric bikes', history: [] });
     expect(answer).toMatchObject({ text: FIXED_REPLIES.notFound, handoffRecommended: true, handoffReason: 'low_confidence', citations: [] });
+  });
+
+  it('hand off rather than quote units that do not cover the question (confidence is the quoted text\'s coverage)', () => {
+    // Retrieval liked the missing-item passage (0.9 before); its quoted units say nothing about when an order arrives.
+    const answer = composeAnswer(index, { question: 'if i order today when will it arrive', history: [] });
+    expect(answer).toMatchObject({ handoffRecommended: true, handoffReason: 'low_confidence' });
+    expect(answer.confidence).toBeLessThan(0.5);
   });
 
   it('recommend a person at once when the visitor asks for one', () => {

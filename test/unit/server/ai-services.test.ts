@@ -35,6 +35,10 @@ describe('ai_chat in bootstrap', () => {
     expect(aiChat(tenant('human_only'))).toMatchObject({ status: 'disabled_by_admin', allowed: false, reason: expect.stringMatching(/in person/) });
     expect(aiChat(tenant('ai_assisted'))).toMatchObject({ status: 'disabled_by_admin', allowed: false, reason: expect.stringMatching(/suggests replies/) });
   });
+  it('says ai_not_ready when the server\'s AI has no articles (the readiness the AI routes use)', () => {
+    const row = serviceCapabilities(tenant('ai_first'), { ready: false }).find((s) => s.key === 'ai_chat');
+    expect(row).toMatchObject({ status: 'ai_not_ready', allowed: false });
+  });
   it('defaults to ai_first for a row without the column, and is not configured without a tenant', () => {
     expect(aiChat(tenant(undefined))?.status).toBe('available');
     expect(aiChat()?.status).toBe('not_configured');

@@ -23,6 +23,7 @@ import { createTypingRelay } from '../../../demo/server/realtime/typing.ts';
 import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
 import { createUploadStorage } from '../../../demo/server/attachments/storage.ts';
 import { createMemoryRateLimitStore } from '../../../demo/server/limits/store.ts';
+import { createAiService } from '../../../demo/server/ai/service.ts';
 import { DEMO_AGENT, DEMO_TENANT_ID, seedDemo } from '../../../demo/server/seed.ts';
 
 let db: Database;
@@ -46,6 +47,8 @@ beforeAll(async () => {
     typing: createTypingRelay({ throttleMs: 2000, timeoutMs: 5000, deliver: (_to, frame) => hub.toAgents(DEMO_TENANT_ID, frame) }),
     rateLimitStore: createMemoryRateLimitStore(),
     issueAgentToken: () => Promise.reject(new Error('not used')),
+    // Not used by the socket: an AI with no knowledge base.
+    ai: createAiService({ articles: [] }),
   };
   realtime = createRealtime(deps);
   http = createServer();
