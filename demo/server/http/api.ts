@@ -17,6 +17,7 @@ import { visitorReceiptRoutes } from '../routes/receipts.ts';
 import { attachmentFileRoutes } from '../routes/attachment-files.ts';
 import { isUploadPath } from '../routes/uploads.ts';
 import { mountStatic } from '../static.ts';
+import { helpPages } from '../routes/help-pages.ts';
 import { byIp } from './rate-limit.ts';
 
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
@@ -84,6 +85,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   demo.use('*', limit);
   demo.route('/', demoLoginRoutes(deps));
   app.route('/demo', demo);
+  // The demo shop's help centre: the pages the AI's sources link to.
+  app.route('/help', helpPages(deps));
 
   mountStatic(app, deps.config.rootDir);
   return app;
