@@ -62,6 +62,12 @@ export interface RealtimeOptions {
    * attempts), `NETWORK_UNAVAILABLE` (the device went offline), a fatal token error.
    */
   onError?: (error: RuntimeError) => void;
+  /**
+   * Whether the visitor can see a page this connection serves, for liveness: silence is only a
+   * verdict while true (a hidden page's timers are throttled). A shared socket's leader passes
+   * "this page or any other tab is visible". @default the page's own visibility
+   */
+  isVisible?: () => boolean;
   log?: Logger;
 }
 
@@ -81,6 +87,12 @@ export interface RealtimeConnection {
    * the open socket a renewed token (extensions.md §6 "Token renewal").
    */
   send(frame: ClientFrame): boolean;
+  /**
+   * Something changed that makes trying now worthwhile (a page became visible, the device came
+   * back online): a waiting socket tries at once, an open one is probed. The connection hears
+   * its own page's events; this is for news from elsewhere (another tab).
+   */
+  wake(): void;
 }
 
 // Consecutive failed attempts after which the outage is reported (the socket keeps trying).
@@ -101,7 +113,7 @@ export function requireWebSocket(given?: WebSocketFactory): WebSocketFactory {
 }
 
 export function createRealtime(options: RealtimeOptions): RealtimeConnection {
-  const { url, getToken, heartbeatMs = 25_000 } = options;
+  const { url, getToken, heartbeatMs = 25_000, isVisible = isPageVisible } = options;
   const pongTimeoutMs = options.pongTimeoutMs ?? Math.min(10_000, heartbeatMs);
   const log = options.log ?? createLogger();
   const status = signal<RuntimeStatus>('idle');
@@ -201,7 +213,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
     if (alive) heartbeatTimer = setTimeout(() => ping(), Math.max(0, heartbeatMs - pongTimeoutMs));
     // Hidden: timers run late and in batches, so silence proves nothing; ask again later, and
     // at once when the tab is visible again.
-    else if (!isPageVisible()) heartbeatTimer = setTimeout(() => ping(), heartbeatMs);
+    else if (!isVisible()) heartbeatTimer = setTimeout(() => ping(), heartbeatMs);
     else {
       log('realtime: no answer, the socket is dead');
       // A failed probe is this page's own news (it just woke up): come back fast.
@@ -289,5 +301,6 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
     onFrame: (listener) => events.on('frame', listener),
     onReady: (listener) => events.on('ready', listener),
     send,
+    wake,
   };
 }

@@ -11,10 +11,15 @@ export const isOffline = (): boolean =>
 export const isPageVisible = (): boolean =>
   (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState !== 'hidden';
 
+/** True in a browser page (a document exists), not in Node, a worker or React Native. */
+export const hasDocument = (): boolean => typeof (globalThis as { document?: unknown }).document === 'object';
+
 /** What a page tells the connection about itself; each handler is optional. */
 export interface PageEvents {
   /** The device came back online, or the tab became visible: worth trying now. */
   wake?(): void;
+  /** The tab became visible (`true`) or hidden (`false`). */
+  visible?(visible: boolean): void;
   /** The device says it went offline. */
   offline?(): void;
   /** `pagehide`: the page is leaving (maybe into the back/forward cache). */
@@ -39,7 +44,7 @@ export function onPage(handlers: PageEvents): () => void {
     [g, 'offline', () => handlers.offline?.()],
     [g, 'pagehide', () => handlers.hide?.()],
     [g, 'pageshow', (event) => (event?.persisted ? handlers.restore ?? none : none)()],
-    [g.document, 'visibilitychange', () => isPageVisible() && handlers.wake?.()],
+    [g.document, 'visibilitychange', () => (handlers.visible?.(isPageVisible()), isPageVisible() && handlers.wake?.())],
   ];
   for (const [target, type, fn] of subs) target?.addEventListener?.(type, fn);
   return () => {

@@ -4,7 +4,7 @@
  * opened) and tells it when the visitor is looking. Shared by the script-tag
  * path (`boot.ts`) and the SPA entry (`../index.ts`).
  */
-import { computed, effect, signal } from '@preact/signals';
+import { computed, effect, signal, type Signal } from '@preact/signals';
 import { render } from 'preact';
 import { createRuntime } from '../../src/index.ts';
 import { readColor, readFlag, writeColor, writeFlag } from '../color-cache.ts';
@@ -38,6 +38,18 @@ export interface WidgetController {
   readonly runtime: Runtime;
 }
 
+function syncPanelLater(open: Signal<boolean>, tenant: string | undefined, win: Window | undefined, own: () => boolean): () => void {
+  let stop: (() => void) | undefined;
+  let stopped = false;
+  if (tenant && win && 'BroadcastChannel' in win) {
+    import('./panel-sync.ts').then(({ syncPanel }) => !stopped && (stop = syncPanel(open, tenant, win, own)), () => undefined);
+  }
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
 export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlink = true, sound = false }: MountAppOptions): WidgetController {
   const runtime = createRuntime(runtimeOptions);
   const tenant = runtimeOptions.slug ?? runtimeOptions.publicKey;
@@ -52,6 +64,13 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
     introduced: tenant ? readFlag(introKey) : false,
     win: doc.defaultView ?? undefined,
   });
+  // True while the controller (the site's code, not the visitor) opens or closes the panel.
+  let bySite = false;
+  const setOpen = (next: boolean) => {
+    bySite = true;
+    model.open.value = next;
+    bySite = false;
+  };
   const visible = signal(doc.visibilityState === 'visible');
   const looking = computed(() => model.open.value && visible.value);
   const onVisibility = () => {
@@ -61,6 +80,10 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
   const disposers = [
     model.dispose,
     applyStyles(root, model.accent),
+    // Opened or closed by the visitor in one tab of the site, opened or closed in all (a small
+    // chunk, loaded after the first render: nothing to show needs it). The site's own calls
+    // (`controller.open()`) stay in their tab.
+    syncPanelLater(model.open, tenant, doc.defaultView ?? undefined, () => !bySite),
     // A first-time visitor becomes one (a visitor record, a socket) only by opening the chat.
     effect(() => {
       if (model.open.value) model.start();
@@ -89,9 +112,9 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
 
   return {
     runtime,
-    open: () => void (model.open.value = true),
-    close: () => void (model.open.value = false),
-    toggle: () => void (model.open.value = !model.open.value),
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!model.open.value),
     destroy() {
       render(null, container);
       container.remove();
