@@ -41,7 +41,7 @@ export interface HttpOptions {
    * reject to fail it.
    */
   onAuthError?: (error: RuntimeError, rejected: string | null) => Promise<unknown>;
-  /** Per-attempt timeout in ms, or `false` for none. @default 10_000 */
+  /** Per-attempt timeout in ms, or `false` for none (uploads have none: their caller ends them). @default 10_000 */
   timeout?: number | false;
   /** Retries after the first attempt (network errors, 429, 5xx as the policy allows). @default 2 */
   retries?: number;
@@ -109,7 +109,10 @@ export function createHttp(options: HttpOptions): HttpClient {
     // Already cancelled: an `abort` listener added now would never fire.
     signal?.throwIfAborted();
     const controller = new AbortController();
-    const timer = timeout && setTimeout(() => controller.abort(), timeout);
+    // Not for a multipart upload: a big file on a slow link takes longer than any fixed limit, and
+    // `fetch` reports no progress to tell a slow upload from a stalled one. The caller's signal
+    // ends it (the upload stage's deadline, attachments.ts).
+    const timer = timeout && !(init.body instanceof FormData) && setTimeout(() => controller.abort(), timeout);
     signal?.addEventListener('abort', () => controller.abort());
     try {
       return await (options.fetch ?? fetch)(url, { ...init, method, signal: controller.signal });
@@ -151,6 +154,8 @@ export function createHttp(options: HttpOptions): HttpClient {
       let answer: UploadResponse;
       if (opts.transport) {
         answer = await opts.transport({ url: url.href, headers, body: opts.form!, signal: opts.signal!, onProgress: opts.onProgress! } satisfies UploadRequest);
+        if (UNPROCESSED.includes(answer.status)) (answer as Answer).retryAfterMs = retryAfter(answer.retryAfter ?? null);
+        if (answer.status === 429) onRateLimited?.(failure(answer, what)!);
       } else {
         if (json !== undefined) headers['content-type'] = 'application/json';
         answer = await send(method, url.href, { headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, what, opts.signal);

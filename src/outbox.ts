@@ -18,21 +18,46 @@
  * 404, 409, a closed conversation) marks the entry `failed` for good, for the visitor to retry
  * or remove.
  *
+ * A file's message joins the queue once its bytes are up (attachments.ts) and is then one
+ * more entry under the same rules; it is stored with the uploaded file's `AttachmentInfo`, not
+ * the bytes (the server deletes an upload no message used within 30 minutes, so an entry
+ * left longer, e.g. a browser closed for an hour right after the upload, fails with
+ * `ATTACHMENT_NOT_FOUND`).
+ *
  * Several tabs of one site share the storage: each write re-reads the stored list and merges
- * by `clientMessageId`, so one tab's write does not drop another tab's pending sends.
+ * by `clientMessageId`, so one tab's write does not drop another tab's pending sends. Each
+ * entry is stored with its owner, the outbox (one per tab) that sends it; each outbox holds a
+ * Web Lock named for its id while it lives, and waits on the lock of every other owner it
+ * finds in storage (on load, on each write, on each `flush()`). The browser frees a closed or
+ * crashed tab's lock at once, so a waiting tab gets it then, and adopts that owner's entries:
+ * under the outbox's own lock (which every write takes, so no write of a stale list undoes
+ * it), it re-reads storage, makes them its own and sends them in `sentAt` order, once (the
+ * next tab granted that lock finds none left). Entries stored before owners were recorded
+ * are adopted at once the same way. A page lets go of its lock on `pagehide` (a page holding
+ * one is kept out of the back/forward cache) and takes it again when restored; what the other
+ * tabs adopted meanwhile may then go from both, once on the server.
+ *
+ * Without Web Locks (Safari before 15.4, Node), an outbox reads storage once, when it is
+ * created, and takes everything it finds: a closed tab's sends then wait for the next page
+ * load of the site (or go twice from two tabs; the server keeps one, by `clientMessageId`).
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { RuntimeError, toRuntimeError } from './errors.ts';
 import { backoff, type BackoffOptions } from './lib/backoff.ts';
+import { onPage } from './lib/env.ts';
+import { exclusive as underLock, hold, pageLocks, type LockManagerLike } from './lib/locks.ts';
 import type { Logger } from './lib/log.ts';
 import { uuid } from './lib/uuid.ts';
+import type { AttachmentInfo } from './contract/extensions.ts';
 import type { ChatMessage, RuntimeStorage } from './types.ts';
 
 /** One pending send: a visitor message in state `sending` or `failed`, keyed by its `clientMessageId`. */
 export type OutboxEntry = ChatMessage & { readonly clientMessageId: string };
 
-// What survives a reload; the rest is derived.
-type Stored = Pick<OutboxEntry, 'clientMessageId' | 'body' | 'sentAt'>;
+// What survives a reload; the rest is derived. A file's message keeps its uploaded file (its
+// `attachmentId`, and what the timeline shows until the server confirms it).
+// `owner`: the outbox that sends it (absent in entries stored by older versions).
+type Stored = Pick<OutboxEntry, 'clientMessageId' | 'body' | 'sentAt'> & { attachment?: AttachmentInfo; owner?: string };
 
 export interface OutboxOptions {
   /** Namespaced storage (shared by the site's tabs); the outbox uses the key `outbox`. */
@@ -44,13 +69,19 @@ export interface OutboxOptions {
   backoff?: BackoffOptions;
   /** How long after its first attempt an unconfirmed entry turns `failed`, in ms. @default 120_000 */
   deadlineMs?: number;
+  /** Web Locks, to adopt a closed tab's sends. @default navigator.locks when it exists; `null`: none */
+  locks?: LockManagerLike | null;
 }
 
 export interface Outbox {
   /** Pending sends, oldest first. */
   readonly entries: ReadonlySignal<readonly OutboxEntry[]>;
-  /** Queues a message; resolves once it is stored (and about to be sent). */
-  add(body: string): Promise<OutboxEntry>;
+  /**
+   * Queues a message; resolves once it is stored (and about to be sent). A file's message (its
+   * bytes are up) comes with its `attachment` and keeps the upload's `key` as its id; a key
+   * already queued is not queued twice.
+   */
+  add(body: string, file?: { key: string; attachment: AttachmentInfo }): Promise<OutboxEntry>;
   /** Sends a `failed` entry again (same id), after the retryable failures before it. */
   retry(clientMessageId: string): void;
   /** The server has this message (its answer or a socket frame came): drop the entry. */
@@ -65,9 +96,24 @@ export interface Outbox {
   destroy(): void;
 }
 
-const KEY = 'outbox';
+/** The storage key of the pending list (the upload code reads it too, to skip queued files). */
+export const OUTBOX_KEY = 'outbox';
+const KEY = OUTBOX_KEY;
+// An outbox's lifetime lock, by its id; and the lock every read-modify-write of the list takes.
+const LIFE = 'ringnity:outbox:';
+const WRITE = 'ringnity:outbox';
+// Ties (a burst within one millisecond) keep their order: the sort is stable.
+const bySentAt = (a: { sentAt: string }, b: { sentAt: string }) => (a.sentAt < b.sentAt ? -1 : +(a.sentAt > b.sentAt));
 
-const entry = ({ clientMessageId, body, sentAt }: Stored): OutboxEntry => ({
+/** The wait before automatic attempt `tries + 1`: backoff, or longer when the server said so (`Retry-After`). Shared with attachments.ts. */
+export const retryDelay = (tries: number, error: RuntimeError, options: BackoffOptions = { base: 1_000 }) =>
+  Math.max(1 + backoff(tries - 1, options), error.retryAfterMs ?? 0);
+
+/** The verdict on a send (or an upload) not confirmed within `ms` of its first attempt. Shared with attachments.ts. */
+export const late = (ms: number, last?: RuntimeError) =>
+  new RuntimeError('NETWORK_ERROR', `Expected the server to confirm the message within ${ms / 1000} s of its first attempt, but ${last?.message ?? 'no answer came'}.`, { cause: last });
+
+const entry = ({ clientMessageId, body, sentAt, attachment }: Stored): OutboxEntry => ({
   id: clientMessageId,
   key: clientMessageId,
   clientMessageId,
@@ -75,14 +121,29 @@ const entry = ({ clientMessageId, body, sentAt }: Stored): OutboxEntry => ({
   sentAt,
   senderType: 'visitor',
   state: 'sending',
-  messageType: 'text',
+  messageType: attachment?.kind ?? 'text',
+  ...(attachment && { attachment }),
+});
+const stored = (owner: string) => ({ clientMessageId, body, sentAt, attachment }: OutboxEntry): Stored => ({
+  clientMessageId,
+  body,
+  sentAt,
+  owner,
+  ...(attachment && { attachment: attachment as AttachmentInfo }),
 });
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { storage, deliver, log, deadlineMs = 120_000 } = options;
+  const locks = pageLocks(options.locks);
+  const me = uuid();
+  // Ends this outbox's lifetime lock and its waits on other owners' locks.
+  let abort = new AbortController();
+  let release: (() => void) | undefined;
+  // Owners whose lock this outbox waits on (or got).
+  const watched = new Set<string | undefined>();
   const entries = signal<readonly OutboxEntry[]>([]);
   // Ids written to storage: an entry is never attempted before it is persisted.
-  const stored = new Set<string>();
+  const kept = new Set<string>();
   // Ids this tab has confirmed or dropped: a merge with what another tab wrote leaves them out.
   const gone = new Set<string>();
   const attempts = new Map<string, number>();
@@ -102,26 +163,67 @@ export function createOutbox(options: OutboxOptions): Outbox {
     entries.value = entries.value.flatMap((e) => (e.clientMessageId !== id ? [e] : patch ? [{ ...e, ...patch }] : []));
   };
   const safely = (p: Promise<unknown>) => p.catch((e: unknown) => log('outbox: storage', e));
-  // Entries from an earlier page load go first; writes queue behind this read so they never
-  // overwrite what it has not seen yet.
-  const loaded = safely(
-    storage.get<Stored[]>(KEY).then((saved = []) => {
-      const fresh = saved.filter((s) => !find(s.clientMessageId));
-      for (const s of fresh) stored.add(s.clientMessageId);
-      entries.value = [...fresh.map(entry), ...entries.value];
-    }),
-  );
-  let saving = loaded;
-  const save = () =>
+
+  // Granted once the owner's tab is gone (at once for entries without an owner): adopt its entries.
+  const watch = (owner?: string) => {
+    if (!locks || owner === me || watched.has(owner)) return;
+    watched.add(owner);
+    locks
+      .request(LIFE + owner, { signal: abort.signal }, async () => void adopt((s) => s.owner === owner))
+      .catch(() => undefined);
+  };
+  // One read-modify-write of the stored list at a time, across tabs too (where there are locks).
+  const exclusive = (fn: () => Promise<void>) => safely(underLock(locks, WRITE, fn));
+  // Takes the lifetime lock. Storage is written once it is ours, so a tab that finds our
+  // entries queues behind us.
+  const live = (lm: LockManagerLike) => {
+    abort = new AbortController();
+    watched.clear();
+    return hold(lm, LIFE + me, abort.signal).then((r) => void (release = r));
+  };
+  const leave = () => {
+    abort.abort();
+    release?.();
+  };
+  let saving: Promise<unknown> = locks ? live(locks) : Promise.resolve();
+  // Let go on `pagehide` (a page holding a lock is kept out of the back/forward cache; one
+  // going away should leave its sends to the other tabs at once), taken again when restored.
+  const unlisten = locks
+    ? onPage({
+        hide: leave,
+        restore() {
+          saving = saving.then(() => live(locks));
+          void scan();
+        },
+      })
+    : undefined;
+  // Writes the list: what other outboxes stored (minus what this one dropped) and ours.
+  const write = (saved: Stored[] = []) => {
+    for (const s of saved) watch(s.owner);
+    const others = saved.filter((s) => !gone.has(s.clientMessageId) && !find(s.clientMessageId));
+    return storage.set(KEY, [...others, ...entries.value.map(stored(me))].sort(bySentAt));
+  };
+  const save = () => (saving = saving.then(() => exclusive(async () => write(await storage.get<Stored[]>(KEY)))));
+  // Makes the stored entries that `pick` selects ours (re-read under the write lock: another tab
+  // may have adopted them first), in `sentAt` order among ours, and sends them.
+  const adopt = (pick: (s: Stored) => boolean) =>
     (saving = saving.then(() =>
-      safely(
-        storage.get<Stored[]>(KEY).then((saved = []) => {
-          const mine = entries.value.map(({ clientMessageId, body, sentAt }): Stored => ({ clientMessageId, body, sentAt }));
-          const others = saved.filter((s) => !gone.has(s.clientMessageId) && !find(s.clientMessageId));
-          return storage.set(KEY, [...others, ...mine].sort((a, b) => (a.sentAt < b.sentAt ? -1 : 1)));
-        }),
-      ),
+      exclusive(async () => {
+        const saved = await storage.get<Stored[]>(KEY);
+        const found = saved?.filter((s) => pick(s) && !gone.has(s.clientMessageId) && !find(s.clientMessageId)) ?? [];
+        if (!found.length) return;
+        entries.value = [...entries.value, ...found.map(entry)].sort(bySentAt);
+        await write(saved);
+        for (const s of found) kept.add(s.clientMessageId);
+        void pump();
+      }),
     ));
+  // Looks for owners to wait on.
+  const scan = () => safely(storage.get<Stored[]>(KEY).then((saved) => saved?.forEach((s) => watch(s.owner))));
+  // Entries from an earlier page load go first; writes queue behind this read so they never
+  // overwrite what it has not seen yet. With locks, the load is a scan: an earlier page's
+  // lock is free, so its entries are adopted at once.
+  const loaded = locks ? scan() : adopt(() => true);
 
   const stopClock = () => {
     clearTimeout(deadline);
@@ -138,9 +240,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     stopClock();
     clearTimeout(timer);
     throttled = false;
-    const error = new RuntimeError('NETWORK_ERROR', `Expected the server to confirm the message within ${deadlineMs / 1000} s of its first attempt, but ${lastError?.message ?? 'no answer came'}.`, {
-      cause: lastError,
-    });
+    const error = late(deadlineMs, lastError);
     entries.value = entries.value.map((e) => (e.state === 'sending' ? { ...e, state: 'failed', error } : e));
   }
 
@@ -148,7 +248,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   async function pump(): Promise<void> {
     const next = entries.value.find((e) => e.state === 'sending');
     // The head waits until it is stored; `add` pumps again then.
-    if (busy || stopped || throttled || !started || !next || !stored.has(next.key)) return;
+    if (busy || stopped || throttled || !started || !next || !kept.has(next.key)) return;
     busy = true;
     clearTimeout(timer);
     const id = next.key;
@@ -169,7 +269,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (find(id)?.state !== 'sending') {
         // Confirmed by a socket frame while the request failed, or out of time: nothing to do.
       } else if (error.retryable) {
-        wait = Math.max(1 + backoff(count - 1, options.backoff ?? { base: 1_000 }), error.retryAfterMs ?? 0);
+        wait = retryDelay(count, error, options.backoff);
         throttled = !!error.retryAfterMs;
       } else {
         stopClock();
@@ -190,19 +290,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (head === id) stopClock();
     if (!find(id)) return;
     update(id);
-    stored.delete(id);
+    kept.delete(id);
     void save();
   }
 
   return {
     entries,
-    async add(body) {
-      const added = entry({ clientMessageId: uuid(), body, sentAt: new Date().toISOString() });
+    async add(body, file) {
+      const queued = file && find(file.key);
+      if (queued) return queued;
+      const added = entry({ clientMessageId: file?.key ?? uuid(), body, sentAt: new Date().toISOString(), attachment: file?.attachment });
       // The visitor is back: what failed for a passing reason goes first, keeping the order.
       revive();
       entries.value = [...entries.value, added];
       await save();
-      stored.add(added.key);
+      kept.add(added.key);
       void pump();
       return added;
     },
@@ -220,9 +322,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       revive();
       if (!busy && !throttled) clearTimeout(timer);
       void pump();
+      // A tab may have stored sends and closed since this one last looked.
+      void scan();
     },
     destroy() {
       stopped = true;
+      unlisten?.();
+      leave();
       clearTimeout(timer);
       stopClock();
     },

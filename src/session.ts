@@ -3,10 +3,17 @@
  * `POST sdk/session` in exchange for the visitor credential kept in storage (extensions.md §3),
  * renewed ahead of its expiry and on demand. One request in flight at a time; concurrent
  * callers share it.
+ *
+ * A first visit (no credential stored) makes the visitor under a Web Lock per tenant, re-reading
+ * storage inside it: tabs that start together wait for the first one's credential and use it,
+ * so they are one visitor with one conversation. Without Web Locks (Safari before 15.4, Node)
+ * each such tab makes its own visitor and the last one stored is kept (the others' tabs stay
+ * those visitors until they reload).
  */
 import type { CreateRuntimeSessionRequest, RuntimeBootstrap, RuntimeSession, VisitorIdentity } from './contract/extensions.ts';
 import type { HttpClient } from './http.ts';
 import type { Logger } from './lib/log.ts';
+import { pageLocks, type LockManagerLike } from './lib/locks.ts';
 import type { RuntimeStorage } from './types.ts';
 
 /** Which tenant: its public slug or its public widget key. */
@@ -36,6 +43,8 @@ export interface SessionOptions extends TenantRef {
   refreshAt?: number;
   /** Every newly minted token (the open socket is told, extensions.md §6 "Token renewal"). */
   onToken?: (token: string) => void;
+  /** Web Locks, for one visitor per first visit. @default navigator.locks when it exists; `null`: none */
+  locks?: LockManagerLike | null;
 }
 
 export interface Session {
@@ -76,7 +85,18 @@ export function createSession(options: SessionOptions): Session {
     });
 
   async function mint(): Promise<string> {
-    const visitorCredential = (credential ??= await stored());
+    const locks = pageLocks(options.locks);
+    if ((credential ??= await stored()) || !locks) return open();
+    let minted = '';
+    await locks.request(`ringnity:${options.slug ?? options.publicKey}:credential`, {}, async () => {
+      credential ??= await stored();
+      minted = await open();
+    });
+    return minted;
+  }
+
+  async function open(): Promise<string> {
+    const visitorCredential = credential;
     const body: CreateRuntimeSessionRequest = { slug: options.slug, apiKey: options.publicKey, visitor: options.visitor, contextToken: options.contextToken, visitorCredential };
     const session = await http.post<RuntimeSession>('sdk/session', body);
     if (session.visitorCredential && session.visitorCredential !== visitorCredential) {

@@ -7,6 +7,7 @@ import { createOutbox, type OutboxEntry } from '../../../src/outbox.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { agentOf, type Agent } from './agent.ts';
 import { until } from './fault-server.ts';
+import { lockHub } from './tabs-fakes.ts';
 import { bodies } from './visitor.ts';
 
 // The outbox seen from the visitor's side, against the real server. Faults are injected in
@@ -357,6 +358,41 @@ describe('outages', () => {
   });
 });
 
+describe('a file’s message', () => {
+  const attachment = {
+    attachmentId: 'att-1',
+    name: 'photo.png',
+    size: 100,
+    contentType: 'image/png',
+    kind: 'image' as const,
+    url: 'http://127.0.0.1:1/api/attachments/att-1',
+    expiresAt: '2099-01-01T00:00:00.000Z',
+  };
+
+  it('is kept with its attachment across a reload, sent under the upload’s key, and queued once', async () => {
+    const storage = createMemoryStorage();
+    const first = createOutbox({ storage, log: createLogger(), deliver: () => Promise.reject(new RuntimeError('NETWORK_ERROR', 'down')) });
+    await first.add('before');
+    const queued = await first.add('', { key: 'upload-key', attachment });
+    expect(await first.add('', { key: 'upload-key', attachment })).toBe(queued);
+    expect(first.entries.value.map((e) => [e.key, e.messageType])).toEqual([
+      [first.entries.value[0]!.key, 'text'],
+      ['upload-key', 'image'],
+    ]);
+    first.destroy();
+
+    const delivered: OutboxEntry[] = [];
+    const second = createOutbox({ storage, log: createLogger(), deliver: async (entry) => void delivered.push(entry) });
+    await second.flush();
+    await vi.waitFor(() => expect(second.entries.value).toEqual([]));
+    expect(delivered.map((e) => [e.body, e.clientMessageId === 'upload-key', e.messageType, e.attachment?.attachmentId])).toEqual([
+      ['before', false, 'text', undefined],
+      ['', true, 'image', 'att-1'],
+    ]);
+    second.destroy();
+  });
+});
+
 describe('back online', () => {
   it('resends a message that failed after 2 minutes without network once the device is back online, with no socket to say so', async () => {
     const wake = new Set<() => void>();
@@ -434,5 +470,136 @@ describe('two tabs', () => {
     await vi.waitFor(() => expect(bodies(later)).toEqual(['From tab A', 'From tab B']));
     await sent(later);
     expect((await agent.messages(later.conversation.id.value!)).map((m) => m.body)).toEqual(['From tab A', 'From tab B']);
+  });
+});
+
+describe('a closed tab’s sends (Web Locks)', () => {
+  // Fakes for the browser's side: a lock manager whose tabs can die, and one shared storage.
+  // The real server is not needed: what counts is which tab delivers what, and how often.
+  function browser() {
+    const hub = lockHub();
+    const storage = createMemoryStorage();
+    const delivered: Array<[tab: string, body: string]> = [];
+    const outboxes: Array<ReturnType<typeof createOutbox>> = [];
+    /** A tab's outbox; it only sends once `flush()`ed, so a tab never flushed just stores. */
+    const tab = (name: string) => {
+      const { locks, kill } = hub.tab();
+      const outbox = createOutbox({ storage, locks, log: createLogger(), deliver: async (e) => void delivered.push([name, e.body]) });
+      outboxes.push(outbox);
+      return { outbox, kill };
+    };
+    return { storage, delivered, tab, destroy: () => outboxes.forEach((o) => o.destroy()) };
+  }
+  // Everything here (memory storage, the fake locks) settles in microtasks: one macrotask turn
+  // is enough for whatever was going to happen to have happened.
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('are sent by a tab that stays open once the closing tab’s lock is freed, once, in order, with no page load', async () => {
+    const b = browser();
+    const closing = b.tab('closing');
+    const open = [b.tab('left'), b.tab('right')];
+    await Promise.all(open.map((t) => t.outbox.flush()));
+    // A burst within one millisecond: equal `sentAt`s, the order still kept.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (const body of ['1', '2', '3']) await closing.outbox.add(body);
+    // The tabs that stay open look again (a socket `ready`, `online`): the owner lives, so nothing is theirs.
+    await Promise.all(open.map((t) => t.outbox.flush()));
+    await settled();
+    expect(b.delivered).toEqual([]);
+
+    closing.kill();
+    await vi.waitFor(() => expect(b.delivered.map(([, body]) => body)).toEqual(['1', '2', '3']));
+    await settled();
+    // One tab adopted all three; the other found them taken.
+    expect(new Set(b.delivered.map(([tab]) => tab)).size).toBe(1);
+    expect(b.delivered).toHaveLength(3);
+    expect(await b.storage.get('outbox')).toEqual([]);
+    b.destroy();
+  });
+
+  it('are found when the open tab looks again (flush) after the other tab stored them', async () => {
+    const b = browser();
+    const open = b.tab('open');
+    await open.outbox.flush();
+    const closing = b.tab('closing');
+    await closing.outbox.add('late');
+    closing.kill();
+    await settled();
+    // The open tab has not read storage since: nothing happens until it looks.
+    expect(b.delivered).toEqual([]);
+    await open.outbox.flush();
+    await vi.waitFor(() => expect(b.delivered).toEqual([['open', 'late']]));
+    b.destroy();
+  });
+
+  it('join the adopting tab’s waiting sends in `sentAt` order, shown as its pending messages', async () => {
+    const b = browser();
+    const closing = b.tab('closing');
+    const open = b.tab('open');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    await closing.outbox.add('old');
+    vi.setSystemTime(Date.now() + 1);
+    // Not started yet (its runtime is still loading): its own send waits.
+    await open.outbox.add('new');
+    closing.kill();
+    await vi.waitFor(() => expect(open.outbox.entries.value.map((e) => [e.body, e.state])).toEqual([['old', 'sending'], ['new', 'sending']]));
+    await open.outbox.flush();
+    await vi.waitFor(() => expect(b.delivered).toEqual([['open', 'old'], ['open', 'new']]));
+    b.destroy();
+  });
+
+  it('adopts entries stored before owners were recorded (an older version) at once', async () => {
+    const b = browser();
+    await b.storage.set('outbox', [{ clientMessageId: 'legacy-1', body: 'from before', sentAt: '2026-01-01T00:00:00.000Z' }]);
+    const open = b.tab('open');
+    await open.outbox.flush();
+    await vi.waitFor(() => expect(b.delivered).toEqual([['open', 'from before']]));
+    b.destroy();
+  });
+
+  it('leaves a live tab’s sends to it: a page load of the site does not send them too', async () => {
+    const b = browser();
+    const owner = b.tab('owner');
+    await owner.outbox.add('mine');
+    const loaded = b.tab('loaded');
+    await loaded.outbox.flush();
+    await owner.outbox.flush();
+    await vi.waitFor(() => expect(b.delivered).toEqual([['owner', 'mine']]));
+    await settled();
+    expect(b.delivered).toEqual([['owner', 'mine']]);
+    b.destroy();
+  });
+
+  it('are left to the other tabs at once when the page goes away (`pagehide`, maybe into the back/forward cache)', async () => {
+    const hide = new Set<() => void>();
+    vi.stubGlobal('addEventListener', (type: string, fn: () => void) => type === 'pagehide' && hide.add(fn));
+    vi.stubGlobal('removeEventListener', () => undefined);
+    try {
+      const b = browser();
+      const leaving = b.tab('leaving');
+      const open = b.tab('open');
+      await open.outbox.flush();
+      await leaving.outbox.add('typed before leaving');
+      await settled();
+      expect(b.delivered).toEqual([]);
+      for (const fn of hide) fn();
+      await open.outbox.flush();
+      await vi.waitFor(() => expect(b.delivered).toEqual([['open', 'typed before leaving']]));
+      b.destroy();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('are adopted when a tab’s runtime is destroyed (its lock is freed) while the page lives on', async () => {
+    const b = browser();
+    const gone = b.tab('gone');
+    const open = b.tab('open');
+    await open.outbox.flush();
+    await gone.outbox.add('left behind');
+    gone.outbox.destroy();
+    await open.outbox.flush();
+    await vi.waitFor(() => expect(b.delivered).toEqual([['open', 'left behind']]));
+    b.destroy();
   });
 });

@@ -5,6 +5,7 @@ import { createSession, fetchBootstrap } from '../../../src/session.ts';
 import { createMemoryStorage, namespaced } from '../../../src/storage.ts';
 import type { RuntimeStorage } from '../../../src/types.ts';
 import { fail, ok, startFaultServer, until, type FaultServer } from './fault-server.ts';
+import { lockHub } from './tabs-fakes.ts';
 
 let server: FaultServer;
 let minted = 0;
@@ -146,6 +147,56 @@ describe('renewal after a rejection', () => {
     expect(await session.refresh('token-2')).toBe('token-3');
     expect(sessionRequests()).toHaveLength(3);
     session.destroy();
+  });
+});
+
+describe('a first visit in several tabs at once', () => {
+  /** Like the reference server: each request without a credential is a new visitor. */
+  function issueVisitors() {
+    let visitors = 0;
+    server.handle((request) => {
+      const sent = JSON.parse(request.body) as { visitorCredential?: string };
+      const n = sent.visitorCredential ? Number(sent.visitorCredential.slice(5)) : ++visitors;
+      return ok({ sessionToken: `token-${n}-${Math.random()}`, expiresIn: 900, visitorId: `vis_${n}`, visitorCredential: `cred-${n}` });
+    });
+  }
+  /** Three tabs of one browser (one storage), each with its own session. */
+  const threeTabs = (locks: () => ReturnType<ReturnType<typeof lockHub>['tab']>['locks'] | null) => {
+    const storage = namespaced(createMemoryStorage(), 'acme');
+    return Array.from({ length: 3 }, () => sessionOver(storage, { locks: locks() }));
+  };
+
+  it('makes one visitor: the first tab creates the credential under a lock, the others read it', async () => {
+    issueVisitors();
+    const hub = lockHub();
+    const tabs = threeTabs(() => hub.tab().locks);
+    await Promise.all(tabs.map((t) => t.getToken()));
+    expect(new Set(tabs.map((t) => t.visitorId()))).toEqual(new Set(['vis_1']));
+    const sent = sessionRequests().map((r) => (JSON.parse(r.body) as { visitorCredential?: string }).visitorCredential);
+    expect(sent).toEqual([undefined, 'cred-1', 'cred-1']);
+    for (const t of tabs) t.destroy();
+  });
+
+  it('makes one visitor per tab without Web Locks (the last credential stored wins)', async () => {
+    issueVisitors();
+    const tabs = threeTabs(() => null);
+    await Promise.all(tabs.map((t) => t.getToken()));
+    expect(new Set(tabs.map((t) => t.visitorId())).size).toBe(3);
+    for (const t of tabs) t.destroy();
+  });
+
+  it('lets the next tab try when the first one’s request failed', async () => {
+    server.handle(() => fail(503, 'SDK_SESSION_FAILED', 'down'));
+    const hub = lockHub();
+    const storage = namespaced(createMemoryStorage(), 'acme');
+    const tab = () => createSession({ http: createHttp({ baseUrl: server.baseUrl, retries: 0 }), storage, slug: 'acme', log: createLogger(), locks: hub.tab().locks });
+    const first = tab();
+    await expect(first.getToken()).rejects.toMatchObject({ code: 'SDK_SESSION_FAILED' });
+    issueVisitors();
+    const second = tab();
+    expect(await second.getToken()).toMatch(/^token-1-/);
+    first.destroy();
+    second.destroy();
   });
 });
 

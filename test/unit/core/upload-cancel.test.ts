@@ -3,7 +3,7 @@
  * sent: nothing reaches the agent (through the fetch path, as under Node or a custom `fetch`).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { xhrTransport } from '../../../src/attachments.ts';
+import { xhrTransport } from '../../../src/uploads/xhr.ts';
 import type { FileSend } from '../../../src/index.ts';
 import { startVisitor } from './visitor.ts';
 import { useRealServer } from './real-server.ts';
