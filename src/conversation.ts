@@ -7,7 +7,6 @@
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type {
-  AttachmentInfo,
   ClientFrame,
   Conversation,
   Message,
@@ -34,7 +33,7 @@ export interface ConversationOptions {
   visitorId: () => string | undefined;
   /** A client that sends the visitor's session token. */
   http: HttpClient;
-  /** Namespaced storage (for the outbox). */
+  /** Namespaced storage (for the outbox and pending files). */
   storage: RuntimeStorage;
   visitor?: VisitorIdentity;
   log: Logger;
@@ -223,6 +222,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
         }
         loaded = true;
         await outbox.flush();
+        // Not waited for: kept files wait for the upload code (a chunk) and their Blobs.
+        void uploads.flush();
       } finally {
         loading.value = false;
         loadingNow = null;
@@ -237,7 +238,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
     if (!cid) return;
     await sync();
     // Edits, deletes and receipts made meanwhile keep their `seq`: the newest page shows them (extensions.md §9).
-    merge((await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } })).messages, false);
+    // A message it has that is not held yet arrived during this catch-up: new to the visitor (unread).
+    merge((await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } })).messages, true);
   }
 
   function loadOlder(): Promise<void> {
@@ -281,8 +283,14 @@ export function createConversation(options: ConversationOptions): ConversationCo
 
   async function deliver(entry: OutboxEntry, again = false): Promise<void> {
     const cid = await ensure();
+    const { attachment, clientMessageId } = entry;
     try {
-      await post(cid, { body: entry.body, messageType: 'text', clientMessageId: entry.clientMessageId });
+      await post(
+        cid,
+        attachment
+          ? { body: entry.body, messageType: entry.messageType, metadata: { attachmentId: attachment.attachmentId }, clientMessageId }
+          : { body: entry.body, messageType: 'text', clientMessageId },
+      );
     } catch (error) {
       // Not this visitor's (another device's): read-only from now on, never sent elsewhere.
       if (isRuntimeError(error) && error.code === 'CONVERSATION_NOT_FOUND' && id.value === cid) refused.value = cid;
@@ -290,6 +298,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
       if (again || !isRuntimeError(error) || error.code !== 'CONVERSATION_CLOSED') throw error;
       log('conversation: ended, starting a new one');
       if (id.value === cid) info.value = { ...info.value!, status: 'closed' };
+      // A file's upload belongs to the closed conversation: the upload stage sends the file again (attachments.ts).
+      if (attachment) throw error;
       return deliver(entry, true);
     }
   }
@@ -298,10 +308,34 @@ export function createConversation(options: ConversationOptions): ConversationCo
   const uploads = createUploads({
     http,
     transport: options.upload,
+    storage: options.storage,
+    log,
     ensure,
-    send: async (cid, a: AttachmentInfo, key) =>
-      chat(await post(cid, { body: '', messageType: a.kind, metadata: { attachmentId: a.attachmentId }, clientMessageId: key })),
+    queue: (attachment, key) => outbox.add('', { key, attachment }),
+    settled,
+    unqueue: (key) => outbox.confirm(key),
+    closed: (cid) => void (id.value === cid && (info.value = { ...info.value!, status: 'closed' })),
+    visitorId: options.visitorId,
   });
+
+  /** Settles once the queued message `key` leaves the outbox: confirmed (the message), dropped (`null`), or `failed` (rejects). */
+  async function settled(key: string): Promise<ChatMessage | null> {
+    // After the running merge (a frame confirming it is held only once the merge is done).
+    await null;
+    return new Promise((resolve, reject) => {
+      let stop: (() => void) | undefined;
+      let over = false;
+      const end = () => ((over = true), queueMicrotask(() => stop?.()));
+      stop = outbox.entries.subscribe((list) => {
+        const e = list.find((x) => x.key === key);
+        if (over || e?.state === 'sending') return;
+        end();
+        if (e) return reject(e.error);
+        const m = confirmed.peek().find((x) => x.clientMessageId === key);
+        resolve(m ? chat(m) : null);
+      });
+    });
+  }
 
   /** Refuses a write into a conversation of another device (the server would answer 404). */
   function writable() {
@@ -328,7 +362,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
   function receive(frame: ServerFrame) {
     if (frame.type === 'conversation.updated') {
       const c = frame.conversation;
-      // Ours, or a new open one (created in another tab) while we have none open.
+      // Ours, or a new open one (created in another tab, or by the AI client) while we have none open.
       if (c.conversationId === id.value || (!creating && !browsing && (!id.value || ended(info.value)) && !ended(c))) {
         const fresh = c.conversationId !== id.value;
         adopt(c);
@@ -378,8 +412,10 @@ export function createConversation(options: ConversationOptions): ConversationCo
   }
   const messages = computed((): readonly ChatMessage[] => [
     ...confirmed.value.map(chat),
-    // Pending texts and uploads in the order they were made.
-    ...[...outbox.entries.value, ...uploads.entries.value].sort((a, b) => (a.sentAt < b.sentAt ? -1 : 1)),
+    // Pending sends in the order they will reach the server (attachments.ts: files still
+    // uploading join the queue when their bytes are up), so nothing moves on confirmation.
+    ...outbox.entries.value,
+    ...uploads.entries.value,
   ]);
   // #endregion
 
@@ -396,6 +432,8 @@ export function createConversation(options: ConversationOptions): ConversationCo
       async send(body) {
         writable();
         typing.sent();
+        // The visitor is back: files that failed for a passing reason go again, as texts do.
+        if (loaded) void uploads.flush();
         return outbox.add(body);
       },
       async retry(key) {
@@ -427,12 +465,13 @@ export function createConversation(options: ConversationOptions): ConversationCo
     load,
     catchUp,
     receive,
-    flush: () => void (loaded && outbox.flush()),
+    flush: () => void (loaded && (outbox.flush(), uploads.flush())),
     seen: () => void (readOnly.value || receipts.acknowledge(confirmed.value, true)),
     open,
     destroy() {
       clearTimeout(linkTimer);
       outbox.destroy();
+      uploads.destroy();
       typing.reset();
       receipts.reset();
     },

@@ -6,6 +6,7 @@ export { createRuntime } from './runtime.ts';
 export { RuntimeError, isRuntimeError } from './errors.ts';
 export { createIdbStorage, createMemoryStorage } from './storage.ts';
 export type { RuntimeErrorOptions } from './errors.ts';
+export type { AiAnswer, AiChat, AiStreamingAnswer } from './ai/types.ts';
 export type {
   ChatAttachment,
   ChatMessage,
@@ -28,6 +29,15 @@ export type {
   WebSocketFactory,
   WebSocketLike,
 } from './types.ts';
+export type {
+  AiCitation,
+  AiHandoffReason,
+  AiMessageMetadata,
+  AiRouting,
+  AiRoutingMode,
+  KnowledgeArticle,
+  KnowledgeSearchResult,
+} from './contract/extensions.ts';
 export type {
   AttachmentInfo,
   AttachmentKind,

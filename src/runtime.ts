@@ -10,12 +10,14 @@ import { createConversation } from './conversation.ts';
 import { RuntimeError, toRuntimeError } from './errors.ts';
 import { createHttp } from './http.ts';
 import { createEmitter } from './lib/emitter.ts';
-import { onPage } from './lib/env.ts';
+import { hasDocument, onPage } from './lib/env.ts';
 import { createLogger } from './lib/log.ts';
-import { createRealtime, requireWebSocket, type RealtimeConnection } from './realtime.ts';
+import { createRealtime, requireWebSocket, type RealtimeConnection, type RealtimeOptions } from './realtime.ts';
 import { createSession, fetchBootstrap } from './session.ts';
 import { defaultStorage, namespaced } from './storage.ts';
+import type { Share } from './tabs/share.ts';
 import type { Runtime, RuntimeEvents, RuntimeOptions, RuntimeStatus } from './types.ts';
+import type { AiChat } from './ai/types.ts';
 
 /**
  * Creates the runtime. Nothing happens on the network until `start()`.
@@ -43,11 +45,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const error = signal<RuntimeError | null>(null);
   const unread = signal(0);
   const availability = signal<Availability | null>(null);
+  // Shared among tabs only in a browser page: Node has a BroadcastChannel too, but a process
+  // with many runtimes (a server, a load test) means many visitors, each with its own socket.
+  const shareable = options.shareConnection ?? hasDocument();
+  const leader = signal(!shareable);
+  // The socket and unread counts shared with the other tabs (tabs/share.ts, loaded at start).
+  let sharing: Share | undefined;
   let visible = false;
   let realtime: RealtimeConnection | null = null;
   let starting: Promise<void> | null = null;
   let destroyed = false;
   const stops: Array<() => void> = [];
+  // The AI client: a chunk loaded on first `ai()` (the core is at its size budget).
+  let ai: Promise<AiChat> | null = null;
 
   const conversation = createConversation({
     baseUrl,
@@ -57,7 +67,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     visitor: options.visitor,
     log,
     onIncoming(message) {
-      if (!visible) unread.value++;
+      if (visible) sharing?.seen(message.conversationId, message.seq);
+      else if (!sharing?.seenElsewhere(message)) unread.value++;
       events.emit('message', message);
     },
     sendFrame: (frame) => realtime?.send(frame),
@@ -75,19 +86,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const live = options.realtime !== false;
     // Fail before any request when realtime cannot work here (Node 20 has no WebSocket).
     const WebSocket = live ? requireWebSocket(options.WebSocket) : undefined;
+    // The tab-sharing code is a chunk of its own, fetched while the bootstrap loads: Node, mobile
+    // shells and pages that share nothing never load it. Failing to load it, this tab keeps a
+    // socket of its own (it works, only without sharing).
+    const loading = shareable && WebSocket ? import('./tabs/share.ts').catch((e: unknown) => void log('tabs: not loaded', e)) : undefined;
     bootstrap.value = await fetchBootstrap(publicHttp, options);
     await session.getToken();
     // Back online or on the tab: sends that failed for a passing reason go again (also without a socket).
     if (!destroyed) stops.push(onPage({ wake: conversation.flush }));
+    const shareWith = (await loading)?.share;
     if (WebSocket && !realtime && !destroyed) {
-      const rt = (realtime = createRealtime({
-        url: realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath),
-        getToken: session.getToken,
-        onTokenRejected: renew,
-        WebSocket,
-        log,
-        onError: (e) => events.emit('error', e),
-      }));
+      const url = realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath);
+      const emitError = (e: RuntimeError) => events.emit('error', e);
+      const create = (shared?: Pick<RealtimeOptions, 'isVisible' | 'onError'>) =>
+        createRealtime({ url, getToken: session.getToken, onTokenRejected: renew, WebSocket, log, onError: emitError, ...shared });
+      // Per visitor: tabs that ended up as different visitors must not read each other's frames.
+      const name = `ringnity|${url}|${tenant}|${session.visitorId()}`;
+      sharing = shareWith?.({ name, create, visitor: session.visitorId, conversation: conversation.handle, isVisible: () => visible, unread, leader, onError: emitError });
+      if (sharing) stops.push(sharing.stop);
+      else leader.value = true;
+      const rt = (realtime = sharing?.realtime ?? create());
       stops.push(
         rt.status.subscribe((s) => (status.value = s)),
         rt.onFrame((frame) => (frame.type === 'availability' ? (availability.value = frame.availability) : conversation.receive(frame))),
@@ -110,6 +128,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     bootstrap,
     error,
     unread,
+    leader,
     availability,
     conversation: conversation.handle,
     conversations: {
@@ -135,10 +154,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       visible = next;
       if (next) {
         unread.value = 0;
+        sharing?.seen();
         conversation.seen();
       }
     },
     on: events.on,
+    ai() {
+      // A failed load is forgotten, so the next call tries again.
+      return (ai ??= import('./ai/client.ts')
+        .then((m) => m.createAiChat(this, http, conversation, () => realtime, stops))
+        .catch((e: unknown) => {
+          ai = null;
+          throw e;
+        }));
+    },
     destroy() {
       destroyed = true;
       for (const stop of stops.splice(0)) stop();

@@ -14,6 +14,7 @@ import type {
   VisitorIdentity,
 } from './contract/extensions.ts';
 import type { RuntimeError } from './errors.ts';
+import type { AiChat } from './ai/types.ts';
 
 /** Where the runtime keeps what must survive a reload (the visitor credential, the outbox). */
 export interface RuntimeStorage {
@@ -63,6 +64,14 @@ export interface RuntimeOptions {
    * @default true
    */
   realtime?: boolean;
+  /**
+   * Share one realtime socket among the tabs of this site and visitor: the tabs elect a leader
+   * (Web Locks, else a `BroadcastChannel` protocol) that holds the socket and relays its events;
+   * when it closes another tab takes over. Unread counts clear in every tab when one looks.
+   * @default true in a browser page with `BroadcastChannel`; false elsewhere (Node, workers,
+   * React Native), where each runtime keeps its own socket
+   */
+  shareConnection?: boolean;
   /** Log what the runtime does to the console. @default false */
   debug?: boolean;
   /**
@@ -93,6 +102,8 @@ export interface UploadResponse {
   status: number;
   /** The response body as text. */
   body: string;
+  /** The answer's `Retry-After` header, if any (a 429 or 503 then waits as told). */
+  retryAfter?: string | null;
 }
 
 /**
@@ -198,9 +209,11 @@ export interface FileSend {
   /** Stops the upload and removes the entry; `done` then resolves `null`. No-op once sent. */
   cancel(): void;
   /**
-   * The confirmed message, or `null` when cancelled. Rejects with a `RuntimeError` when the upload
-   * fails (e.g. `ATTACHMENT_TOO_LARGE`, `ATTACHMENT_TYPE_NOT_ALLOWED`); the entry then stays as
-   * `failed` and `retry(key)` tries again (follow `messages` from there).
+   * The confirmed message, or `null` when cancelled. Rejects with a `RuntimeError` when the file
+   * is refused for good (e.g. `ATTACHMENT_TOO_LARGE`, `ATTACHMENT_TYPE_NOT_ALLOWED`; `retryable`
+   * false) or is not uploaded and sent within 2 minutes (`NETWORK_ERROR`, `retryable`); the entry
+   * stays `failed`, `retry(key)` tries again, and a retryable one is also tried again by itself
+   * when the connection returns (follow `messages` from there).
    */
   readonly done: Promise<ChatMessage | null>;
 }
@@ -220,7 +233,10 @@ export interface ConversationHandle {
   readonly id: ReadonlySignal<string | null>;
   /** The conversation record (status, assignee), `null` before it exists. */
   readonly info: ReadonlySignal<Conversation | null>;
-  /** Timeline: confirmed messages by `seq`, then pending sends in the order they were made. */
+  /**
+   * Timeline: confirmed messages by `seq`, then pending sends in the order they will reach the
+   * server (queued messages, then files still uploading).
+   */
   readonly messages: ReadonlySignal<readonly ChatMessage[]>;
   /** True while history is being read. */
   readonly loading: ReadonlySignal<boolean>;
@@ -265,7 +281,10 @@ export interface ConversationHandle {
   remove(key: string): Promise<void>;
   /**
    * Upload a file and send it as an attachment message (starting a conversation if needed). The
-   * entry shows at once with `upload.progress`.
+   * entry shows at once with `upload.progress`. Network errors, 5xx and 429 are retried by
+   * themselves; a pending file (up to 50 MB of them in all) is kept in storage and uploaded again
+   * after a reload or browser restart. Its message joins the send queue once the bytes are up, so
+   * a text typed meanwhile is sent first.
    * @param name file name to show; @default the `File`'s name, else `file`
    */
   sendFile(file: Blob, name?: string): FileSend;
@@ -320,8 +339,14 @@ export interface Runtime {
   readonly bootstrap: ReadonlySignal<RuntimeBootstrap | null>;
   /** A fatal start-up error (e.g. `SDK_ORIGIN_NOT_ALLOWED`), `null` when fine. */
   readonly error: ReadonlySignal<RuntimeError | null>;
-  /** Messages from others not yet seen by the visitor. */
+  /** Messages from others not yet seen by the visitor (in any tab, when the connection is shared). */
   readonly unread: ReadonlySignal<number>;
+  /**
+   * Whether this tab holds the realtime socket (`shareConnection`): `false` while another tab
+   * leads or before the election. Always `true` when the socket is not shared. For devtools
+   * and tests; nothing else needs it.
+   */
+  readonly leader: ReadonlySignal<boolean>;
   /**
    * Whether someone can answer now (`state`: `online`, `away`, `offline`, with
    * `expectedReplyMinutes`); kept live. `null` until read at start.
@@ -357,6 +382,15 @@ export interface Runtime {
    * marked delivered when they arrive either way (one request per burst).
    */
   setVisible(visible: boolean): void;
+  /**
+   * The visitor's AI chat (extensions.md §14): loads its client on first call (a separate chunk)
+   * and resolves with the same one after. Starts the runtime if needed and reads the tenant's
+   * routing (`ai.routing`). Rejects with a `RuntimeError` when that fails; a later call tries again.
+   * @example
+   * const ai = await runtime.ai();
+   * if (ai.routing.value?.canUseAi) await ai.ask('How long does delivery take?');
+   */
+  ai(): Promise<AiChat>;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): () => void;
   /** Close the socket and stop timers. The runtime cannot be started again. */

@@ -112,7 +112,7 @@ describe('pre-chat form required by the tenant', () => {
   const reported: string[][] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ tenantSettings: { preChatForm: 'required' } }), launchChromium()]);
+    [server, browser] = await Promise.all([startTestServer({ tenantSettings: { preChatForm: 'required', aiRouting: 'human_only' } }), launchChromium()]);
     contexts = await Promise.all([browser.newContext(), browser.newContext()]);
   });
 

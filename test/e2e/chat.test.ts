@@ -14,7 +14,8 @@ describe('visitor and agent chat live', () => {
   let agent: { page: Page; errors: string[] };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    // People answer here: the demo tenant's default routing (ai_first) has the AI answer first.
+    [server, browser] = await Promise.all([startTestServer({ tenantSettings: { aiRouting: 'human_only' } }), launchChromium()]);
     visitorContext = await browser.newContext();
     agentContext = await browser.newContext();
     visitor = await openPage(visitorContext);

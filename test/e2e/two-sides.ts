@@ -4,7 +4,7 @@
  */
 import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
 
 export interface Side {
@@ -21,8 +21,14 @@ export interface TwoSides {
   close(): Promise<void>;
 }
 
-export async function openTwoSides(): Promise<TwoSides> {
-  const [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+/**
+ * People answer visitors here: the demo tenant's default routing is `ai_first` (the AI answers
+ * first), which the messaging tests are not about. The AI tests pass their routing.
+ */
+export const HUMAN_ONLY = { tenantSettings: { aiRouting: 'human_only' } } as const satisfies TestServerOptions;
+
+export async function openTwoSides(options: TestServerOptions = HUMAN_ONLY): Promise<TwoSides> {
+  const [server, browser] = await Promise.all([startTestServer(options), launchChromium()]);
   const side = async (): Promise<Side> => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
     return { context, ...(await openPage(context)) };

@@ -12,7 +12,8 @@ describe('widget behaviour on the host page', () => {
   const reported: string[][] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    // People answer here: the demo tenant's default routing (ai_first) has the AI answer first.
+    [server, browser] = await Promise.all([startTestServer({ tenantSettings: { aiRouting: 'human_only' } }), launchChromium()]);
   });
 
   afterAll(async () => {

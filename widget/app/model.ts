@@ -4,14 +4,14 @@
  * the lightbox. One per mounted widget, passed down as a prop (no module globals).
  */
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { RuntimeError } from '../../src/index.ts';
+import type { AiChat, RuntimeError } from '../../src/index.ts';
 import type { ChatAttachment, FileSend, Runtime, RuntimeStatus } from '../../src/types.ts';
 import { DEFAULT_COLOR, isHexColor } from '../color-cache.ts';
 import { watchRateLimit } from './rate-limit.ts';
 import { createStarter } from './starter.ts';
 
-/** What the panel shows under its header. */
-export type PanelView = 'chat' | 'past';
+/** What the panel shows under its header (`help`: the help-article search of the AI mode). */
+export type PanelView = 'chat' | 'past' | 'help';
 
 export interface WidgetModel {
   readonly runtime: Runtime;
@@ -26,6 +26,12 @@ export interface WidgetModel {
   readonly notice: Signal<string | null>;
   /** The visitor answered (or skipped) the pre-chat form. */
   readonly introduced: Signal<boolean>;
+  /** The AI chat once the AI mode's chunk loaded it (`ai/ai-mode.tsx`), else `null`. */
+  readonly ai: Signal<AiChat | null>;
+  /** A question to the AI waits for its answer to start. */
+  readonly thinking: Signal<boolean>;
+  /** The panel shows the chat with a person (a handoff, or the AI could not take a question), not the AI mode. */
+  readonly human: Signal<boolean>;
   /** The chat cannot work here (the runtime's fatal start-up error, e.g. `SDK_ORIGIN_NOT_ALLOWED`). */
   readonly failure: ReadonlySignal<RuntimeError | null>;
   /**
@@ -80,6 +86,9 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     lightbox: signal<ChatAttachment | null>(null),
     notice,
     introduced: signal(options.introduced ?? false),
+    ai: signal<AiChat | null>(null),
+    thinking: signal(false),
+    human: signal(false),
     failure: runtime.error,
     connection: computed(() => {
       const status = runtime.status.value;

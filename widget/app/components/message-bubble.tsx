@@ -13,6 +13,8 @@ import type { WidgetModel } from '../model.ts';
 
 const MessageOptions = lazy(() => import('./message-options.tsx').then((m) => m.MessageOptions));
 const MessageEditor = lazy(() => import('./message-actions.tsx').then((m) => m.MessageEditor));
+// The articles an AI answer quotes (AI mode's chunk).
+const AiSources = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.AiSources));
 // Files, ratings, locations and deleted messages: until their chunk is there, their words plainly.
 const RichBody = lazy(
   () => import('./rich-body.tsx').then((m) => m.RichBody),
@@ -73,6 +75,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
         )}
         {editing ? <MessageEditor model={model} message={message} onDone={() => setEditing(false)} /> : <Body message={message} model={model} />}
       </div>
+      {message.senderType === 'ai' && <AiSources message={message} />}
       {!system && (
         <span class="meta">
           {time(message.sentAt)}

@@ -8,7 +8,10 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../../src/types.ts';
 import type { WidgetModel } from '../model.ts';
+import { lazy } from '../lazy.tsx';
 import { MessageBubble } from './message-bubble.tsx';
+
+const StreamingAnswer = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.StreamingAnswer));
 
 // How close to the bottom still counts as "at the bottom", in CSS pixels.
 const STICKY_PX = 48;
@@ -67,6 +70,7 @@ export function MessageList({ model }: { model: WidgetModel }) {
         {messages.map((message) => (
           <MessageBubble key={message.key} message={message} model={model} onRetry={retry} />
         ))}
+        {model.ai.value && <StreamingAnswer model={model} />}
       </div>
       <div class="sr-only" aria-live="polite">
         {announce}

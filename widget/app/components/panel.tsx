@@ -19,6 +19,9 @@ const Lightbox = lazy(() => import('./rich-body.tsx').then((m) => m.Lightbox));
 const Ended = lazy(() => import('./ended.tsx').then((m) => m.Ended));
 const ErrorState = lazy(() => import('./error-state.tsx').then((m) => m.ErrorState));
 const DropHint = lazy(() => import('./drop-hint.tsx').then((m) => m.DropHint));
+// AI mode (routing `ai_first`): its own chunk; until it is there, an empty composer area.
+const AiComposer = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.AiComposer));
+const HelpSearch = lazy(() => import('../ai/help-search.tsx').then((m) => m.HelpSearch));
 
 export interface PanelProps {
   model: WidgetModel;
@@ -47,6 +50,8 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
   const prechat = fresh && !introduced && (form === 'required' || form === 'optional') ? form : null;
   const state = runtime.availability.value?.state;
   const askEmail = !prechat && !introduced && fresh && (state === 'offline' || state === 'away');
+  // The AI answers first until the visitor or the AI hands the conversation to a person.
+  const aiMode = bootstrap?.services.some((s) => s.key === 'ai_chat' && s.status === 'available') && !model.human.value && !model.ai.value?.handedOff.value;
 
   // Focus the composer on open (or the close button when the chat cannot work).
   useLayoutEffect(() => {
@@ -99,6 +104,8 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
         <ErrorState failure={failure} />
       ) : past ? (
         <PastConversations model={model} />
+      ) : model.view.value === 'help' ? (
+        <HelpSearch model={model} />
       ) : (
         <>
           <ConnectionBanner status={model.connection.value} slowDown={model.slowDown.value} />
@@ -110,6 +117,8 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
           )}
           {closed ? (
             <Ended model={model} readOnly={readOnly} />
+          ) : aiMode ? (
+            <AiComposer model={model} inputRef={input} />
           ) : prechat ? (
             <IdentityForm model={model} mode={prechat} />
           ) : (
