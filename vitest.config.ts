@@ -27,6 +27,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Fault injection (issue 4 item 7): every scenario prints its counts; one file at a time,
+          // since they use Chromium and measure convergence under load.
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
