@@ -42,10 +42,22 @@ const targets: Record<string, UserConfig> = {
     build: {
       outDir: path.join(dist, 'widget'),
       emptyOutDir: false,
-      target: 'es2020',
+      // Class fields stay native (es2020 would add defineProperty helpers to every chunk that has one).
+      target: 'es2022',
       minify: true,
       lib: { entry: at('widget/app/boot.ts'), formats: ['es'], fileName: () => 'app.js' },
-      rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+      // Let app.js carry what it shares with its lazy chunks (they import it from app.js)
+      // instead of splitting that into extra chunks app.js must load statically.
+      rolldownOptions: {
+        preserveEntrySignatures: 'allow-extension',
+        output: {
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          // Preact, signals and the few core modules the lazy core chunks share with the app go
+          // into one static chunk: otherwise rolldown splits them into several small files the
+          // app must load at once, each with its own import list (≈ 0.4 KB gzip more in all).
+          codeSplitting: { groups: [{ name: 'runtime', test: /node_modules|[\\/]src[\\/](errors|lib[\\/](env|uuid))\.ts/ }] },
+        },
+      },
     },
   },
   library: {
@@ -62,8 +74,9 @@ const targets: Record<string, UserConfig> = {
       },
       rolldownOptions: {
         external: (id) => dependencies.test(id),
-        // Let the core entry carry shared code, so widget/index.js imports ../core/index.js.
-        preserveEntrySignatures: 'allow-extension',
+        // The core entry exports exactly the public API: what it shares with the widget entry and
+        // with its on-demand chunks (uploads, tab sharing, AI) goes into shared/ chunks.
+        preserveEntrySignatures: 'strict',
         output: { chunkFileNames: 'shared/[name]-[hash].js' },
       },
     },
