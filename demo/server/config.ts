@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TenantSettings } from './store/tenant-settings.ts';
+import { AI_ROUTING_MODES, type AiRouting, type TenantSettings } from './store/tenant-settings.ts';
 import { type RateLimits, defaultRateLimits, rateLimitsFromEnv } from './limits/rules.ts';
 
 /** Everything the reference server needs to start. */
@@ -98,7 +98,7 @@ export function defaultConfig(): ServerConfig {
 
 /**
  * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
- * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`,
+ * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
  * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`, `RATE_LIMITS`, `RATE_LIMIT_<NAME>_BURST`,
  * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`.
  */
@@ -119,6 +119,11 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
       throw new Error(`DEMO_PRE_CHAT_FORM must be off, optional or required, got "${form}"`);
     }
     config.demoTenantSettings.preChatForm = form;
+  }
+  if (env.DEMO_AI_ROUTING) {
+    const mode = env.DEMO_AI_ROUTING;
+    if (!isAiRouting(mode)) throw new Error(`DEMO_AI_ROUTING must be one of ${AI_ROUTING_MODES.join(', ')}, got "${mode}"`);
+    config.demoTenantSettings.aiRouting = mode;
   }
   if (env.DEMO_MAX_UPLOAD_BYTES) config.demoTenantSettings.maxUploadBytes = parseInteger('DEMO_MAX_UPLOAD_BYTES', env.DEMO_MAX_UPLOAD_BYTES, 1, 2 ** 31 - 1);
   if (env.DEMO_EDIT_WINDOW_SECONDS) {
@@ -151,3 +156,5 @@ function splitList(value: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+const isAiRouting = (value: string): value is AiRouting => (AI_ROUTING_MODES as readonly string[]).includes(value);
