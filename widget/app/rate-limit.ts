@@ -1,7 +1,9 @@
 /**
- * "Sending too fast": the server answered `RATE_LIMITED` and the runtime waits it out by itself.
- * Counts down the seconds it asked for, then (while a message still waits) says it is retrying,
- * and clears once nothing waits any more (the send went through, or failed and shows so).
+ * "Sending too fast": the server answered `RATE_LIMITED` while a message of the visitor waits to
+ * go, and the runtime waits it out by itself. Counts down the seconds it asked for, then (while
+ * a message still waits) says it is retrying, and clears once nothing waits any more (the send
+ * went through, or failed and shows so). A limited read or AI question with nothing waiting to
+ * be sent says nothing here: the visitor did not send too fast.
  */
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { Runtime } from '../../src/types.ts';
@@ -29,7 +31,7 @@ export function watchRateLimit(runtime: Runtime): RateLimitWatch {
     seconds.value = left;
   };
   const off = runtime.on('error', (error) => {
-    if (error.code !== 'RATE_LIMITED') return;
+    if (error.code !== 'RATE_LIMITED' || !waiting()) return;
     until = Date.now() + (error.retryAfterMs ?? 1000);
     timer ??= setInterval(tick, 1000);
     tick();

@@ -47,6 +47,31 @@ describe('sending too fast', () => {
     expect(runtime.conversation.messages.value[0]?.state).toBe('sent');
   });
 
+  it('says nothing when a request other than a send is limited and no message waits', async () => {
+    let limited = 0;
+    const fetchLike: typeof fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+      if (method === 'GET' && url.includes('chat/visitor/conversations?') && limited++ === 0) {
+        const body = JSON.stringify({ success: false, code: 'RATE_LIMITED', message: 'Too many requests.' });
+        return Promise.resolve(new Response(body, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' } }));
+      }
+      return fetch(input, init);
+    };
+    const runtime: Runtime = createRuntime({ baseUrl: server.baseUrl, slug: server.slug, fetch: fetchLike, realtime: false, storage: createMemoryStorage() });
+    const watch = watchRateLimit(runtime);
+    const limits: number[] = [];
+    const shown: Array<number | null> = [];
+    cleanups.push(runtime.destroy, watch.dispose, effect(() => void shown.push(watch.seconds.value)));
+    runtime.on('error', (e) => void (e.code === 'RATE_LIMITED' && limits.push(e.retryAfterMs ?? 0)));
+
+    await runtime.start();
+    // The past-conversations list is read again after the server's 1 s and arrives.
+    expect(Array.isArray(await runtime.conversations.list())).toBe(true);
+    expect(limits).toEqual([1000]);
+    expect(shown.every((s) => s === null)).toBe(true);
+  });
+
   it('says so in the banner, behind a connection problem', () => {
     const text = (props: Parameters<typeof ConnectionBanner>[0]) => {
       const vnode = ConnectionBanner(props);
