@@ -13,14 +13,15 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchChromium, openPage } from '../e2e/browser.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { openPage } from '../e2e/browser.ts';
 import { openConversation, signIn } from '../e2e/two-sides.ts';
-import { type ChaosAgent, chaosAgent } from './agent.ts';
-import { type ChaosProxy, startProxy } from './proxy.ts';
+import type { ChaosAgent } from './agent.ts';
+import type { ChaosProxy } from './proxy.ts';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import { type ChaosSite, startChaosSite } from './site.ts';
+import type { ChaosSite } from './site.ts';
 import { openTab, type Tab } from './tabs.ts';
+import { openChaosWorld, type ChaosWorld } from './world.ts';
 
 const TOTAL = 500;
 const TABS = 3;
@@ -37,18 +38,9 @@ let server: TestServer;
 let proxy: ChaosProxy;
 let browser: Browser;
 let agent: ChaosAgent;
-beforeAll(async () => {
-  site = await startChaosSite();
-  [server, browser] = await Promise.all([startTestServer({ log: false, allowedOrigins: [site.origin] }), launchChromium()]);
-  proxy = await startProxy(server.port);
-  agent = await chaosAgent(server.baseUrl, server.serverApiKey);
-});
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-  await site?.close();
-});
+let world: ChaosWorld | undefined;
+beforeAll(async () => void ({ site, server, proxy, browser, agent } = world = await openChaosWorld()));
+afterAll(() => world?.close());
 
 /** Cuts the proxy every `CUT_EVERY_MS` for `CUT_FOR_MS` until the window ends; resolves healed. */
 function cutEvery2s(): Promise<number> {

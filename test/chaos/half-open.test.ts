@@ -7,35 +7,24 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { type ChaosAgent, chaosAgent } from './agent.ts';
-import { type ChaosProxy, startProxy } from './proxy.ts';
+import type { ChaosAgent } from './agent.ts';
+import type { ChaosProxy } from './proxy.ts';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import { type ChaosSite, startChaosSite } from './site.ts';
+import type { ChaosSite } from './site.ts';
 import { openTab } from './tabs.ts';
+import { openChaosWorld, type ChaosWorld } from './world.ts';
 
 // Issue 4 item 8: a half-open connection is detected within 45 s on a visible tab.
 const DETECT_WITHIN_MS = 45_000;
 const EACH = 5;
 
 let site: ChaosSite;
-let server: TestServer;
 let proxy: ChaosProxy;
 let browser: Browser;
 let agent: ChaosAgent;
-beforeAll(async () => {
-  site = await startChaosSite();
-  [server, browser] = await Promise.all([startTestServer({ log: false, allowedOrigins: [site.origin] }), launchChromium()]);
-  proxy = await startProxy(server.port);
-  agent = await chaosAgent(server.baseUrl, server.serverApiKey);
-});
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-  await site?.close();
-});
+let world: ChaosWorld | undefined;
+beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
+afterAll(() => world?.close());
 
 it('a half-open socket (traffic black-holed) is noticed within 45 s and nothing sent meanwhile is lost', async () => {
   const startedAt = performance.now();

@@ -13,13 +13,12 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { type ChaosAgent, chaosAgent } from './agent.ts';
-import { type ChaosProxy, startProxy } from './proxy.ts';
+import type { ChaosAgent } from './agent.ts';
+import type { ChaosProxy } from './proxy.ts';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import { type ChaosSite, startChaosSite } from './site.ts';
+import type { ChaosSite } from './site.ts';
 import { openTab, type Tab } from './tabs.ts';
+import { openChaosWorld, type ChaosWorld } from './world.ts';
 
 const PACED = 30;
 const PACE_MS = 50;
@@ -28,22 +27,12 @@ const LAST_BATCH = 5;
 const body = (tab: string, n: number) => `d-${tab}-${String(n).padStart(4, '0')}`;
 
 let site: ChaosSite;
-let server: TestServer;
 let proxy: ChaosProxy;
 let browser: Browser;
 let agent: ChaosAgent;
-beforeAll(async () => {
-  site = await startChaosSite();
-  [server, browser] = await Promise.all([startTestServer({ log: false, allowedOrigins: [site.origin] }), launchChromium()]);
-  proxy = await startProxy(server.port);
-  agent = await chaosAgent(server.baseUrl, server.serverApiKey);
-});
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-  await site?.close();
-});
+let world: ChaosWorld | undefined;
+beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
+afterAll(() => world?.close());
 
 const leaderOf = (tab: Tab) => tab.call((c) => c.runtime.leader?.value);
 

@@ -7,34 +7,23 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { type ChaosAgent, chaosAgent } from './agent.ts';
-import { type ChaosProxy, startProxy } from './proxy.ts';
+import type { ChaosAgent } from './agent.ts';
+import type { ChaosProxy } from './proxy.ts';
 import { chaosReport, expectDelivered } from './report.ts';
-import { type ChaosSite, startChaosSite } from './site.ts';
+import type { ChaosSite } from './site.ts';
 import { openTab } from './tabs.ts';
+import { openChaosWorld, type ChaosWorld } from './world.ts';
 
 const COUNT = 20;
 const bodies = Array.from({ length: COUNT }, (_, n) => `b-offline-${String(n).padStart(4, '0')}`);
 
 let site: ChaosSite;
-let server: TestServer;
 let proxy: ChaosProxy;
 let browser: Browser;
 let agent: ChaosAgent;
-beforeAll(async () => {
-  site = await startChaosSite();
-  [server, browser] = await Promise.all([startTestServer({ log: false, allowedOrigins: [site.origin] }), launchChromium()]);
-  proxy = await startProxy(server.port);
-  agent = await chaosAgent(server.baseUrl, server.serverApiKey);
-});
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.close();
-  await site?.close();
-});
+let world: ChaosWorld | undefined;
+beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
+afterAll(() => world?.close());
 
 it('20 messages sent offline, then a reload before the network returns: all 20 arrive once, in order, after it returns', async () => {
   const startedAt = performance.now();

@@ -4,6 +4,7 @@ import type { RuntimeError } from '../../../src/errors.ts';
 import { createRealtime, type RealtimeConnection, type RealtimeOptions } from '../../../src/realtime.ts';
 import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
 import { tick, until } from './fault-server.ts';
+import { fakePage } from './fake-page.ts';
 
 // How the connection notices it is dead, and how it behaves on a page that is hidden, woken up,
 // or put in the back/forward cache. Default timings (25 s pings, 10 s pong timeout) on a fake
@@ -21,31 +22,6 @@ afterEach(async () => {
   vi.unstubAllGlobals();
   await server.close();
 });
-
-/** A stand-in page: `document.visibilityState`, and the window/document events the core listens to. */
-function fakePage() {
-  const listeners = new Map<string, Set<(event?: unknown) => void>>();
-  const add = (type: string, fn: (event?: unknown) => void) => listeners.set(type, (listeners.get(type) ?? new Set()).add(fn));
-  const remove = (type: string, fn: (event?: unknown) => void) => listeners.get(type)?.delete(fn);
-  const document = { visibilityState: 'visible', addEventListener: add, removeEventListener: remove };
-  vi.stubGlobal('document', document);
-  vi.stubGlobal('addEventListener', add);
-  vi.stubGlobal('removeEventListener', remove);
-  const fire = (type: string, event?: unknown) => {
-    for (const fn of listeners.get(type) ?? []) fn(event);
-  };
-  return {
-    hide() {
-      document.visibilityState = 'hidden';
-      fire('visibilitychange');
-    },
-    show() {
-      document.visibilityState = 'visible';
-      fire('visibilitychange');
-    },
-    fire,
-  };
-}
 
 /** A connection with the default timings on a fake clock, connected. */
 async function connected(options: Partial<RealtimeOptions> = {}) {

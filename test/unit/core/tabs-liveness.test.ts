@@ -6,6 +6,7 @@ import { defaultChannel, type ChannelFactory, type ChannelLike } from '../../../
 import { createSharedRealtime, type SharedRealtime } from '../../../src/tabs/shared-realtime.ts';
 import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
 import { tick, until } from './fault-server.ts';
+import { fakePage } from './fake-page.ts';
 
 // The shared socket's liveness and the back/forward cache, judged by the tab the visitor looks
 // at (usually not the leader: the first tab leads, the visitor moves on). Default timings
@@ -29,27 +30,6 @@ afterEach(async () => {
   vi.unstubAllGlobals();
   await server.close();
 });
-
-/** A stand-in page: `document.visibilityState`, and the window/document events the core listens to. */
-function fakePage(visibility: 'visible' | 'hidden') {
-  const listeners = new Map<string, Set<(event?: unknown) => void>>();
-  const add = (type: string, fn: (event?: unknown) => void) => listeners.set(type, (listeners.get(type) ?? new Set()).add(fn));
-  const remove = (type: string, fn: (event?: unknown) => void) => listeners.get(type)?.delete(fn);
-  const document = { visibilityState: visibility, addEventListener: add, removeEventListener: remove };
-  vi.stubGlobal('document', document);
-  vi.stubGlobal('addEventListener', add);
-  vi.stubGlobal('removeEventListener', remove);
-  const fire = (type: string, event?: unknown) => {
-    for (const fn of listeners.get(type) ?? []) fn(event);
-  };
-  return {
-    show() {
-      document.visibilityState = 'visible';
-      fire('visibilitychange');
-    },
-    fire,
-  };
-}
 
 /** A tab; `open()` counts the channels it holds open. */
 function tab() {
