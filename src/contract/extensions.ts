@@ -36,6 +36,12 @@ export const EXTENSION_ERROR_CODES = [
   // extensions.md §14 (issue 5): AI answers
   'CONVERSATION_HANDED_OFF',
   'KNOWLEDGE_ARTICLE_NOT_FOUND',
+  // extensions.md §15 (issue 6): calls
+  'CALL_IN_PROGRESS',
+  'CALL_NOT_RINGING',
+  'CALL_LINK_INVALID',
+  'CALL_DEVICE_NOT_FOUND',
+  'CALL_CONNECTION_FAILED',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 
@@ -208,7 +214,9 @@ export type ClientFrame =
   | { type: 'auth'; token: string }
   | { type: 'ping'; t: number }
   /** extensions.md §6: the sender is (not) typing in a conversation it is a party of. */
-  | { type: 'typing'; conversationId: string; typing: boolean };
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  /** extensions.md §15: an offer, answer or ICE candidate for the other party of an answered call. */
+  | { type: 'call.signal'; callId: string; signal: CallSignal };
 
 export type ServerFrame =
   | { type: 'ready'; role: 'visitor' | 'agent'; subject: string; serverTime: string }
@@ -227,7 +235,77 @@ export type ServerFrame =
   /** extensions.md §14: the next piece of a streamed AI answer (visitor sockets only). */
   | AiDeltaFrame
   /** extensions.md §14: a streamed AI answer ended (visitor sockets only). */
-  | AiDoneFrame;
+  | AiDoneFrame
+  /** extensions.md §15: a call of the visitor's conversations (agents: of the tenant) changed. */
+  | { type: 'call.updated'; call: CallSession }
+  /** extensions.md §15: the other party's offer, answer or ICE candidate. */
+  | { type: 'call.signal'; callId: string; from: 'visitor' | 'agent'; signal: CallSignal };
+
+// ---------------------------------------------------------------- calls (extensions.md §15)
+
+/** Contract `CallSessionType`. */
+export type CallType = Schemas['CallSessionType'];
+/** Contract `CallSessionStatus`: `started → answered → ended`, or `missed` / `failed`. */
+export type CallStatus = Schemas['CallSessionStatus'];
+
+/** What the reference server keeps in a call's `metadata` (extensions.md §15). */
+export interface CallMetadata {
+  /** The agent who answered. */
+  agentId?: string;
+  agentName?: string;
+  /** Who ended it; `server` for a ring timeout or a dropped party. */
+  endedBy?: 'visitor' | 'agent' | 'server';
+}
+
+/** Contract `CallSession`, with the reference server's metadata. */
+export type CallSession = Omit<Schemas['CallSession'], 'metadata'> & { metadata?: CallMetadata };
+
+/** An `RTCIceServer` from the server's `ICE_SERVERS` (extensions.md §15). */
+export interface CallIceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** `POST /calls/sessions`, `GET /calls/sessions/{id}`, `POST /agent-sdk/calls/{id}/answer` (extensions.md §15). */
+export interface CallSessionResult {
+  callSession: CallSession;
+  iceServers: CallIceServer[];
+}
+
+/** An ICE candidate as `RTCIceCandidate.toJSON()` gives it. */
+export interface CallCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** The payload of a `call.signal` frame (extensions.md §15); a `null` candidate ends the trickle. */
+export type CallSignal = { kind: 'offer' | 'answer'; sdp: string } | { kind: 'candidate'; candidate: CallCandidate | null };
+
+/** Contract `CallLinkRequest.service`. */
+export type CallLinkService = 'voice_call' | 'video_call';
+
+/** `POST …/call-links` → `{ callLink }` (extensions.md §15). */
+export interface CallLink {
+  /** The call page, token in the fragment: open it in a new tab or send it to a phone. */
+  url: string;
+  service: CallLinkService;
+  conversationId: string;
+  expiresAt: string;
+}
+
+/** `POST /calls/link-session` (extensions.md §15): what the call page works with. */
+export interface CallLinkSession {
+  sessionToken: string;
+  expiresAt: string;
+  visitorId: string;
+  conversationId: string;
+  service: CallLinkService;
+  tenant: { name: string; slug: string };
+  iceServers: CallIceServer[];
+}
 
 // ---------------------------------------------------------------- AI answers (extensions.md §14)
 
