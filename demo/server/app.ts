@@ -25,6 +25,8 @@ import { startUploadSweeper } from './attachments/sweep.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
 import { createAiService } from './ai/service.ts';
+import { createCallService } from './calls/service.ts';
+import type { Database } from './db/database.ts';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -52,6 +54,8 @@ export interface ServerServices {
   clock?: () => number;
   /** Where the AI's knowledge articles are read from (a test points it at an empty or broken folder). @default demo/knowledge */
   knowledgeDir?: string;
+  /** Runs after the demo seed, before the first request (a test adds a second tenant or agent). */
+  afterSeed?: (db: Database) => Promise<void>;
 }
 
 /** Starts the server; options override {@link defaultConfig}. */
@@ -73,7 +77,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
   });
   const uploads = createUploadStorage(config.uploadDir);
-  const deps: Deps = {
+  const base: Omit<Deps, 'calls'> = {
     db,
     tokens,
     hub,
@@ -89,6 +93,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
       return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn, expiresAt: issued.expiresAt, scopes: AGENT_SCOPES };
     },
   };
+  const deps: Deps = { ...base, calls: createCallService(base) };
 
   let markReady: () => void = () => undefined;
   let markFailed: (error: unknown) => void = () => undefined;
@@ -118,10 +123,14 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
       serverApiKey: config.demoServerApiKey,
       settings: config.demoTenantSettings,
     });
+    await services.afterSeed?.(db);
+    // Calls a previous run left live: missed if their ring ran out, timers re-armed otherwise.
+    await deps.calls.recover();
     markReady();
   } catch (error) {
     markFailed(error);
     server.close();
+    await deps.calls.close();
     await db.close();
     throw error;
   }
@@ -143,6 +152,8 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
       closing ??= (async () => {
         // Synchronous up to the first await: when close() returns, no new connection is accepted.
         drain.start();
+        // Before the sockets close: a party dropping now is the server stopping, not a lost connection.
+        const callsStopped = deps.calls.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
@@ -169,6 +180,9 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         // Each stopped stream stores what it showed (marked cancelled) while the database is still
         // open; this also catches a stream a late request started during the grace.
         await deps.ai.close();
+        // A call change a timer had started finishes (with its record) before the database goes.
+        await callsStopped;
+        await deps.calls.close();
         await db.close();
       })();
       return closing;

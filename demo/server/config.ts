@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AI_ROUTING_MODES, type AiRouting, type TenantSettings } from './store/tenant-settings.ts';
 import { type RateLimits, defaultRateLimits, rateLimitsFromEnv } from './limits/rules.ts';
+import { type IceServer, parseIceServers } from './calls/ice-servers.ts';
 
 /** Everything the reference server needs to start. */
 export interface ServerConfig {
@@ -64,6 +65,14 @@ export interface ServerConfig {
    * @default 5000
    */
   shutdownGraceMs: number;
+  /** A call nobody answered in this time becomes `missed` / `no_answer` (extensions.md §15). @default 45000 */
+  callRingTimeoutMs: number;
+  /** An answered call whose visitor or agent has had no socket this long ends as `connection_lost`. @default 15000 */
+  callDropGraceMs: number;
+  /** Lifetime of a call link's token. @default 1800000 (30 minutes) */
+  callLinkTtlMs: number;
+  /** STUN/TURN servers handed to both parties of a call (`RTCIceServer[]`). @default [] (host candidates only) */
+  iceServers: IceServer[];
 }
 
 /** The documented demo Server API key (a demo value: never use it outside local development). */
@@ -89,10 +98,20 @@ export function defaultConfig(): ServerConfig {
     attachmentUrlTtlSeconds: 3600,
     typingThrottleMs: 2000,
     typingTimeoutMs: 5000,
-    demoTenantSettings: { maxUploadBytes: 10 * 1024 * 1024, editWindowSeconds: 900, preChatForm: 'off', expectedReplyMinutes: 5 },
+    demoTenantSettings: {
+      maxUploadBytes: 10 * 1024 * 1024,
+      editWindowSeconds: 900,
+      preChatForm: 'off',
+      expectedReplyMinutes: 5,
+      calls: { voice: true, video: true },
+    },
     rateLimits: defaultRateLimits(),
     trustProxy: false,
     shutdownGraceMs: 5000,
+    callRingTimeoutMs: 45_000,
+    callDropGraceMs: 15_000,
+    callLinkTtlMs: 30 * 60 * 1000,
+    iceServers: [],
   };
 }
 
@@ -100,7 +119,8 @@ export function defaultConfig(): ServerConfig {
  * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
  * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
  * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`, `RATE_LIMITS`, `RATE_LIMIT_<NAME>_BURST`,
- * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`.
+ * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`, `CALL_RING_TIMEOUT_MS`,
+ * `CALL_DROP_GRACE_MS`, `CALL_LINK_TTL_MS`, `ICE_SERVERS`, `DEMO_CALLS` (`voice,video`, `voice`, `video` or `off`).
  */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const config = defaultConfig();
@@ -132,7 +152,21 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   config.rateLimits = rateLimitsFromEnv(env, config.rateLimits);
   if (env.RATE_LIMIT_TRUST_PROXY) config.trustProxy = parseFlag('RATE_LIMIT_TRUST_PROXY', env.RATE_LIMIT_TRUST_PROXY);
   if (env.SHUTDOWN_GRACE_MS) config.shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 0, 600_000);
+  if (env.CALL_RING_TIMEOUT_MS) config.callRingTimeoutMs = parseInteger('CALL_RING_TIMEOUT_MS', env.CALL_RING_TIMEOUT_MS, 1000, 600_000);
+  if (env.CALL_DROP_GRACE_MS) config.callDropGraceMs = parseInteger('CALL_DROP_GRACE_MS', env.CALL_DROP_GRACE_MS, 1000, 600_000);
+  if (env.CALL_LINK_TTL_MS) config.callLinkTtlMs = parseInteger('CALL_LINK_TTL_MS', env.CALL_LINK_TTL_MS, 60_000, 86_400_000);
+  if (env.ICE_SERVERS) config.iceServers = parseIceServers(env.ICE_SERVERS);
+  if (env.DEMO_CALLS) config.demoTenantSettings.calls = parseCalls(env.DEMO_CALLS);
   return config;
+}
+
+function parseCalls(value: string): { voice: boolean; video: boolean } {
+  const words = splitList(value.toLowerCase());
+  if (words.length === 1 && words[0] === 'off') return { voice: false, video: false };
+  if (words.length === 0 || words.some((w) => w !== 'voice' && w !== 'video')) {
+    throw new Error(`DEMO_CALLS must be "voice,video", "voice", "video" or "off", got "${value}"`);
+  }
+  return { voice: words.includes('voice'), video: words.includes('video') };
 }
 
 function parseFlag(name: string, value: string): boolean {

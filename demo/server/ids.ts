@@ -1,9 +1,12 @@
 /** Random identifiers and secrets. */
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A prefixed random id, e.g. `conv_3q2…` (96 bits: unguessable, so a foreign id cannot be probed). */
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+/**
+ * A prefixed random id, e.g. `conv_3q2…` (96 bits by default: unguessable, so a foreign id
+ * cannot be probed). `bytes` raises it where an id alone opens something (calls: 128 bits).
+ */
+export function newId(prefix: string, bytes = 12): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
 
 /** A secret of `bytes` random bytes, base64url (the visitor credential uses 24 bytes = 192 bits). */

@@ -7,7 +7,14 @@ import { createServer } from './app.ts';
 import { readEnvConfig } from './config.ts';
 import { describeRateLimits } from './limits/rules.ts';
 
-const config = readEnvConfig();
+let config: ReturnType<typeof readEnvConfig>;
+try {
+  config = readEnvConfig();
+} catch (error) {
+  // A bad variable is the operator's to fix: say which, without a stack trace.
+  process.stderr.write(`Configuration error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 const server = await createServer(config);
 const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
 process.stdout.write(
@@ -17,6 +24,7 @@ process.stdout.write(
     `  console    ${base}/console   (sign in demo / demo)`,
     `  API        ${base}/api`,
     `  realtime   ${base.replace(/^http/, 'ws')}/api/realtime`,
+    `  calls      page ${base}/call/, ${config.iceServers.length} ICE server(s), ring ${config.callRingTimeoutMs / 1000} s`,
     `  storage    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,
     `  uploads    ${config.uploadDir}`,
     `  limits     ${describeRateLimits(config.rateLimits)}`,

@@ -1,6 +1,6 @@
 /**
- * Static files: the built loader and widget (`dist/`), the console (`dist/console/`) and the
- * demo site (`demo/site/`). Paths are resolved inside their root; `..` cannot escape it.
+ * Static files: the built loader and widget (`dist/`), the console (`dist/console/`), the call
+ * page call links open (`dist/call/`, extensions.md §15) and the demo site (`demo/site/`). Paths are resolved inside their root; `..` cannot escape it.
  * The loader and widget chunks are fetched cross-origin by host pages, hence CORS `*`.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -58,6 +58,9 @@ async function sendFile(c: Context, root: string, relative: string, headers: Rec
   });
 }
 
+/** The call page's links never tell another site where the visitor came from. */
+const NO_REFERRER = { 'Referrer-Policy': 'no-referrer' };
+
 /** Mounts the static routes; call after the API and demo routes. */
 export function mountStatic(app: Hono<AppEnv>, rootDir: string): void {
   const dist = path.join(rootDir, 'dist');
@@ -68,6 +71,9 @@ export function mountStatic(app: Hono<AppEnv>, rootDir: string): void {
   app.get('/widget/*', (c) => sendFile(c, path.join(dist, 'widget'), c.req.path.slice('/widget/'.length), crossOrigin));
   app.get('/console', (c) => sendFile(c, path.join(dist, 'console'), 'index.html'));
   app.get('/console/*', (c) => sendFile(c, path.join(dist, 'console'), c.req.path.slice('/console/'.length) || 'index.html'));
+  // The token rides in the fragment (`/call/#<token>`), which the browser never sends here.
+  app.get('/call', (c) => sendFile(c, path.join(dist, 'call'), 'index.html', NO_REFERRER));
+  app.get('/call/*', (c) => sendFile(c, path.join(dist, 'call'), c.req.path.slice('/call/'.length) || 'index.html', NO_REFERRER));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/demo/')) return c.text('Not found', 404);
     return sendFile(c, site, c.req.path === '/' ? 'index.html' : c.req.path.slice(1));

@@ -33,6 +33,12 @@ describe('GET /sdk/bootstrap', () => {
       ['ai_chat', 'ai_video', 'ai_voice', 'chat', 'video_call', 'voice_call'],
     );
     expect(data.services.find((s: { key: string }) => s.key === 'chat').status).toBe('available');
+    // extensions.md §15: the demo tenant takes voice and video calls; AI calls need a model this server lacks.
+    const status = (key: string) => data.services.find((s: { key: string }) => s.key === key);
+    expect(status('voice_call')).toMatchObject({ status: 'available', allowed: true });
+    expect(status('video_call')).toMatchObject({ status: 'available', allowed: true });
+    expect(status('ai_voice')).toMatchObject({ status: 'not_configured', allowed: false, reason: 'No real-time voice model in this deployment.' });
+    expect(status('ai_video')).toMatchObject({ status: 'not_configured', allowed: false });
     for (const s of data.services.filter((x: { key: string }) => x.key !== 'chat')) expect(s.reason).toBeTruthy();
     expect(data.sdk).toMatchObject({
       realtimePath: 'realtime',

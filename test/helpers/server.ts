@@ -13,6 +13,8 @@ import { DEMO_SERVER_API_KEY } from '../../demo/server/config.ts';
 import { DEMO_PUBLIC_KEY, DEMO_TENANT_SLUG } from '../../demo/server/seed.ts';
 import { type RateLimits, noRateLimits } from '../../demo/server/limits/rules.ts';
 import { createMemoryRateLimitStore } from '../../demo/server/limits/store.ts';
+import type { IceServer } from '../../demo/server/calls/ice-servers.ts';
+import type { Database } from '../../demo/server/db/database.ts';
 
 export interface TestServerOptions {
   /** Origins allowed for the demo tenant besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
@@ -52,6 +54,16 @@ export interface TestServerOptions {
   shutdownGraceMs?: number;
   /** The folder the AI reads its knowledge articles from (an empty or broken one tests `AI_NOT_READY`). @default demo/knowledge */
   knowledgeDir?: string;
+  /** A ringing call nobody answers becomes `missed` after this (extensions.md §15). @default 45000 */
+  callRingTimeoutMs?: number;
+  /** An answered call whose party has had no socket this long ends as `connection_lost`. @default 15000 */
+  callDropGraceMs?: number;
+  /** Lifetime of call links. @default 1800000 */
+  callLinkTtlMs?: number;
+  /** `ICE_SERVERS` as parsed: handed out with every call. @default [] */
+  iceServers?: IceServer[];
+  /** Runs after the demo seed with the server's database (a second tenant, a second agent). */
+  seed?: (db: Database) => Promise<void>;
 }
 
 export interface TestServer {
@@ -94,10 +106,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.realtimeAuthTimeoutMs !== undefined ? { realtimeAuthTimeoutMs: options.realtimeAuthTimeoutMs } : {}),
     ...(options.realtimePingIntervalMs !== undefined ? { realtimePingIntervalMs: options.realtimePingIntervalMs } : {}),
+    ...(options.callRingTimeoutMs !== undefined ? { callRingTimeoutMs: options.callRingTimeoutMs } : {}),
+    ...(options.callDropGraceMs !== undefined ? { callDropGraceMs: options.callDropGraceMs } : {}),
+    ...(options.callLinkTtlMs !== undefined ? { callLinkTtlMs: options.callLinkTtlMs } : {}),
+    ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
   }, {
     rateLimitStore,
     ...(options.uploadClock ? { clock: options.uploadClock } : {}),
     ...(options.knowledgeDir !== undefined ? { knowledgeDir: options.knowledgeDir } : {}),
+    ...(options.seed ? { afterSeed: options.seed } : {}),
   });
   return {
     baseUrl: `${server.url}/api`,

@@ -60,6 +60,19 @@ export function requireAgent(deps: Deps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * `/calls/*` (extensions.md §15): a visitor session token or an agent token, each checked as
+ * its own guard does; a handler tells them apart by which of `visitorAuth`/`agentAuth` is set.
+ */
+export function requireVisitorOrAgent(deps: Deps): MiddlewareHandler<AppEnv> {
+  const visitor = requireVisitor(deps);
+  const agent = requireAgent(deps);
+  return async (c, next) => {
+    const claims = await claimsOf(deps, c.req.header(SESSION_HEADER));
+    return claims.typ === 'agent' ? agent(c, next) : visitor(c, next);
+  };
+}
+
 /** `/server/*`: the tenant's secret Server API key as `Authorization: Bearer <key>`. */
 export function requireServerKey(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -1,20 +1,22 @@
 /**
- * Signed tokens (HMAC-SHA256 JWTs through jose). Three kinds, told apart by `typ`:
- * visitor session tokens, agent tokens and visitor context tokens. `tid` is the tenant,
- * `sub` the visitor or agent id.
+ * Signed tokens (HMAC-SHA256 JWTs through jose). Four kinds, told apart by `typ`:
+ * visitor session tokens, agent tokens, visitor context tokens and call links (extensions.md §15).
+ * `tid` is the tenant, `sub` the visitor or agent id. Every guard checks `typ`, so one kind never
+ * passes for another.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../http/errors.ts';
 
-export type TokenType = 'visitor' | 'agent' | 'context';
+export type TokenType = 'visitor' | 'agent' | 'context' | 'call-link';
+const TOKEN_TYPES: readonly unknown[] = ['visitor', 'agent', 'context', 'call-link'] satisfies TokenType[];
 
 /** What a verified token says. */
 export interface TokenClaims {
   typ: TokenType;
   /** Tenant id. */
   tid: string;
-  /** Visitor id (`visitor`), agent id (`agent`) or the customer's external id (`context`). */
+  /** Visitor id (`visitor`, `call-link`), agent id (`agent`) or the customer's external id (`context`). */
   sub: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
@@ -23,6 +25,10 @@ export interface TokenClaims {
   name?: string;
   email?: string;
   phone?: string;
+  /** A call link's conversation. */
+  conv?: string;
+  /** A call link's service (`voice_call` | `video_call`). */
+  svc?: string;
 }
 
 export interface IssuedToken {
@@ -68,7 +74,7 @@ export function createTokenService(secret: string): TokenService {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
         const { typ, tid, sub, exp } = payload;
-        if ((typ !== 'visitor' && typ !== 'agent' && typ !== 'context') || typeof tid !== 'string' || !sub || !exp) {
+        if (!TOKEN_TYPES.includes(typ) || typeof tid !== 'string' || !sub || !exp) {
           throw new ApiError(401, 'SDK_SESSION_REQUIRED', 'The session token is not valid. Start a new session.');
         }
         return payload as unknown as TokenClaims;

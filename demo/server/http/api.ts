@@ -9,6 +9,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { ApiError, errorHandler, routeNotFound } from './errors.ts';
 import { agentRoutes } from '../routes/agent.ts';
 import { aiRoutes } from '../routes/ai.ts';
+import { callRoutes } from '../routes/calls.ts';
 import { demoLoginRoutes } from '../routes/demo-login.ts';
 import { sdkRoutes } from '../routes/sdk.ts';
 import { serverApiRoutes } from '../routes/server-api.ts';
@@ -73,6 +74,7 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   api.route('/chat/visitor', visitorRoutes(deps));
   api.route('/chat/conversations', visitorReceiptRoutes(deps));
   api.route('/ai/visitor', aiRoutes(deps));
+  api.route('/calls', callRoutes(deps));
   api.route('/attachments', attachmentFileRoutes(deps));
   api.route('/agent-sdk', agentRoutes(deps));
   api.route('/server', serverApiRoutes(deps));

@@ -13,6 +13,7 @@ import type { VisitorRow } from '../store/visitors.ts';
 import type { AgentRow } from '../store/agents.ts';
 import type { RateLimitStore } from '../limits/store.ts';
 import type { AiService } from '../ai/service.ts';
+import type { CallService } from '../calls/call-service.ts';
 
 /** Services built once at startup and handed to every route module. */
 export interface Deps {
@@ -31,6 +32,8 @@ export interface Deps {
   rateLimitStore: RateLimitStore;
   /** The server's one AI (extensions.md §14): knowledge index, engine, streams in flight. */
   ai: AiService;
+  /** Calls (extensions.md §15): state changes, their frames and records, ring and drop timers, signaling. */
+  calls: CallService;
   /** Mints an agent token: the one code path behind the Server API and the demo login. */
   issueAgentToken(tenant: TenantRow, agent: AgentRow, ttlSeconds: number): Promise<SdkToken>;
 }

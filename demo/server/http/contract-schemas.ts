@@ -25,6 +25,12 @@ const EXTENSION_SCHEMAS: Record<string, object> = {
   MessagePatchRequestExt: {
     allOf: [{ $ref: `${SPEC_ID}#/components/schemas/MessagePatchRequest` }, { type: 'object', required: ['body'] }],
   },
+  // extensions.md §15: the call page trades its link's token for a visitor session.
+  CallLinkSessionRequest: {
+    type: 'object',
+    required: ['token'],
+    properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } },
+  },
   // The demo-only console sign-in (routes/demo-login.ts); not part of the contract.
   DemoAgentLogin: {
     type: 'object',

@@ -32,6 +32,12 @@ export interface Hub {
   toVisitor(tenantId: string, visitorId: string, frame: ServerFrame): void;
   /** A frame for every visitor socket of the tenant (availability). */
   toTenantVisitors(tenantId: string, frame: ServerFrame): void;
+  /** A frame for one agent's sockets only (call signaling, extensions.md §15). */
+  toAgent(tenantId: string, agentId: string, frame: ServerFrame): void;
+  /** Whether the visitor or agent has at least one socket here (a call's drop grace). */
+  hasSocket(role: 'visitor' | 'agent', tenantId: string, subject: string): boolean;
+  /** Told after every add and remove (calls watch their parties come and go). */
+  onPresence(listener: (subscriber: Subscriber) => void): void;
   /** Every subscriber (for shutdown). */
   all(): Subscriber[];
 }
@@ -41,6 +47,7 @@ export function createHub(): Hub {
   const agents = new Map<string, Set<Subscriber>>();
   // Tenant id → its visitor sockets, so a tenant-wide frame does not scan every tenant's visitors.
   const tenantVisitors = new Map<string, Set<Subscriber>>();
+  const presence: ((subscriber: Subscriber) => void)[] = [];
   const keyOf = (s: Subscriber) => (s.role === 'visitor' ? `${s.tenantId}/${s.subject}` : s.tenantId);
   const mapOf = (s: Subscriber) => (s.role === 'visitor' ? visitors : agents);
 
@@ -68,6 +75,7 @@ export function createHub(): Hub {
         if (!all) tenantVisitors.set(s.tenantId, (all = new Set()));
         all.add(s);
       }
+      for (const listener of presence) listener(s);
     },
     remove(s) {
       const map = mapOf(s);
@@ -76,6 +84,7 @@ export function createHub(): Hub {
       if (set?.delete(s) && set.size === 0) map.delete(key);
       const all = s.role === 'visitor' ? tenantVisitors.get(s.tenantId) : undefined;
       if (all?.delete(s) && all.size === 0) tenantVisitors.delete(s.tenantId);
+      for (const listener of presence) listener(s);
     },
     messageCreated(tenantId, visitorId, message) {
       publish(tenantId, visitorId, { type: 'message.created', conversationId: message.conversationId, seq: message.seq, message });
@@ -96,6 +105,17 @@ export function createHub(): Hub {
     },
     toTenantVisitors(tenantId, frame) {
       sendAll(tenantVisitors.get(tenantId), frame);
+    },
+    toAgent(tenantId, agentId, frame) {
+      sendAll([...(agents.get(tenantId) ?? [])].filter((s) => s.subject === agentId), frame);
+    },
+    hasSocket(role, tenantId, subject) {
+      if (role === 'visitor') return (visitors.get(`${tenantId}/${subject}`)?.size ?? 0) > 0;
+      for (const s of agents.get(tenantId) ?? []) if (s.subject === subject) return true;
+      return false;
+    },
+    onPresence(listener) {
+      presence.push(listener);
     },
     all() {
       return [...visitors.values(), ...agents.values()].flatMap((set) => [...set]);

@@ -186,6 +186,10 @@ export function createRealtime(deps: Deps): Realtime {
           })
           .catch((error: unknown) => deps.log.error('typing frame failed', error));
       }
+      if (frame.type === 'call.signal' && subscriber) {
+        // extensions.md §15: only between the parties of an answered call; anything else is dropped.
+        deps.calls.signal(subscriber, frame.callId, frame.signal);
+      }
       // Other frame types are ignored so newer clients can talk to this server.
     });
 
@@ -226,6 +230,8 @@ interface IncomingFrame {
   t?: unknown;
   conversationId?: unknown;
   typing?: unknown;
+  callId?: unknown;
+  signal?: unknown;
 }
 
 function parseFrame(text: string): IncomingFrame | undefined {

@@ -25,6 +25,7 @@ import { presenter } from './present.ts';
 import { recordReceipt } from './receipts.ts';
 import { receiveUpload, uploadLimit } from './uploads.ts';
 import { agentAiRoutes } from './agent-ai.ts';
+import { agentCallRoutes } from './agent-calls.ts';
 
 interface AssignRequest {
   assignedAgentId?: string | null;
@@ -47,6 +48,8 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
   app.use('*', requireAgent(deps));
   // extensions.md §14a: routing, AI states and reply suggestions for agents.
   app.route('/', agentAiRoutes(deps));
+  // extensions.md §15: answering calls, the live calls, call links.
+  app.route('/', agentCallRoutes(deps));
   // Sends, edits and deletes share the agent's `messages` bucket (extensions.md §13).
   const messages = bySession(deps, 'messages');
 

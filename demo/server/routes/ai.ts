@@ -31,6 +31,7 @@ import { snippetOf } from '../ai/snippet.ts';
 import { safeAnswer, streamAnswer } from '../ai/run-answer.ts';
 import { type TurnContext, announce, handOff, recentHistory, storeAnswer, storeQuestion, storedReply } from '../ai/turns.ts';
 import { checkIdentity } from './identity.ts';
+import { NO_REALTIME_MODEL } from '../calls/gating.ts';
 import { presenter } from './present.ts';
 
 /** Longest question, in characters (after trimming). */
@@ -58,6 +59,12 @@ export function aiRoutes(deps: Deps): Hono<AppEnv> {
   app.use('*', requireVisitor(deps));
 
   app.get('/routing', (c) => ok(c, routingOf(c.get('visitorAuth'), service)));
+
+  // extensions.md §15: no real-time voice model here (bootstrap says `ai_voice: not_configured`).
+  // The SDP body is not read: there is nothing to answer it with.
+  app.post('/realtime/call', () => {
+    throw new ApiError(501, 'FEATURE_NOT_AVAILABLE', NO_REALTIME_MODEL);
+  });
 
   app.post('/conversations', async (c) => {
     const auth = c.get('visitorAuth');

@@ -1,13 +1,14 @@
 /**
- * The six services of `RuntimeBootstrap.services`, with honest statuses for what is not built
- * yet. `ai_chat` follows the tenant's AI routing (extensions.md §14) and whether the assistant
- * has a knowledge base to answer from (`deps.ai.ready`, the same readiness the AI routes use).
+ * The six services of `RuntimeBootstrap.services`, with honest statuses. `ai_chat` follows the
+ * tenant's AI routing (extensions.md §14) and whether the assistant has a knowledge base to answer
+ * from (`deps.ai.ready`, the same readiness the AI routes use); `voice_call`/`video_call` follow the
+ * tenant's call settings (§15); AI calls need a real-time voice model this server does not have.
  */
 import type { ServiceCapability } from '../../../src/contract/extensions.ts';
+import { NO_REALTIME_MODEL, callServiceAllowed } from '../calls/gating.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import type { TenantRow } from '../store/tenants.ts';
 
-const NOT_BUILT = 'Not built yet in the reference server.';
 
 /**
  * `tenant` decides `ai_chat` (without one it is reported as not configured); `ai` is the server's
@@ -18,11 +19,20 @@ export function serviceCapabilities(tenant?: TenantRow, ai: { readonly ready: bo
   return [
     { key: 'chat', label: 'Live chat', status: 'available', allowed: true, adminEnabled: true, sortOrder: 1 },
     aiChat(tenant, ai.ready),
-    { key: 'voice_call', label: 'Voice call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 3 },
-    { key: 'video_call', label: 'Video call', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 4 },
-    { key: 'ai_voice', label: 'AI voice', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 5 },
-    { key: 'ai_video', label: 'AI video', status: 'not_configured', allowed: false, reason: NOT_BUILT, adminEnabled: false, sortOrder: 6 },
+    call(tenant, 'voice_call', 'Voice call', 3),
+    call(tenant, 'video_call', 'Video call', 4),
+    { key: 'ai_voice', label: 'AI voice', status: 'not_configured', allowed: false, reason: NO_REALTIME_MODEL, adminEnabled: false, sortOrder: 5 },
+    { key: 'ai_video', label: 'AI video', status: 'not_configured', allowed: false, reason: NO_REALTIME_MODEL, adminEnabled: false, sortOrder: 6 },
   ];
+}
+
+function call(tenant: TenantRow | undefined, key: 'voice_call' | 'video_call', label: string, sortOrder: number): ServiceCapability {
+  const base = { key, label, sortOrder } as const;
+  if (!tenant) return { ...base, status: 'not_configured', allowed: false, reason: 'No tenant given.', adminEnabled: false };
+  if (!callServiceAllowed(tenant, key)) {
+    return { ...base, status: 'disabled_by_admin', allowed: false, reason: `${label}s are turned off for this site.`, adminEnabled: false };
+  }
+  return { ...base, status: 'available', allowed: true, reason: 'Straight from the browser, with the person in the chat.', adminEnabled: true };
 }
 
 function aiChat(tenant: TenantRow | undefined, ready: boolean): ServiceCapability {

@@ -22,6 +22,7 @@ import { prepareMessage } from './message-input.ts';
 import { applyChange, readEdit } from './message-changes.ts';
 import { presenter } from './present.ts';
 import { preflight, receiveUpload, uploadLimit } from './uploads.ts';
+import { createCallLink } from './call-links.ts';
 
 interface VisitorSessionRequest {
   visitor?: VisitorIdentity;
@@ -89,6 +90,12 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     const row = await findOpenConversation(deps.db, tenant.id, visitor.id);
     const data: OpenTicket = { conversation: row ? toConversation(row) : null };
     return ok(c, data);
+  });
+
+  // extensions.md §15: a link to the call page, e.g. to continue on a phone.
+  app.post('/conversations/:conversationId/call-links', async (c) => {
+    const { tenant, visitor } = c.get('visitorAuth');
+    return createCallLink(deps, c, tenant, { tenantId: tenant.id, visitorId: visitor.id });
   });
 
   app.get('/availability', async (c) => ok(c, await availabilityOf(deps.db, c.get('visitorAuth').tenant)));

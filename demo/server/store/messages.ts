@@ -218,9 +218,11 @@ function withAttachmentUrl(row: MessageRow, links: AttachmentLinks, owners: Read
 
 /**
  * A closed conversation takes exactly one more message: the visitor's rating (extensions.md §11).
- * A rating anywhere else, or a second one, is refused.
+ * A rating anywhere else, or a second one, is refused. A call's record (extensions.md §15) is
+ * the server's, not a party's: a call may outlive its conversation's close and is still recorded.
  */
 async function checkClosedRules(db: Queryable, conversationId: string, status: string, input: NewMessage): Promise<void> {
+  if (input.messageType === 'call' && input.sender.type === 'system') return;
   const rating = input.messageType === 'rating';
   if (!rating) {
     if (status === 'closed') {

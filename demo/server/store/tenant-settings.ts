@@ -1,5 +1,5 @@
 /**
- * Per-tenant messaging settings (columns on `tenants`, migrations 002 and 003). The reference server has
+ * Per-tenant messaging settings (columns on `tenants`, migrations 002, 003 and 004). The reference server has
  * no admin API: the demo tenant's values come from the server config (`demoTenantSettings`).
  */
 import type { Queryable } from '../db/database.ts';
@@ -26,6 +26,14 @@ export interface TenantSettings {
    * @default 'ai_first'
    */
   aiRouting: AiRouting;
+  /** Which calls visitors may place (extensions.md §15). @default { voice: true, video: true } */
+  calls: CallSettings;
+}
+
+/** Which kinds of call a tenant allows (columns `calls_voice`, `calls_video`, migration 004). */
+export interface CallSettings {
+  voice: boolean;
+  video: boolean;
 }
 
 export function settingsOf(row: TenantRow): TenantSettings {
@@ -35,10 +43,11 @@ export function settingsOf(row: TenantRow): TenantSettings {
     preChatForm: row.pre_chat_form,
     expectedReplyMinutes: row.expected_reply_minutes,
     aiRouting: aiRoutingOf(row),
+    calls: { voice: row.calls_voice !== false, video: row.calls_video !== false },
   };
 }
 
-const COLUMNS: Record<keyof TenantSettings, string> = {
+const COLUMNS: Record<Exclude<keyof TenantSettings, 'calls'>, string> = {
   maxUploadBytes: 'max_upload_bytes',
   editWindowSeconds: 'edit_window_seconds',
   preChatForm: 'pre_chat_form',
@@ -54,8 +63,14 @@ function aiRoutingOf(row: TenantRow): AiRouting {
 
 /** Writes the given settings; absent keys keep their stored value. */
 export async function updateTenantSettings(db: Queryable, tenantId: string, settings: Partial<TenantSettings>): Promise<void> {
-  const entries = Object.entries(settings).filter(([key, value]) => key in COLUMNS && value !== undefined);
+  const { calls, ...plain } = settings;
+  const entries: [string, unknown][] = Object.entries(plain)
+    .filter(([key, value]) => key in COLUMNS && value !== undefined)
+    .map(([key, value]) => [COLUMNS[key as keyof typeof COLUMNS], value]);
+  // `calls` is one setting stored as two columns.
+  if (calls?.voice !== undefined) entries.push(['calls_voice', calls.voice]);
+  if (calls?.video !== undefined) entries.push(['calls_video', calls.video]);
   if (entries.length === 0) return;
-  const sets = entries.map(([key], i) => `${COLUMNS[key as keyof TenantSettings]} = $${i + 2}`);
+  const sets = entries.map(([column], i) => `${column} = $${i + 2}`);
   await db.query(`UPDATE tenants SET ${sets.join(', ')} WHERE id = $1`, [tenantId, ...entries.map(([, value]) => value)]);
 }

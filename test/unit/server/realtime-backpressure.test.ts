@@ -24,6 +24,7 @@ import { createAttachmentLinkService } from '../../../demo/server/attachments/li
 import { createUploadStorage } from '../../../demo/server/attachments/storage.ts';
 import { createMemoryRateLimitStore } from '../../../demo/server/limits/store.ts';
 import { createAiService } from '../../../demo/server/ai/service.ts';
+import { createCallService } from '../../../demo/server/calls/service.ts';
 import { DEMO_AGENT, DEMO_TENANT_ID, seedDemo } from '../../../demo/server/seed.ts';
 
 let db: Database;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await seedDemo(db, { allowedOrigins: [], serverApiKey: 'sk_test' });
   const hub = createHub();
   const config = defaultConfig();
-  deps = {
+  const base: Omit<Deps, 'calls'> = {
     db,
     tokens: createTokenService('unit-test-secret'),
     hub,
@@ -50,6 +51,8 @@ beforeAll(async () => {
     // Not used by the socket: an AI with no knowledge base.
     ai: createAiService({ articles: [] }),
   };
+  // Not used by this test: no call is placed.
+  deps = { ...base, calls: createCallService(base) };
   realtime = createRealtime(deps);
   http = createServer();
   http.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head));
