@@ -7,6 +7,7 @@ export { RuntimeError, isRuntimeError } from './errors.ts';
 export { createIdbStorage, createMemoryStorage } from './storage.ts';
 export type { RuntimeErrorOptions } from './errors.ts';
 export type { AiAnswer, AiChat, AiStreamingAnswer } from './ai/types.ts';
+export type { ActiveCall, CallDevice, CallHost, CallPhase, CallStats, Calls } from './calls/types.ts';
 export type {
   ChatAttachment,
   ChatMessage,
@@ -44,6 +45,11 @@ export type {
   Availability,
   AvailabilityState,
   Branding,
+  CallLink,
+  CallLinkService,
+  CallSession,
+  CallStatus,
+  CallType,
   Conversation,
   ErrorCode,
   Message,

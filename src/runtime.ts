@@ -17,7 +17,6 @@ import { createSession, fetchBootstrap } from './session.ts';
 import { defaultStorage, namespaced } from './storage.ts';
 import type { Share } from './tabs/share.ts';
 import type { Runtime, RuntimeEvents, RuntimeOptions, RuntimeStatus } from './types.ts';
-import type { AiChat } from './ai/types.ts';
 
 /**
  * Creates the runtime. Nothing happens on the network until `start()`.
@@ -56,8 +55,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let starting: Promise<void> | null = null;
   let destroyed = false;
   const stops: Array<() => void> = [];
-  // The AI client: a chunk loaded on first `ai()` (the core is at its size budget).
-  let ai: Promise<AiChat> | null = null;
 
   const conversation = createConversation({
     baseUrl,
@@ -123,7 +120,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!visible) unread.value = conversation.handle.messages.value.filter((m) => m.senderType !== 'visitor' && !m.readAt && !m.deleted).length;
   }
 
-  return {
+  const runtime: Runtime = {
     status,
     bootstrap,
     error,
@@ -159,15 +156,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
     },
     on: events.on,
-    ai() {
-      // A failed load is forgotten, so the next call tries again.
-      return (ai ??= import('./ai/client.ts')
-        .then((m) => m.createAiChat(this, http, conversation, () => realtime, stops))
-        .catch((e: unknown) => {
-          ai = null;
-          throw e;
-        }));
-    },
+    // The AI client and the calls: chunks loaded on first use (the core is at its size budget).
+    ai: once(() => import('./ai/client.ts').then((m) => m.createAiChat(runtime, http, conversation, () => realtime, stops))),
+    calls: once(() => import('./calls/client.ts').then((m) => m.createCalls(runtime, http, conversation, () => realtime, stops, options))),
     destroy() {
       destroyed = true;
       for (const stop of stops.splice(0)) stop();
@@ -178,6 +169,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       events.clear();
     },
   };
+  return runtime;
+}
+
+/** `load` run once and its promise kept; a failed load is forgotten, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null;
+  return () =>
+    (loading ??= load().catch((e: unknown) => {
+      loading = null;
+      throw e;
+    }));
 }
 
 /**

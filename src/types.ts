@@ -15,6 +15,7 @@ import type {
 } from './contract/extensions.ts';
 import type { RuntimeError } from './errors.ts';
 import type { AiChat } from './ai/types.ts';
+import type { Calls } from './calls/types.ts';
 
 /** Where the runtime keeps what must survive a reload (the visitor credential, the outbox). */
 export interface RuntimeStorage {
@@ -81,6 +82,10 @@ export interface RuntimeOptions {
    * jumps from 0 to 1 when the answer comes)
    */
   upload?: UploadTransport;
+  /** Media devices for calls (React Native: react-native-webrtc's). @default globalThis.navigator.mediaDevices */
+  mediaDevices?: MediaDevices;
+  /** The WebRTC peer connection for calls. @default globalThis.RTCPeerConnection */
+  RTCPeerConnection?: typeof RTCPeerConnection;
 }
 
 /** One multipart upload as an {@link UploadTransport} gets it. */
@@ -391,6 +396,22 @@ export interface Runtime {
    * if (ai.routing.value?.canUseAi) await ai.ask('How long does delivery take?');
    */
   ai(): Promise<AiChat>;
+  /**
+   * The visitor's voice and video calls (extensions.md §15): loads the call client on first call
+   * (a separate chunk) and resolves with the same one after. Starts the runtime if needed.
+   * `available` says which call types the tenant offers; `start` asks for the microphone (and
+   * camera), then rings the team in the open conversation (creating one if needed). Rejects with
+   * a `RuntimeError` when the runtime cannot start; a later call tries again.
+   * @example
+   * const calls = await runtime.calls();
+   * if (calls.available.value.video) {
+   *   const call = await calls.start('video'); // ringing; rejects with CALL_PERMISSION_DENIED …
+   *   call.phase.subscribe((p) => show(p));   // connecting → connected → ended
+   *   call.remoteStream.subscribe((s) => (video.srcObject = s));
+   *   await call.hangUp();                     // ends it for both sides
+   * }
+   */
+  calls(): Promise<Calls>;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): () => void;
   /** Close the socket and stop timers. The runtime cannot be started again. */
