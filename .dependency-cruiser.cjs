@@ -29,6 +29,13 @@ module.exports = {
       to: { path: '^widget/', pathNot: '^widget/format\\.ts$' },
     },
     {
+      name: 'call-page-shares-only-the-call-view',
+      comment: 'the call page (/call/) renders the widget call view and nothing else of the widget',
+      severity: 'error',
+      from: { path: '^demo/call/' },
+      to: { path: '^widget/', pathNot: ['^widget/app/call/', '^widget/app/chunk-styles\\.ts$'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -7,8 +7,9 @@
  * | `app`     | `dist/widget/app.js` + chunks | widget app, everything bundled (loaded by loader) |
  * | `library` | `dist/core/index.js`, `dist/widget/index.js` | npm entries, dependencies external |
  * | `console` | `dist/console/`              | the agent console, served at `/console/`          |
+ * | `call`    | `dist/call/`                 | the call page of call links, served at `/call/`   |
  *
- * `npx vite --mode console` serves the console for development (API calls need the server).
+ * `npx vite --mode console` (or `--mode call`) serves that page for development (API calls need the server).
  */
 import path from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
@@ -93,6 +94,13 @@ const targets: Record<string, UserConfig> = {
         '/demo': 'http://127.0.0.1:8192',
       },
     },
+  },
+  // The page a call link opens (extensions.md §15): the widget's call view on a page of its own.
+  call: {
+    root: at('demo/call'),
+    base: '/call/',
+    build: { outDir: path.join(dist, 'call'), emptyOutDir: true, target: 'es2022' },
+    server: { proxy: { '/api': { target: 'http://127.0.0.1:8192', ws: true } } },
   },
 };
 

@@ -1,10 +1,15 @@
 /**
  * The top bar of the panel: the tenant's name, whether someone can answer now (online / away
- * with the usual reply time / offline), past conversations, and a close button.
+ * with the usual reply time / offline), the call buttons (`../call/call-bar.tsx`), past
+ * conversations, and a close button.
  */
 import type { Availability } from '../../../src/index.ts';
+import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { CloseIcon, HistoryIcon } from './icons.tsx';
+
+// Voice and video calls (buttons and the call itself): a chunk, loaded only for a tenant offering calls.
+const CallBar = lazy(() => import('../call/call-bar.tsx').then((m) => m.CallBar));
 
 function availabilityText(a: Availability): string {
   const reply = a.expectedReplyMinutes ? `We usually reply in about ${a.expectedReplyMinutes} min` : '';
@@ -37,6 +42,7 @@ export function Header({ title, model, onClose }: HeaderProps) {
           </p>
         )}
       </div>
+      {model.runtime.bootstrap.value?.services.some((s) => s.key.endsWith('_call') && s.status === 'available') && <CallBar model={model} />}
       <button
         type="button"
         class="icon-button"

@@ -15,6 +15,8 @@ const MessageOptions = lazy(() => import('./message-options.tsx').then((m) => m.
 const MessageEditor = lazy(() => import('./message-actions.tsx').then((m) => m.MessageEditor));
 // The articles an AI answer quotes (AI mode's chunk).
 const AiSources = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.AiSources));
+// A call in the conversation: a line with an icon (the call chunk).
+const CallEvent = lazy(() => import('../call/call-event.tsx').then((m) => m.CallEvent));
 // Files, ratings, locations and deleted messages: until their chunk is there, their words plainly.
 const RichBody = lazy(
   () => import('./rich-body.tsx').then((m) => m.RichBody),
@@ -108,6 +110,7 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
 
 function Body({ message, model }: { message: ChatMessage; model: WidgetModel }) {
   const { upload, attachment, body, messageType } = message;
+  if (messageType === 'call') return <CallEvent message={message} />;
   if (message.deleted || upload || attachment || messageType === 'rating' || messageType === 'location') return <RichBody message={message} model={model} />;
   return <div class="bubble">{body && formatMessage(body)}</div>;
 }
