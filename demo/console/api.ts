@@ -10,6 +10,9 @@ import type {
   Assignment,
   AttachmentInfo,
   AiSuggestionResult,
+  CallLink,
+  CallLinkService,
+  CallSession,
   Conversation,
   Message,
   Presence,
@@ -54,6 +57,12 @@ export interface AgentApi {
   suggestion(id: string, signal?: AbortSignal): Promise<AiSuggestionResult>;
   /** The AI state of those of `ids` (at most 100) that the AI answered or handed off. */
   aiStates(ids: readonly string[]): Promise<AgentAiConversationState[]>;
+  /** The tenant's calls still ringing or in progress (extensions.md §15), for a console that opens mid-ring. */
+  liveCalls(): Promise<CallSession[]>;
+  /** A call page link for the conversation's visitor (extensions.md §15), to send into the chat. */
+  callLink(id: string, service: CallLinkService): Promise<CallLink>;
+  /** A JSON request with the agent token, the envelope's `data` back: what a `CallHost` needs. */
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
 }
 
 /** The reference server's API on the console's own origin (where the demo serves both). */
@@ -107,5 +116,10 @@ export function createAgentApi(auth: AgentAuth, baseUrl = defaultApiBase()): Age
     aiStates: async (ids) =>
       (await http.get<{ conversations: AgentAiConversationState[] }>('agent-sdk/ai/conversations', { searchParams: { conversationIds: ids.join(',') } }))
         .conversations,
+    liveCalls: async () =>
+      (await http.get<{ callSessions: CallSession[] }>('agent-sdk/calls', { searchParams: { status: 'started,answered' } })).callSessions,
+    callLink: async (id, service) => (await http.post<{ callLink: CallLink }>(path(id, '/call-links'), { service })).callLink,
+    request: <T>(method: 'GET' | 'POST' | 'PATCH', to: string, body?: unknown) =>
+      method === 'GET' ? http.get<T>(to) : method === 'POST' ? http.post<T>(to, body) : http.patch<T>(to, body),
   };
 }

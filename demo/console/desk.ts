@@ -6,10 +6,10 @@
  * its sync watermark (every message up to it is held), since frames are not replayed.
  */
 import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals';
-import type { AgentProfile, AttachmentInfo, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
+import type { AgentProfile, AttachmentInfo, CallLinkService, Conversation, Message, ServerFrame } from '../../src/contract/extensions.ts';
 import { isRuntimeError } from '../../src/errors.ts';
 import { uuid } from '../../src/lib/uuid.ts';
-import { createRealtime } from '../../src/realtime.ts';
+import { createRealtime, type RealtimeConnection } from '../../src/realtime.ts';
 import type { RuntimeStatus } from '../../src/types.ts';
 import type { AgentApi, ConversationFilter, PresenceStatus } from './api.ts';
 import type { AgentAuth } from './auth.ts';
@@ -36,6 +36,9 @@ export interface PendingUpload {
   readonly retryable?: boolean;
 }
 
+/** The desk's realtime socket as the calls use it: their frames, signaling, and each (re)connect. */
+export type DeskSocket = Pick<RealtimeConnection, 'send' | 'onFrame' | 'onReady'>;
+
 /** Delivery state the console shows on the agent side's messages. */
 export type AgentMessageState = 'sent' | 'delivered' | 'read';
 
@@ -56,6 +59,12 @@ export interface Desk {
   readonly uploads: ReadonlySignal<readonly PendingUpload[]>;
   /** The last failed action, to show; cleared by the next success. */
   readonly problem: ReadonlySignal<string | null>;
+  /** The console's one realtime socket, shared with the calls. */
+  readonly socket: DeskSocket;
+  /** A conversation by id; one the desk has not seen yet is loaded in the background (read again later). */
+  conversation(id: string): Conversation | null;
+  /** Sends a call page link (extensions.md §15) into the selected conversation as an ordinary message. */
+  sendCallLink(service: CallLinkService): Promise<boolean>;
   /** Ticks of an agent-side message of the selected conversation. */
   stateOf(message: Message): AgentMessageState;
   select(id: string): void;
@@ -320,8 +329,39 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
       });
   }
 
+  // Conversations being fetched for `conversation(id)`, so a render loop asks once.
+  const fetching = new Set<string>();
+
   return {
     status: realtime.status,
+    socket: realtime,
+    conversation(id) {
+      const known = byId.value.get(id);
+      if (!known && !fetching.has(id)) {
+        fetching.add(id);
+        api
+          .conversation(id)
+          .then((c) => c && upsert(c), report('Loading a conversation'))
+          .finally(() => fetching.delete(id));
+      }
+      return known ?? null;
+    },
+    async sendCallLink(service) {
+      const id = selectedId.value;
+      if (!id) return false;
+      try {
+        const link = await api.callLink(id, service);
+        // An ordinary agent message: the widget turns the URL into a link the visitor can open.
+        const what = service === 'video_call' ? 'video' : 'voice';
+        const message = await api.send(id, `Join the ${what} call: ${link.url}`, uuid());
+        if (message) merge(id, [message]);
+        problem.value = null;
+        return true;
+      } catch (error) {
+        report('Sending a call link')(error);
+        return false;
+      }
+    },
     me,
     presence,
     filter,

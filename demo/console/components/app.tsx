@@ -3,7 +3,10 @@ import { useEffect, useMemo } from 'preact/hooks';
 import type { AgentAuth } from '../auth.ts';
 import { createAgentApi } from '../api.ts';
 import { createAssistant } from '../assistant.ts';
+import { loadCallEngine } from '../call-engine.ts';
+import { createCallDesk, whileRinging } from '../calls.ts';
 import { createDesk } from '../desk.ts';
+import { startRingTone } from '../ring-tone.ts';
 import { DeskView } from './desk-view.tsx';
 import { Login } from './login.tsx';
 
@@ -12,17 +15,20 @@ export function App({ auth }: { auth: AgentAuth }) {
 }
 
 function SignedIn({ auth }: { auth: AgentAuth }) {
-  const { desk, assistant } = useMemo(() => {
+  const { desk, assistant, calls } = useMemo(() => {
     const api = createAgentApi(auth);
     const desk = createDesk(api, auth);
-    return { desk, assistant: createAssistant(api, desk) };
+    const calls = createCallDesk({ api, socket: desk.socket, engine: loadCallEngine });
+    return { desk, assistant: createAssistant(api, desk), calls };
   }, [auth]);
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    const stopRinging = whileRinging(calls, startRingTone);
+    return () => {
+      stopRinging();
+      calls.destroy();
       assistant.destroy();
       desk.destroy();
-    },
-    [desk, assistant],
-  );
-  return <DeskView desk={desk} assistant={assistant} onSignOut={() => auth.logout()} />;
+    };
+  }, [desk, assistant, calls]);
+  return <DeskView desk={desk} assistant={assistant} calls={calls} onSignOut={() => auth.logout()} />;
 }

@@ -1,10 +1,13 @@
 /**
- * One conversation: who it is with, actions, messages (newest at the bottom, the AI's answers and
- * its handoff note included), the AI's suggested reply and the reply box.
+ * One conversation: who it is with, actions (a call link among them), messages (newest at the
+ * bottom, the AI's answers, its handoff note and call events included), the AI's suggested reply
+ * and the reply box.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Assistant } from '../assistant.ts';
 import type { Desk } from '../desk.ts';
+import { CallEvent, isCallEvent } from './call-event.tsx';
+import { CallLinkButton } from './call-link-button.tsx';
 import { HandoffBadge } from './handoff-badge.tsx';
 import { MessageItem } from './message-item.tsx';
 import { visitorName } from './names.ts';
@@ -71,6 +74,7 @@ export function ConversationView({ desk, assistant }: { desk: Desk; assistant: A
         {conversation.rating !== undefined && <span class="tag">★ {conversation.rating}/5</span>}
         {conversation.assignedAgentName && <span class="muted">Assigned to {conversation.assignedAgentName}</span>}
         <span class="spacer" />
+        <CallLinkButton desk={desk} disabled={closed} />
         <button type="button" disabled={closed || mine} onClick={() => void desk.assignToMe()} data-testid="assign-to-me">
           {mine ? 'Assigned to you' : 'Assign to me'}
         </button>
@@ -79,17 +83,21 @@ export function ConversationView({ desk, assistant }: { desk: Desk; assistant: A
         </button>
       </header>
       <ol class="messages" ref={list} aria-live="polite" aria-relevant="additions">
-        {messages.map((m) => (
-          <MessageItem
-            key={m.messageId}
-            message={m}
-            conversation={conversation}
-            state={m.senderType === 'agent' || m.senderType === 'ai' ? desk.stateOf(m) : undefined}
-            own={!closed && Boolean(me && m.senderType === 'agent' && m.senderAgentId === me.agentId)}
-            onEdit={(body) => desk.edit(m.messageId, body)}
-            onDelete={() => desk.remove(m.messageId)}
-          />
-        ))}
+        {messages.map((m) =>
+          isCallEvent(m) ? (
+            <CallEvent key={m.messageId} message={m} />
+          ) : (
+            <MessageItem
+              key={m.messageId}
+              message={m}
+              conversation={conversation}
+              state={m.senderType === 'agent' || m.senderType === 'ai' ? desk.stateOf(m) : undefined}
+              own={!closed && Boolean(me && m.senderType === 'agent' && m.senderAgentId === me.agentId)}
+              onEdit={(body) => desk.edit(m.messageId, body)}
+              onDelete={() => desk.remove(m.messageId)}
+            />
+          ),
+        )}
       </ol>
       <p class="typing" aria-live="polite" data-testid={typing ? 'typing' : undefined}>
         {typing ? `${name} is typing…` : ''}

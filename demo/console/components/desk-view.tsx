@@ -1,6 +1,12 @@
-/** The signed-in screen: status bar, conversation list on the left, the open conversation. */
+/**
+ * The signed-in screen: status bar, incoming calls, the call in progress, conversation list on
+ * the left, the open conversation.
+ */
 import type { Assistant } from '../assistant.ts';
+import type { CallDesk } from '../calls.ts';
 import type { Desk } from '../desk.ts';
+import { IncomingCalls } from './call-ringing.tsx';
+import { ActiveCallView } from './call-view.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationView } from './conversation-view.tsx';
 import { PresenceSelect } from './presence-select.tsx';
@@ -14,7 +20,7 @@ const STATUS_TEXT: Record<string, string> = {
   closed: 'Disconnected',
 };
 
-export function DeskView({ desk, assistant, onSignOut }: { desk: Desk; assistant: Assistant; onSignOut(): void }) {
+export function DeskView({ desk, assistant, calls, onSignOut }: { desk: Desk; assistant: Assistant; calls: CallDesk; onSignOut(): void }) {
   const status = desk.status.value;
   const me = desk.me.value;
   return (
@@ -36,9 +42,11 @@ export function DeskView({ desk, assistant, onSignOut }: { desk: Desk; assistant
           {desk.problem.value}
         </p>
       )}
-      <div class="columns">
+      <IncomingCalls calls={calls} desk={desk} />
+      <div class={`columns${calls.active.value ? ' with-call' : ''}`}>
         <ConversationList desk={desk} assistant={assistant} />
         <ConversationView key={desk.selected.value?.conversationId} desk={desk} assistant={assistant} />
+        <ActiveCallView calls={calls} desk={desk} />
       </div>
     </div>
   );
