@@ -61,6 +61,8 @@ export interface ConversationController {
   seen(): void;
   /** Shows a conversation of this visitor (open or closed) by id. */
   open(conversationId: string): Promise<void>;
+  /** The conversation to send into: the open one, or a new one (one creation at a time). */
+  ensure(): Promise<string>;
   destroy(): void;
 }
 
@@ -468,6 +470,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
     flush: () => void (loaded && (outbox.flush(), uploads.flush())),
     seen: () => void (readOnly.value || receipts.acknowledge(confirmed.value, true)),
     open,
+    ensure,
     destroy() {
       clearTimeout(linkTimer);
       outbox.destroy();

@@ -5,7 +5,7 @@
  * leader tab relays, so signaling works from any tab), the open conversation and the services.
  */
 import { computed, signal } from '@preact/signals-core';
-import type { CallLink, CallLinkService, ClientFrame, Conversation, ServerFrame } from '../contract/extensions.ts';
+import type { CallLink, CallLinkService, ClientFrame, ServerFrame } from '../contract/extensions.ts';
 import type { ConversationController } from '../conversation.ts';
 import { RuntimeError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
@@ -37,7 +37,6 @@ export async function createCalls(
   options: Pick<RuntimeOptions, 'mediaDevices' | 'RTCPeerConnection'>,
 ): Promise<Calls> {
   await runtime.start();
-  const { handle } = conversation;
   const current = signal<ActiveCall | null>(null);
   const offered = (key: string) => runtime.bootstrap.value?.services.some((s) => s.key === key && s.status === 'available') ?? false;
   const host: CallHost = {
@@ -51,13 +50,6 @@ export async function createCalls(
   };
   stops.push(() => void current.peek()?.hangUp());
 
-  /** The open conversation, or a new one (adopted by the timeline through its `conversation.updated` frame). */
-  async function ensure(): Promise<string> {
-    const cid = handle.id.peek();
-    if (cid && !handle.closed.peek() && !handle.readOnly.peek()) return cid;
-    return (await http.post<{ conversation: Conversation }>('chat/visitor/conversations', {})).conversation.conversationId;
-  }
-
   return {
     available: computed(() => ({ audio: offered('voice_call'), video: offered('video_call') })),
     current,
@@ -66,7 +58,7 @@ export async function createCalls(
       // Checked before the media prompt: asking for a camera to then be refused by the server helps nobody.
       if (!offered(type === 'video' ? 'video_call' : 'voice_call'))
         throw new RuntimeError('FEATURE_NOT_AVAILABLE', `Expected ${type} calls to be offered, but this team has them turned off.`, { status: 403 });
-      const call = placeCall(host, { conversationId: await ensure(), type });
+      const call = placeCall(host, { conversationId: await conversation.ensure(), type });
       current.value = call;
       const off = call.phase.subscribe((p) => {
         if (p !== 'ended') return;
@@ -76,7 +68,7 @@ export async function createCalls(
       return started(call);
     },
     async createLink(service: CallLinkService) {
-      const cid = await ensure();
+      const cid = await conversation.ensure();
       return (await http.post<{ callLink: CallLink }>(`chat/visitor/conversations/${enc(cid)}/call-links`, { service })).callLink;
     },
   };

@@ -33,7 +33,7 @@ describe.skipIf(!url)('calls on PostgreSQL (TEST_DATABASE_URL)', () => {
     const v = await api.visitorWithConversation();
     const created = await api.call('POST', '/calls/sessions', { token: v.token, body: { conversationId: v.conversationId, type: 'video' } });
     const id = created.body.data.callSession.id as string;
-    const answers = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', `/agent-sdk/calls/${id}/answer`, { token: agent, raw: true })));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', `/agent-sdk/calls/${id}/answer`, { token: agent })));
     expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
     expect(answers.filter((r) => r.status === 409).every((r) => r.body.code === 'CALL_NOT_RINGING')).toBe(true);
 

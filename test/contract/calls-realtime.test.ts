@@ -56,7 +56,7 @@ const signalOrPong = (f: ServerFrame) => f.type === 'call.signal' || f.type === 
 
 async function nextCall(socket: TestSocket, status: string) {
   const frame = (await socket.next(callUpdate(status))) as CallFrame;
-  expectMatchesSchema('CallSession', frame.call);
+  expectMatchesSchema('ExtCallSession', frame.call);
   return frame.call;
 }
 
@@ -83,7 +83,7 @@ describe('call.updated and the call record', () => {
     expect(await nextCall(visitorSocket, 'started')).toMatchObject({ id: callId, conversationId });
     expect((await nextCall(agentSocket, 'started')).id).toBe(callId);
 
-    await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent, raw: true });
+    await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent });
     expect(await nextCall(visitorSocket, 'answered')).toMatchObject({ id: callId, metadata: { agentId: 'agent-demo' } });
     expect((await nextCall(other, 'answered')).id).toBe(callId);
 
@@ -110,7 +110,7 @@ describe('signaling', () => {
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'too early' } });
     await expectNoSignal(agentSocket, 1);
 
-    await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent, raw: true });
+    await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent });
     await nextCall(visitorSocket, 'answered');
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'v=0 offer', extra: 'not passed on' } });
     expect(await agentSocket.next(signalOrPong)).toEqual({ type: 'call.signal', callId, from: 'visitor', signal: { kind: 'offer', sdp: 'v=0 offer' } });
@@ -148,20 +148,20 @@ describe('timers', () => {
     expect(missed).toMatchObject({ id: callId, endReason: 'no_answer', durationSeconds: 0, metadata: { endedBy: 'server' } });
     const history = await quickApi.call('GET', `/chat/visitor/conversations/${conversationId}/messages`, { token });
     expect(history.body.data.messages.at(-1)).toMatchObject({ body: 'Missed video call', messageType: 'call', metadata: { call: { status: 'missed', endReason: 'no_answer' } } });
-    const late = await quickApi.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: quickAgent, raw: true });
+    const late = await quickApi.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: quickAgent });
     expect(late.body.code).toBe('CALL_NOT_RINGING');
   });
 
   it('ends an answered call whose visitor stays away past the grace, but not one who comes back', async () => {
     const kept = await ringingCall(graceApi, grace.baseUrl, graceAgent);
-    await graceApi.call('POST', `/agent-sdk/calls/${kept.callId}/answer`, { token: graceAgent, raw: true });
+    await graceApi.call('POST', `/agent-sdk/calls/${kept.callId}/answer`, { token: graceAgent });
     await nextCall(kept.visitorSocket, 'answered');
     // A second socket of the same visitor (the call page) keeps it connected while the first drops.
     const page = track(await connect(grace.baseUrl, kept.token));
     kept.visitorSocket.close();
 
     const dropped = await ringingCall(graceApi, grace.baseUrl, graceAgent);
-    await graceApi.call('POST', `/agent-sdk/calls/${dropped.callId}/answer`, { token: graceAgent, raw: true });
+    await graceApi.call('POST', `/agent-sdk/calls/${dropped.callId}/answer`, { token: graceAgent });
     await nextCall(dropped.visitorSocket, 'answered');
     dropped.visitorSocket.close();
     const lost = await nextCall(dropped.agentSocket, 'ended');

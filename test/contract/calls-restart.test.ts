@@ -29,7 +29,7 @@ beforeAll(async () => {
       return { ...v, callId: res.body.data.callSession.id as string };
     };
     answered = await place();
-    const answer = await firstApi.call('POST', `/agent-sdk/calls/${answered.callId}/answer`, { token: firstAgent, raw: true });
+    const answer = await firstApi.call('POST', `/agent-sdk/calls/${answered.callId}/answer`, { token: firstAgent });
     expect(answer.status).toBe(200);
     ringing = await place();
   } finally {

@@ -115,11 +115,64 @@ const EXT_REPLY_SUGGESTION = {
   },
 };
 
+/**
+ * extensions.md §15: a call as the reference server answers it — the contract's CallSession,
+ * with `durationSeconds`/`endReason` always present (null until final) and the server's metadata keys.
+ */
+const EXT_CALL_SESSION = {
+  allOf: [
+    ref('CallSession'),
+    {
+      type: 'object',
+      required: ['startedAt', 'durationSeconds', 'endReason', 'metadata'],
+      properties: {
+        durationSeconds: { oneOf: [{ type: 'null' }, { type: 'integer', minimum: 0 }] },
+        endReason: { oneOf: [{ type: 'null' }, { enum: ['no_answer', 'cancelled', 'declined', 'hangup', 'connection_lost', 'media_failed', 'connection_failed'] }] },
+        metadata: {
+          type: 'object',
+          properties: { agentId: { type: 'string' }, agentName: { type: 'string' }, endedBy: { enum: ['visitor', 'agent', 'server'] } },
+        },
+      },
+    },
+  ],
+};
+
+/** extensions.md §15: an `RTCIceServer` from the server's `ICE_SERVERS`. */
+const EXT_ICE_SERVER = {
+  type: 'object',
+  required: ['urls'],
+  properties: {
+    urls: { oneOf: [{ type: 'string', pattern: '^(stuns?|turns?):' }, { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(stuns?|turns?):' } }] },
+    username: { type: 'string' },
+    credential: { type: 'string' },
+  },
+};
+const ICE_SERVERS = { type: 'array', items: EXT_ICE_SERVER };
+const CALL_SERVICE = { enum: ['voice_call', 'video_call'] };
+
+/** extensions.md §15: `{ callLink }`, the call page's URL with the token in its fragment. */
+const EXT_CALL_LINK = {
+  type: 'object',
+  required: ['url', 'service', 'conversationId', 'expiresAt'],
+  properties: {
+    url: { type: 'string', format: 'uri', pattern: '/call/#[^#]+$' },
+    service: CALL_SERVICE,
+    conversationId: { type: 'string', minLength: 1 },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+};
+
 const envelope = (data: object) => ({ type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } });
 const messageData = (extra: Record<string, object> = {}) =>
   envelope({ type: 'object', required: ['message', ...Object.keys(extra)], properties: { message: EXT_MESSAGE, ...extra } });
 
-/** Extension endpoints the contract does not have (extensions.md §2, §7–§12). */
+const callSessionData = (extra: Record<string, object> = {}) =>
+  envelope({ type: 'object', required: ['callSession', ...Object.keys(extra)], properties: { callSession: EXT_CALL_SESSION, ...extra } });
+
+/**
+ * Extension endpoints the contract does not have (extensions.md §2, §7–§15), and contract
+ * endpoints whose answer our extension makes stricter (keyed by the contract's own path template).
+ */
 const EXTENSION_RESPONSES: Record<string, object> = {
   'GET /chat/visitor/conversations 200': envelope({
     type: 'object',
@@ -173,6 +226,31 @@ const EXTENSION_RESPONSES: Record<string, object> = {
       reason: { enum: ['nothing_to_answer', 'no_match'] },
     },
   }),
+  // extensions.md §15: calls. The contract's call endpoints answer more than it says (ICE servers, the link).
+  'POST /calls/sessions 201': callSessionData({ iceServers: ICE_SERVERS }),
+  'GET /calls/sessions/{callSessionId} 200': callSessionData({ iceServers: ICE_SERVERS }),
+  'PATCH /calls/sessions/{callSessionId}/end 200': callSessionData(),
+  'GET /agent-sdk/calls 200': envelope({
+    type: 'object',
+    required: ['callSessions'],
+    properties: { callSessions: { type: 'array', maxItems: 100, items: EXT_CALL_SESSION } },
+  }),
+  'POST /agent-sdk/calls/{id}/answer 200': callSessionData({ iceServers: ICE_SERVERS }),
+  'POST /chat/visitor/conversations/{conversationId}/call-links 201': envelope({ type: 'object', required: ['callLink'], properties: { callLink: EXT_CALL_LINK } }),
+  'POST /agent-sdk/conversations/{id}/call-links 201': envelope({ type: 'object', required: ['callLink'], properties: { callLink: EXT_CALL_LINK } }),
+  'POST /calls/link-session 201': envelope({
+    type: 'object',
+    required: ['sessionToken', 'expiresAt', 'visitorId', 'conversationId', 'service', 'tenant', 'iceServers'],
+    properties: {
+      sessionToken: { type: 'string', minLength: 1 },
+      expiresAt: { type: 'string', format: 'date-time' },
+      visitorId: { type: 'string', minLength: 1 },
+      conversationId: { type: 'string', minLength: 1 },
+      service: CALL_SERVICE,
+      tenant: { type: 'object', required: ['name', 'slug'], properties: { name: { type: 'string' }, slug: { type: 'string' } } },
+      iceServers: ICE_SERVERS,
+    },
+  }),
   // Answers a file, not JSON; listed so its error envelopes are checked.
   'GET /attachments/{attachmentId} 200': {},
   'GET /chat/visitor/conversations/{conversationId}/messages 200': {
@@ -196,8 +274,9 @@ ajv.addSchema({ ...EXT_MESSAGE, $id: 'ExtMessage' });
 ajv.addSchema({ ...EXT_ATTACHMENT, $id: 'ExtAttachment' });
 ajv.addSchema({ ...EXT_RECEIPT, $id: 'ExtReceipt' });
 ajv.addSchema({ ...EXT_CONVERSATION, $id: 'ExtConversation' });
+ajv.addSchema({ ...EXT_CALL_SESSION, $id: 'ExtCallSession' });
 
-const EXT_NAMES = new Set(['ExtMessage', 'ExtAttachment', 'ExtReceipt', 'ExtConversation']);
+const EXT_NAMES = new Set(['ExtMessage', 'ExtAttachment', 'ExtReceipt', 'ExtConversation', 'ExtCallSession']);
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -261,7 +340,8 @@ export function expectMatchesContract(method: string, path: string, status: numb
 
 /**
  * Throws unless `value` matches a contract component schema (e.g. `Message`, `Conversation`) or
- * one of our extension shapes: `ExtMessage`, `ExtAttachment`, `ExtReceipt`, `ExtConversation`.
+ * one of our extension shapes: `ExtMessage`, `ExtAttachment`, `ExtReceipt`, `ExtConversation`,
+ * `ExtCallSession`.
  */
 export function expectMatchesSchema(name: string, value: unknown): void {
   const validate = EXT_NAMES.has(name) ? ajv.getSchema(name) : ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
