@@ -58,8 +58,16 @@ async function sendFile(c: Context, root: string, relative: string, headers: Rec
   });
 }
 
-/** The call page's links never tell another site where the visitor came from. */
-const NO_REFERRER = { 'Referrer-Policy': 'no-referrer' };
+/**
+ * The call page (extensions.md §15): its fragment holds a session-granting link, so it runs only
+ * this server's own code (no inline script, no other origin), is never framed, and its links
+ * never tell another site where the visitor came from.
+ */
+export const CALL_PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
 
 /** Mounts the static routes; call after the API and demo routes. */
 export function mountStatic(app: Hono<AppEnv>, rootDir: string): void {
@@ -72,8 +80,15 @@ export function mountStatic(app: Hono<AppEnv>, rootDir: string): void {
   app.get('/console', (c) => sendFile(c, path.join(dist, 'console'), 'index.html'));
   app.get('/console/*', (c) => sendFile(c, path.join(dist, 'console'), c.req.path.slice('/console/'.length) || 'index.html'));
   // The token rides in the fragment (`/call/#<token>`), which the browser never sends here.
-  app.get('/call', (c) => sendFile(c, path.join(dist, 'call'), 'index.html', NO_REFERRER));
-  app.get('/call/*', (c) => sendFile(c, path.join(dist, 'call'), c.req.path.slice('/call/'.length) || 'index.html', NO_REFERRER));
+  app.get('/call', (c) => sendFile(c, path.join(dist, 'call'), 'index.html', CALL_PAGE_HEADERS));
+  app.get('/call/*', (c) => sendFile(c, path.join(dist, 'call'), c.req.path.slice('/call/'.length) || 'index.html', CALL_PAGE_HEADERS));
+  // The runtime core as ESM for pages with a chat UI of their own (demo/site/headless.html): the
+  // core's chunks, and its two bare imports for the page's import map.
+  const modules = path.join(rootDir, 'node_modules');
+  app.get('/sdk/core/*', (c) => sendFile(c, path.join(dist, 'core'), c.req.path.slice('/sdk/core/'.length), crossOrigin));
+  app.get('/sdk/shared/*', (c) => sendFile(c, path.join(dist, 'shared'), c.req.path.slice('/sdk/shared/'.length), crossOrigin));
+  app.get('/sdk/vendor/signals-core.js', (c) => sendFile(c, path.join(modules, '@preact/signals-core/dist'), 'signals-core.module.js', crossOrigin));
+  app.get('/sdk/vendor/idb-keyval.js', (c) => sendFile(c, path.join(modules, 'idb-keyval/dist'), 'index.js', crossOrigin));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/demo/')) return c.text('Not found', 404);
     return sendFile(c, site, c.req.path === '/' ? 'index.html' : c.req.path.slice(1));

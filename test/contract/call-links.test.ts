@@ -5,6 +5,7 @@
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../demo/server/db/database.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { connect, openSocket } from './socket.ts';
 import { client } from './support.ts';
@@ -14,8 +15,14 @@ let api: ReturnType<typeof client>;
 let agent: string;
 const ICE = [{ urls: ['turn:turn.example.com:3478'], username: 'u', credential: 'p' }];
 
+/** A second tenant with an agent of its own. */
+async function seedOther(db: Database): Promise<void> {
+  await db.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
+  await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-other', 'client_other', 'olive', 'Olive', 'available')`);
+}
+
 beforeAll(async () => {
-  server = await startTestServer({ iceServers: ICE });
+  server = await startTestServer({ iceServers: ICE, seed: seedOther });
   api = client(server);
   agent = await api.agentToken();
 });
@@ -74,6 +81,11 @@ describe('creating a call link', () => {
     expect(foreign.body.code).toBe('CONVERSATION_NOT_FOUND');
     const unknown = await api.call('POST', '/agent-sdk/conversations/conv_nope/call-links', { token: agent, body: {} });
     expect(unknown.body.code).toBe('CONVERSATION_NOT_FOUND');
+    // Another tenant's agent cannot link into this tenant's existing conversation.
+    const otherAgent = await forge({ typ: 'agent', tid: 'client_other', sub: 'agent-other' }, 600);
+    const crossTenant = await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/call-links`, { token: otherAgent, body: {} });
+    expect(crossTenant.status).toBe(404);
+    expect(crossTenant.body.code).toBe('CONVERSATION_NOT_FOUND');
     await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/close`, { token: agent });
     const closed = await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/call-links`, { token: v.token, body: {} });
     expect(closed.status).toBe(409);

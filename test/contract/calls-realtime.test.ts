@@ -3,6 +3,7 @@
  * tenant's agents, the call record as a message, signaling relayed only between the parties of
  * an answered call, the ring timeout and the drop grace.
  */
+import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import type { Database } from '../../demo/server/db/database.ts';
@@ -23,18 +24,34 @@ let quickAgent: string;
 let grace: TestServer;
 let graceApi: ReturnType<typeof client>;
 let graceAgent: string;
+const GRACE_MS = 600;
 const sockets: TestSocket[] = [];
 const track = (s: TestSocket) => (sockets.push(s), s);
 
+/** A second agent of the demo tenant, and another tenant with an agent of its own. */
 async function seedSecondAgent(db: Database): Promise<void> {
   await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-two', 'client_acme', 'two', 'Sam', 'available')`);
+  await db.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
+  await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-other', 'client_other', 'olive', 'Olive', 'available')`);
+}
+
+/** An agent token of the other tenant, signed with the server's secret. */
+async function otherTenantAgent(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ typ: 'agent', tid: 'client_other' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('ringnity-reference-server')
+    .setSubject('agent-other')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .sign(new TextEncoder().encode(server.tokenSecret));
 }
 
 beforeAll(async () => {
   [server, quick, grace] = await Promise.all([
     startTestServer({ seed: seedSecondAgent }),
     startTestServer({ callRingTimeoutMs: 400 }),
-    startTestServer({ callDropGraceMs: 400 }),
+    startTestServer({ callDropGraceMs: GRACE_MS }),
   ]);
   api = client(server);
   quickApi = client(quick);
@@ -60,10 +77,23 @@ async function nextCall(socket: TestSocket, status: string) {
   return frame.call;
 }
 
-/** Nothing is on its way to `socket` that was sent before this: a ping's pong comes first. */
-async function expectNoSignal(socket: TestSocket, t: number) {
+/** A ping answered: every frame `socket` sent before it has been handled. */
+async function pinged(socket: TestSocket, t: number) {
   socket.send({ type: 'ping', t });
-  expect(await socket.next(signalOrPong)).toEqual({ type: 'pong', t });
+  expect(await socket.next((f) => f.type === 'pong' && f.t === t)).toEqual({ type: 'pong', t });
+}
+
+/**
+ * `sender`'s stray signals reached none of `receivers`. The sender's pong first: the server
+ * relays a signal while it handles the frame, so once that pong is back any relayed frame is
+ * already written to its receiver's socket, ahead of the receiver's own pong.
+ */
+async function expectNoSignal(sender: TestSocket, receivers: TestSocket[], t: number) {
+  await pinged(sender, t);
+  for (const [i, socket] of receivers.entries()) {
+    socket.send({ type: 'ping', t: t * 100 + i });
+    expect(await socket.next(signalOrPong)).toEqual({ type: 'pong', t: t * 100 + i });
+  }
 }
 
 async function ringingCall(site: ReturnType<typeof client>, baseUrl: string, agentToken: string) {
@@ -108,14 +138,13 @@ describe('signaling', () => {
 
     // Before the answer: dropped.
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'too early' } });
-    await expectNoSignal(agentSocket, 1);
+    await expectNoSignal(visitorSocket, [agentSocket], 1);
 
     await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent });
     await nextCall(visitorSocket, 'answered');
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'v=0 offer', extra: 'not passed on' } });
     expect(await agentSocket.next(signalOrPong)).toEqual({ type: 'call.signal', callId, from: 'visitor', signal: { kind: 'offer', sdp: 'v=0 offer' } });
-    await expectNoSignal(other, 2);
-    await expectNoSignal(stranger, 3);
+    await expectNoSignal(visitorSocket, [other, stranger], 2);
 
     agentSocket.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'v=0 answer' } });
     expect(await visitorSocket.next(signalOrPong)).toEqual({ type: 'call.signal', callId, from: 'agent', signal: { kind: 'answer', sdp: 'v=0 answer' } });
@@ -127,17 +156,42 @@ describe('signaling', () => {
 
     // Not a party, not a signal, not this call: dropped.
     other.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'intruder' } });
+    await expectNoSignal(other, [visitorSocket, agentSocket], 3);
     stranger.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'intruder' } });
+    await expectNoSignal(stranger, [visitorSocket, agentSocket], 4);
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'hello' } });
     visitorSocket.send({ type: 'call.signal', callId: 'call_nope', signal: { kind: 'offer', sdp: 'x' } });
-    await expectNoSignal(visitorSocket, 4);
-    await expectNoSignal(agentSocket, 5);
+    await expectNoSignal(visitorSocket, [agentSocket], 5);
+    // Another tenant's agent knowing the call id: dropped too.
+    const foreign = track(await connect(server.baseUrl, await otherTenantAgent()));
+    foreign.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'cross-tenant' } });
+    await expectNoSignal(foreign, [visitorSocket, agentSocket], 6);
 
     // After the end: dropped.
     await api.call('PATCH', `/calls/sessions/${callId}/end`, { token, body: {} });
     await nextCall(agentSocket, 'ended');
     visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'too late' } });
-    await expectNoSignal(agentSocket, 6);
+    await expectNoSignal(visitorSocket, [agentSocket], 7);
+  });
+
+  it('keeps the call with the agent\'s console that answered the offer, not the agent\'s other consoles', async () => {
+    const { callId, visitorSocket, agentSocket } = await ringingCall(api, server.baseUrl, agent);
+    const otherConsole = track(await connect(server.baseUrl, agent));
+    await api.call('POST', `/agent-sdk/calls/${callId}/answer`, { token: agent });
+    await nextCall(visitorSocket, 'answered');
+    // The offer goes to every console of the agent: the one that takes it answers.
+    visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'offer', sdp: 'v=0 offer' } });
+    expect(await agentSocket.next(signalOrPong)).toMatchObject({ type: 'call.signal', from: 'visitor' });
+    expect(await otherConsole.next(signalOrPong)).toMatchObject({ type: 'call.signal', from: 'visitor' });
+    agentSocket.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'v=0 answer' } });
+    expect(await visitorSocket.next(signalOrPong)).toMatchObject({ from: 'agent', signal: { kind: 'answer', sdp: 'v=0 answer' } });
+    // The other console's answer is not heard, and what the visitor sends next goes only to the first.
+    otherConsole.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'second console' } });
+    await expectNoSignal(otherConsole, [visitorSocket], 1);
+    visitorSocket.send({ type: 'call.signal', callId, signal: { kind: 'candidate', candidate: null } });
+    expect(await agentSocket.next(signalOrPong)).toMatchObject({ from: 'visitor', signal: { kind: 'candidate', candidate: null } });
+    await expectNoSignal(visitorSocket, [otherConsole], 2);
+    await api.call('PATCH', `/calls/sessions/${callId}/end`, { token: agent, body: {} });
   });
 });
 
@@ -172,5 +226,23 @@ describe('timers', () => {
     expect(still.body.data.callSession.status).toBe('answered');
     await graceApi.call('PATCH', `/calls/sessions/${kept.callId}/end`, { token: kept.token, body: {} });
     expect(await nextCall(page, 'ended')).toMatchObject({ endReason: 'hangup' });
+  });
+
+  it('gives each party its own full grace: an agent who drops later is not cut short by the visitor\'s earlier drop', async () => {
+    const call = await ringingCall(graceApi, grace.baseUrl, graceAgent);
+    await graceApi.call('POST', `/agent-sdk/calls/${call.callId}/answer`, { token: graceAgent });
+    await nextCall(call.visitorSocket, 'answered');
+    call.visitorSocket.close();
+    await call.visitorSocket.closed;
+    // The scenario itself: the agent drops while the visitor's grace runs, then the visitor is back.
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 2));
+    call.agentSocket.close();
+    await call.agentSocket.closed;
+    const agentGone = Date.now();
+    const back = track(await connect(grace.baseUrl, call.token));
+    const lost = await nextCall(back, 'ended');
+    expect(lost).toMatchObject({ endReason: 'connection_lost' });
+    // A shared timer would have ended it half a grace after the agent left.
+    expect(Date.now() - agentGone).toBeGreaterThanOrEqual(GRACE_MS - 50);
   });
 });

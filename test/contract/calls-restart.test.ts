@@ -15,6 +15,10 @@ let api: ReturnType<typeof client>;
 let agent: string;
 let ringing: { token: string; conversationId: string; callId: string };
 let answered: { token: string; callId: string };
+/** When the second server started: what it ends happened after this, not at the first one's shutdown. */
+let restartedAt: number;
+/** The answered call as the restarted server first reports it. */
+let answeredAfterRestart: { status: string };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-calls-restart-'));
@@ -36,8 +40,11 @@ beforeAll(async () => {
     // Closing stops the ring timer: the call is still `started` in the database.
     await first.close();
   }
-  restarted = await startTestServer({ dataDir, callDropGraceMs: 300 });
+  restartedAt = Date.now();
+  // A grace long enough to read the call once before it runs out.
+  restarted = await startTestServer({ dataDir, callDropGraceMs: 1500 });
   api = client(restarted);
+  answeredAfterRestart = (await api.call('GET', `/calls/sessions/${answered.callId}`, { token: answered.token })).body.data.callSession;
   agent = await api.agentToken();
 }, 60_000);
 afterAll(async () => {
@@ -49,10 +56,15 @@ const statusOf = async (callId: string) => (await api.call('GET', `/calls/sessio
 
 it('misses a call whose ring ran out while the server was down, with its record', async () => {
   await vi.waitFor(async () => expect(await statusOf(ringing.callId)).toMatchObject({ status: 'missed', endReason: 'no_answer' }), { timeout: 5000 });
+  // Missed by the restarted server, not at the first one's shutdown.
+  expect(Date.parse((await statusOf(ringing.callId)).endedAt)).toBeGreaterThanOrEqual(restartedAt);
   const history = await api.call('GET', `/agent-sdk/conversations/${ringing.conversationId}/messages`, { token: agent });
   expect(history.body.data.messages.at(-1)).toMatchObject({ messageType: 'call', body: 'Missed voice call' });
 });
 
-it('ends an answered call nobody came back to after the drop grace', async () => {
+it('keeps an answered call through the restart, then ends it when nobody came back in the drop grace', async () => {
+  expect(answeredAfterRestart.status).toBe('answered');
   await vi.waitFor(async () => expect(await statusOf(answered.callId)).toMatchObject({ status: 'ended', endReason: 'connection_lost', metadata: { endedBy: 'server' } }), { timeout: 5000 });
+  // The grace ran on the restarted server: the call ended at least a grace after it started.
+  expect(Date.parse((await statusOf(answered.callId)).endedAt)).toBeGreaterThanOrEqual(restartedAt + 1400);
 });

@@ -70,6 +70,21 @@ describe('placing a call', () => {
     expect(byAgent.body.data.callSession).toEqual(call);
   });
 
+  it('drops the metadata keys the server owns (agentId, agentName, endedBy) from what the visitor sends', async () => {
+    const v = await api.visitorWithConversation();
+    const spoof = { agentId: 'agent-boss', agentName: 'CEO', endedBy: 'agent', page: '/pricing' };
+    const res = await api.call('POST', '/calls/sessions', { token: v.token, body: { conversationId: v.conversationId, type: 'audio', metadata: spoof } });
+    expect(res.status).toBe(201);
+    const callId = res.body.data.callSession.id as string;
+    expect(res.body.data.callSession.metadata).toEqual({ page: '/pricing' });
+    const listed = (await ext('GET', '/agent-sdk/calls', agent)).body.data.callSessions.find((c: { id: string }) => c.id === callId);
+    expect(listed.metadata).toEqual({ page: '/pricing' });
+    // Cancelled, the missed call names no agent: nobody answered.
+    const cancelled = await api.call('PATCH', `/calls/sessions/${callId}/end`, { token: v.token, body: {} });
+    expect(cancelled.body.data.callSession).toMatchObject({ status: 'missed', endReason: 'cancelled' });
+    expect(cancelled.body.data.callSession.metadata).toEqual({ page: '/pricing', endedBy: 'visitor' });
+  });
+
   it('names a missing conversation, a bad type, and another direction or status', async () => {
     const v = await api.visitorWithConversation();
     const missing = await api.call('POST', '/calls/sessions', { token: v.token, body: { type: 'video' } });
@@ -168,7 +183,10 @@ describe('answering and ending', () => {
 
     const ended = await api.call('PATCH', `/calls/sessions/${callId}/end`, { token, body: { reason: 'bye' } });
     expect(ended.status).toBe(200);
-    expect(ended.body.data.callSession).toMatchObject({ status: 'ended', endReason: 'hangup', durationSeconds: 0, metadata: { endedBy: 'visitor', agentId: 'agent-demo' } });
+    expect(ended.body.data.callSession).toMatchObject({ status: 'ended', endReason: 'hangup', metadata: { endedBy: 'visitor', agentId: 'agent-demo' } });
+    // Whole seconds from answer to end: two requests apart, which may straddle a second on a busy machine.
+    expect(ended.body.data.callSession.durationSeconds).toBeGreaterThanOrEqual(0);
+    expect(ended.body.data.callSession.durationSeconds).toBeLessThanOrEqual(1);
     const again = await api.call('PATCH', `/calls/sessions/${callId}/end`, { token: agent, body: { reason: 'media_failed' } });
     expect(again.status).toBe(200);
     expect(again.body.data.callSession).toEqual(ended.body.data.callSession);

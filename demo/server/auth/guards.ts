@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { findAgent } from '../store/agents.ts';
 import { findTenantById, findTenantByServerApiKey } from '../store/tenants.ts';
 import { findVisitorById } from '../store/visitors.ts';
+import { isOwnOrigin } from '../calls/own-origin.ts';
 import { assertOriginAllowed } from './origin.ts';
 import type { TokenClaims } from './tokens.ts';
 
@@ -27,17 +28,31 @@ async function claimsOf(deps: Deps, header: string | undefined): Promise<TokenCl
   return deps.tokens.verify(token);
 }
 
-/** `/chat/visitor/*`: a visitor session token, from an allowed origin. */
+/** `/chat/visitor/*`: a visitor session token, from an allowed origin; a call-scoped one is refused. */
 export function requireVisitor(deps: Deps): MiddlewareHandler<AppEnv> {
+  return visitorGuard(deps, false);
+}
+
+/**
+ * A visitor session token. A call-scoped one (from `/calls/link-session`, extensions.md §15) only
+ * when `callScope` says the route takes it; it may also come from the server's own origin (the
+ * call page is served here), and the route limits it to its conversation.
+ */
+function visitorGuard(deps: Deps, callScope: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const claims = await claimsOf(deps, c.req.header(SESSION_HEADER));
     if (claims.typ === 'agent') {
       throw new ApiError(403, 'SERVER_API_SCOPE_DENIED', 'An agent token cannot call visitor endpoints.');
     }
     if (claims.typ !== 'visitor') throw new ApiError(401, 'SDK_SESSION_REQUIRED', 'This is not a session token. Exchange it at /sdk/session.');
+    const scoped = claims.scope !== undefined;
+    if (scoped && (!callScope || claims.scope !== 'call' || typeof claims.conv !== 'string')) {
+      throw new ApiError(403, 'SERVER_API_SCOPE_DENIED', 'This session is for one call (a call link): it works only on that call and the realtime socket.');
+    }
     const tenant = await findTenantById(deps.db, claims.tid);
     if (!tenant) throw sessionGone();
-    assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);
+    const origin = c.req.header('origin');
+    if (!(scoped && isOwnOrigin(origin, c.req.header('host')))) assertOriginAllowed(origin, tenant.allowed_origins, tenant.name);
     const visitor = await findVisitorById(deps.db, tenant.id, claims.sub);
     if (!visitor) throw sessionGone();
     c.set('visitorAuth', { tenant, visitor, claims });
@@ -61,11 +76,12 @@ export function requireAgent(deps: Deps): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * `/calls/*` (extensions.md §15): a visitor session token or an agent token, each checked as
- * its own guard does; a handler tells them apart by which of `visitorAuth`/`agentAuth` is set.
+ * `/calls/sessions*` (extensions.md §15): a visitor session token (a call-scoped one too) or an
+ * agent token, each checked as its own guard does; a handler tells them apart by which of
+ * `visitorAuth`/`agentAuth` is set, and keeps a call-scoped visitor to its conversation.
  */
 export function requireVisitorOrAgent(deps: Deps): MiddlewareHandler<AppEnv> {
-  const visitor = requireVisitor(deps);
+  const visitor = visitorGuard(deps, true);
   const agent = requireAgent(deps);
   return async (c, next) => {
     const claims = await claimsOf(deps, c.req.header(SESSION_HEADER));

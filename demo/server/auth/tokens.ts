@@ -25,10 +25,20 @@ export interface TokenClaims {
   name?: string;
   email?: string;
   phone?: string;
-  /** A call link's conversation. */
+  /**
+   * `"call"` on a visitor token from `/calls/link-session` (extensions.md §15): it works only on
+   * `/calls/sessions*` for the conversation `conv` and on the realtime socket (that call's frames).
+   */
+  scope?: 'call';
+  /** A call link's conversation (also a call-scoped session's). */
   conv?: string;
-  /** A call link's service (`voice_call` | `video_call`). */
+  /** A call link's service (`voice_call` | `video_call`; also a call-scoped session's). */
   svc?: string;
+  /**
+   * A call-scoped session's link expiry (seconds since the epoch): it places calls only until
+   * then, while `exp` (later) keeps its calls and socket going (extensions.md §15).
+   */
+  lexp?: number;
 }
 
 export interface IssuedToken {

@@ -10,11 +10,24 @@ import { ApiError } from '../http/errors.ts';
 /** Where the reference server serves the call page (static.ts). */
 export const CALL_PAGE_PATH = '/call/';
 
+/**
+ * How long a call-link session outlives its link (extensions.md §15). The link's token cannot be
+ * traded again once it expired, so a session ending with the link would cut a call placed just
+ * before that (its socket closes, the drop grace ends the call). After the link expires the
+ * session places no new call; this only bounds how long the calls it placed may last.
+ */
+export const CALL_LINK_SESSION_AFTER_LINK_SECONDS = 4 * 60 * 60;
+
 export interface CallLinkClaims {
   tenantId: string;
   visitorId: string;
   conversationId: string;
   service: CallLinkService;
+}
+
+/** A verified link: its claims and when it expires (seconds since the epoch). */
+export interface VerifiedCallLink extends CallLinkClaims {
+  exp: number;
 }
 
 /** Signs a link for `claims`, on the public origin the API was called on. */
@@ -28,18 +41,29 @@ export async function issueCallLink(deps: Deps, origin: string, claims: CallLink
 }
 
 /** The link's claims; 401 `CALL_LINK_INVALID` for a tampered, expired (`details: ["expired"]`) or other kind of token. */
-export async function readCallLink(deps: Deps, token: string): Promise<CallLinkClaims> {
+export async function readCallLink(deps: Deps, token: string): Promise<VerifiedCallLink> {
   const invalid = (details?: string[]) => new ApiError(401, 'CALL_LINK_INVALID', 'This call link is not valid. Ask for a new one in the chat.', details);
   let claims;
   try {
     claims = await deps.tokens.verify(token);
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'TOKEN_EXPIRED') {
-      throw new ApiError(401, 'CALL_LINK_INVALID', 'This call link has expired. Ask for a new one in the chat.', ['expired']);
-    }
+    if (error instanceof ApiError && error.code === 'TOKEN_EXPIRED') throw linkExpired();
     throw invalid();
   }
-  const { typ, tid, sub, conv, svc } = claims;
+  const { typ, tid, sub, conv, svc, exp } = claims;
   if (typ !== 'call-link' || typeof conv !== 'string' || (svc !== 'voice_call' && svc !== 'video_call')) throw invalid();
-  return { tenantId: tid, visitorId: sub, conversationId: conv, service: svc };
+  return { tenantId: tid, visitorId: sub, conversationId: conv, service: svc, exp };
+}
+
+/**
+ * 401 `CALL_LINK_INVALID` (`details: ["expired"]`) once the link expiring at `linkExp` (seconds
+ * since the epoch) has: a call-scoped session places no new call after it (extensions.md §15).
+ */
+export function assertLinkLive(linkExp: number): void {
+  // `<=`, as jose judges `exp`: the session stops placing calls the moment the link stops trading.
+  if (linkExp <= Math.floor(Date.now() / 1000)) throw linkExpired();
+}
+
+function linkExpired(): ApiError {
+  return new ApiError(401, 'CALL_LINK_INVALID', 'This call link has expired. Ask for a new one in the chat.', ['expired']);
 }

@@ -1,20 +1,25 @@
 /**
  * The server's calls (extensions.md §15): state changes with their frames and final messages,
  * the ring timeout, the drop grace, and the signaling relay. Timers live in this process: a
- * restarted server re-arms them from the database ({@link CallService.recover}).
+ * restarted server re-arms them from the database ({@link CallService.recover}). A timer whose
+ * write fails is retried, and a periodic sweep catches what still slipped through, so no call
+ * stays live for good.
  */
 import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import type { Deps } from '../http/context.ts';
+import type { Subscriber } from '../realtime/hub.ts';
 import { ApiError } from '../http/errors.ts';
 import {
   type CallRow,
   type Finish,
   answerCall,
   callNotFound,
+  FINAL_STATUSES,
   createCall,
   findCall,
   finishCall,
   listLiveCalls,
+  listOverdueCalls,
   toCallSession,
 } from '../store/calls.ts';
 import { toConversation } from '../store/conversations.ts';
@@ -22,31 +27,57 @@ import { sendMessage, toMessage } from '../store/messages.ts';
 import { callRecord } from './record.ts';
 import { type CallSignal, readSignal } from './signal.ts';
 import { planEnd } from './transitions.ts';
-import type { CallService } from './call-service.ts';
+import { CALL_SWEEP_INTERVAL_MS, type CallService } from './call-service.ts';
+import { TIMER_RETRY_DELAYS_MS, createRetrier } from './retry.ts';
 
 export type { CallService };
 
 /** `sender_id` of the call records (system messages have no person behind them). */
 const CALL_SENDER_ID = 'calls';
 
+type Party = 'visitor' | 'agent';
+const PARTIES: readonly Party[] = ['visitor', 'agent'];
+
+const MISSED: Finish = { from: ['started'], status: 'missed', endReason: 'no_answer', endedBy: 'server' };
+const LOST: Finish = { from: ['answered'], status: 'ended', endReason: 'connection_lost', endedBy: 'server' };
+
 interface Talking {
   tenantId: string;
+  conversationId: string;
   visitorId: string;
   agentId: string;
-  /** Runs while a party has no socket. */
-  grace?: NodeJS.Timeout;
+  /** One grace per party, each from that party's own drop: a second drop does not shorten the first party's. */
+  grace: Partial<Record<Party, NodeJS.Timeout>>;
+  /**
+   * The agent socket that signals for this call: the first of the answering agent's sockets to
+   * send a signal (the console that took the call). Until then the visitor's offer goes to all of them.
+   */
+  agentSocket?: Subscriber;
+}
+
+/** Timings a test shortens; production uses the defaults. */
+export interface CallServiceOptions {
+  /** Pauses between the attempts of a timer's failed write. @default TIMER_RETRY_DELAYS_MS */
+  retryDelaysMs?: readonly number[];
+  /** Period of the overdue-call sweep, started by `recover()`. @default CALL_SWEEP_INTERVAL_MS */
+  sweepIntervalMs?: number;
 }
 
 /** `deps` without `calls` itself (it is built from them). */
-export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
+export function createCallService(deps: Omit<Deps, 'calls'>, options: CallServiceOptions = {}): CallService {
   const ringing = new Map<string, NodeJS.Timeout>();
   const talking = new Map<string, Talking>();
   const pending = new Set<Promise<unknown>>();
+  const retrier = createRetrier(options.retryDelaysMs ?? TIMER_RETRY_DELAYS_MS, (error, attempt) =>
+    deps.log.error(`call timer write failed (attempt ${attempt}), trying again`, error),
+  );
+  let sweeper: NodeJS.Timeout | undefined;
   let closed = false;
+  const isClosed = () => closed;
 
   const publish = (row: CallRow) => {
     const frame: ServerFrame = { type: 'call.updated', call: toCallSession(row) };
-    deps.hub.toVisitor(row.tenant_id, row.visitor_id, frame);
+    deps.hub.toVisitorCall(row.tenant_id, row.visitor_id, row.conversation_id, frame);
     deps.hub.toAgents(row.tenant_id, frame);
   };
 
@@ -61,7 +92,8 @@ export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
   const settle = (id: string) => {
     clearTimeout(ringing.get(id));
     ringing.delete(id);
-    clearTimeout(talking.get(id)?.grace);
+    const call = talking.get(id);
+    for (const party of PARTIES) clearTimeout(call?.grace[party]);
     talking.delete(id);
   };
 
@@ -93,49 +125,77 @@ export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
   }
 
   const armRing = (row: CallRow) => {
+    // A create still finishing after close(): the restarted server re-arms it from the database.
+    if (closed) return;
+    clearTimeout(ringing.get(row.id));
+    // The deadline was set from this process's clock (store/calls.ts), so this difference is exact.
     const left = new Date(row.ring_deadline).getTime() - Date.now();
     const timer = setTimeout(() => {
-      ringing.delete(row.id);
-      track(() => finalize(row, { from: ['started'], status: 'missed', endReason: 'no_answer', endedBy: 'server' }));
+      track(() => retrier.run(() => finalize(row, MISSED), isClosed).finally(() => ringing.delete(row.id)));
     }, Math.max(0, left));
     ringing.set(row.id, timer);
   };
 
-  /** Starts or stops the drop grace of an answered call as its parties' sockets come and go. */
+  const present = (call: Talking, party: Party) =>
+    party === 'visitor'
+      ? deps.hub.hasSocket('visitor', call.tenantId, call.visitorId, call.conversationId)
+      : deps.hub.hasSocket('agent', call.tenantId, call.agentId);
+
+  /** The grace of `party` ran out: the call ends, unless the party came back in the meantime. */
+  const graceOver = (id: string, call: Talking, party: Party, timer: NodeJS.Timeout) => {
+    track(async () => {
+      try {
+        await retrier.run(
+          async () => {
+            if (present(call, party)) return;
+            const row = await findCall(deps.db, { tenantId: call.tenantId }, id);
+            // Gone or no longer answered (ended meanwhile): nothing left to watch.
+            if (!row || !(await finalize(row, LOST))) settle(id);
+          },
+          () => closed || talking.get(id) !== call,
+        );
+      } finally {
+        // Spent: a party still away gets a new grace from the next check (or the sweep).
+        if (call.grace[party] === timer) call.grace[party] = undefined;
+      }
+    });
+  };
+
+  /** Starts or stops each party's drop grace of an answered call as its sockets come and go. */
   const checkParties = (id: string) => {
     const call = talking.get(id);
     if (!call || closed) return;
-    const missing = !deps.hub.hasSocket('visitor', call.tenantId, call.visitorId) || !deps.hub.hasSocket('agent', call.tenantId, call.agentId);
-    if (missing && !call.grace) {
-      call.grace = setTimeout(() => {
-        call.grace = undefined;
-        track(async () => {
-          const row = await findCall(deps.db, { tenantId: call.tenantId }, id);
-          if (row) await finalize(row, { from: ['answered'], status: 'ended', endReason: 'connection_lost', endedBy: 'server' });
-        });
-      }, deps.config.callDropGraceMs);
-    } else if (!missing && call.grace) {
-      clearTimeout(call.grace);
-      call.grace = undefined;
+    for (const party of PARTIES) {
+      const here = present(call, party);
+      const timer = call.grace[party];
+      if (!here && !timer) {
+        const timer: NodeJS.Timeout = setTimeout(() => graceOver(id, call, party, timer), deps.config.callDropGraceMs);
+        call.grace[party] = timer;
+      } else if (here && timer) {
+        clearTimeout(timer);
+        call.grace[party] = undefined;
+      }
     }
   };
 
   const watch = (row: CallRow) => {
-    if (!row.agent_id) return;
-    talking.set(row.id, { tenantId: row.tenant_id, visitorId: row.visitor_id, agentId: row.agent_id });
+    if (!row.agent_id || closed) return;
+    talking.set(row.id, { tenantId: row.tenant_id, conversationId: row.conversation_id, visitorId: row.visitor_id, agentId: row.agent_id, grace: {} });
     checkParties(row.id);
   };
 
-  deps.hub.onPresence((s) => {
+  deps.hub.onPresence((s, isPresent) => {
     for (const [id, call] of talking) {
       if (call.tenantId !== s.tenantId) continue;
+      if (!isPresent && call.agentSocket === s) call.agentSocket = undefined;
       if ((s.role === 'visitor' && s.subject === call.visitorId) || (s.role === 'agent' && s.subject === call.agentId)) checkParties(id);
     }
   });
 
-  return {
+  const service: CallService = {
     async create(input) {
-      const row = await deps.db.transaction((tx) => createCall(tx, { ...input, ringTimeoutMs: deps.config.callRingTimeoutMs }));
+      const ringDeadline = new Date(Date.now() + deps.config.callRingTimeoutMs);
+      const row = await deps.db.transaction((tx) => createCall(tx, { ...input, ringDeadline }));
       armRing(row);
       publish(row);
       return row;
@@ -153,6 +213,11 @@ export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
       // Watched before the frame goes out: the caller's offer, sent when it sees `answered`, is relayed.
       watch(row);
       publish(row);
+      // An end that committed between the answer and watch() found nothing to settle: read again.
+      track(async () => {
+        const current = await findCall(deps.db, { tenantId }, id);
+        if (!current || FINAL_STATUSES.includes(current.status)) settle(id);
+      });
       return row;
     },
 
@@ -172,11 +237,21 @@ export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
     signal(from, callId, raw) {
       if (typeof callId !== 'string') return;
       const call = talking.get(callId);
-      const signal: CallSignal | undefined = call && call.tenantId === from.tenantId ? readSignal(raw) : undefined;
-      if (!call || !signal) return;
+      if (!call || call.tenantId !== from.tenantId) return;
+      // A call-link socket signals only for its own conversation's call.
+      if (from.callScope !== undefined && from.callScope !== call.conversationId) return;
+      const signal: CallSignal | undefined = readSignal(raw);
+      if (!signal) return;
       const frame: ServerFrame = { type: 'call.signal', callId, from: from.role, signal };
-      if (from.role === 'visitor' && from.subject === call.visitorId) deps.hub.toAgent(call.tenantId, call.agentId, frame);
-      else if (from.role === 'agent' && from.subject === call.agentId) deps.hub.toVisitor(call.tenantId, call.visitorId, frame);
+      if (from.role === 'visitor' && from.subject === call.visitorId) {
+        if (call.agentSocket) call.agentSocket.send(JSON.stringify(frame));
+        else deps.hub.toAgent(call.tenantId, call.agentId, frame);
+      } else if (from.role === 'agent' && from.subject === call.agentId) {
+        // The first console of the agent to signal holds the call; another one of theirs is not heard.
+        call.agentSocket ??= from;
+        if (call.agentSocket !== from) return;
+        deps.hub.toVisitorCall(call.tenantId, call.visitorId, call.conversationId, frame);
+      }
     },
 
     async recover() {
@@ -184,15 +259,32 @@ export function createCallService(deps: Omit<Deps, 'calls'>): CallService {
         if (row.status === 'started') armRing(row);
         else watch(row);
       }
+      if (!sweeper && !closed) {
+        sweeper = setInterval(() => track(() => service.sweep()), options.sweepIntervalMs ?? CALL_SWEEP_INTERVAL_MS);
+        sweeper.unref();
+      }
+    },
+
+    async sweep() {
+      let missed = 0;
+      for (const row of await listOverdueCalls(deps.db, new Date())) {
+        if (closed) break;
+        if (await finalize(row, MISSED)) missed++;
+      }
+      for (const id of talking.keys()) checkParties(id);
+      return missed;
     },
 
     async close() {
       closed = true;
+      clearInterval(sweeper);
       for (const timer of ringing.values()) clearTimeout(timer);
       ringing.clear();
-      for (const call of talking.values()) clearTimeout(call.grace);
+      for (const call of talking.values()) for (const party of PARTIES) clearTimeout(call.grace[party]);
       talking.clear();
+      retrier.wake();
       await Promise.allSettled([...pending]);
     },
   };
+  return service;
 }

@@ -12,12 +12,14 @@ import { aiRoutes } from '../routes/ai.ts';
 import { callRoutes } from '../routes/calls.ts';
 import { demoLoginRoutes } from '../routes/demo-login.ts';
 import { sdkRoutes } from '../routes/sdk.ts';
+import { deviceRoutes } from '../routes/devices.ts';
 import { serverApiRoutes } from '../routes/server-api.ts';
 import { visitorRoutes } from '../routes/visitor.ts';
 import { visitorReceiptRoutes } from '../routes/receipts.ts';
 import { attachmentFileRoutes } from '../routes/attachment-files.ts';
 import { isUploadPath } from '../routes/uploads.ts';
 import { mountStatic } from '../static.ts';
+import { chatPageRoutes } from '../routes/chat-page.ts';
 import { helpPages } from '../routes/help-pages.ts';
 import { byIp } from './rate-limit.ts';
 
@@ -70,6 +72,7 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   for (const prefix of LIMITED_ROUTES) api.use(`${prefix}/*`, perIp);
   // Uploads have their own, per-tenant limit (routes/uploads.ts).
   api.use('*', (c, next) => (isUploadPath(c.req.path) ? next() : limit(c, next)));
+  api.route('/sdk/devices', deviceRoutes(deps));
   api.route('/sdk', sdkRoutes(deps));
   api.route('/chat/visitor', visitorRoutes(deps));
   api.route('/chat/conversations', visitorReceiptRoutes(deps));
@@ -90,6 +93,7 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   // The demo shop's help centre: the pages the AI's sources link to.
   app.route('/help', helpPages(deps));
 
+  app.route('/chat', chatPageRoutes(deps.config.rootDir));
   mountStatic(app, deps.config.rootDir);
   return app;
 }

@@ -13,6 +13,11 @@ export interface Subscriber {
   readonly subject: string;
   /** Sends a serialised frame (the socket applies its own backpressure rule). */
   send(text: string): void;
+  /**
+   * Set on a call-link session's socket (extensions.md §15): it gets only the `call.*` frames of
+   * this conversation, nothing else its visitor is sent.
+   */
+  readonly callScope?: string;
   /** Told of every `conversation.updated` it is sent (a socket drops what it cached about it). */
   conversationChanged?(conversation: Conversation): void;
 }
@@ -30,14 +35,19 @@ export interface Hub {
   toAgents(tenantId: string, frame: ServerFrame): void;
   /** A frame for one visitor's sockets only (receipts and typing from an agent). */
   toVisitor(tenantId: string, visitorId: string, frame: ServerFrame): void;
+  /** A `call.*` frame of `conversationId` for the visitor's sockets, its call-link sockets for that conversation included. */
+  toVisitorCall(tenantId: string, visitorId: string, conversationId: string, frame: ServerFrame): void;
   /** A frame for every visitor socket of the tenant (availability). */
   toTenantVisitors(tenantId: string, frame: ServerFrame): void;
   /** A frame for one agent's sockets only (call signaling, extensions.md §15). */
   toAgent(tenantId: string, agentId: string, frame: ServerFrame): void;
-  /** Whether the visitor or agent has at least one socket here (a call's drop grace). */
-  hasSocket(role: 'visitor' | 'agent', tenantId: string, subject: string): boolean;
-  /** Told after every add and remove (calls watch their parties come and go). */
-  onPresence(listener: (subscriber: Subscriber) => void): void;
+  /**
+   * Whether the visitor or agent has at least one socket here (a call's drop grace); for a
+   * visitor with `conversationId`, call-link sockets of other conversations do not count.
+   */
+  hasSocket(role: 'visitor' | 'agent', tenantId: string, subject: string, conversationId?: string): boolean;
+  /** Told after every add (`present`) and remove (calls watch their parties come and go). */
+  onPresence(listener: (subscriber: Subscriber, present: boolean) => void): void;
   /** Every subscriber (for shutdown). */
   all(): Subscriber[];
 }
@@ -47,19 +57,22 @@ export function createHub(): Hub {
   const agents = new Map<string, Set<Subscriber>>();
   // Tenant id → its visitor sockets, so a tenant-wide frame does not scan every tenant's visitors.
   const tenantVisitors = new Map<string, Set<Subscriber>>();
-  const presence: ((subscriber: Subscriber) => void)[] = [];
+  const presence: ((subscriber: Subscriber, present: boolean) => void)[] = [];
   const keyOf = (s: Subscriber) => (s.role === 'visitor' ? `${s.tenantId}/${s.subject}` : s.tenantId);
   const mapOf = (s: Subscriber) => (s.role === 'visitor' ? visitors : agents);
 
-  function sendAll(set: Iterable<Subscriber> | undefined, frame: ServerFrame): void {
+  // A call-link socket hears only its call: everything else a visitor is sent skips it.
+  const unscoped = (s: Subscriber) => s.callScope === undefined;
+
+  function sendAll(set: Iterable<Subscriber> | undefined, frame: ServerFrame, accepts: (s: Subscriber) => boolean = unscoped): void {
     if (!set) return;
     const text = JSON.stringify(frame);
-    for (const s of set) s.send(text);
+    for (const s of set) if (accepts(s)) s.send(text);
   }
 
   function publish(tenantId: string, visitorId: string | undefined, frame: ServerFrame): void {
     const text = JSON.stringify(frame);
-    if (visitorId) for (const s of visitors.get(`${tenantId}/${visitorId}`) ?? []) s.send(text);
+    if (visitorId) for (const s of visitors.get(`${tenantId}/${visitorId}`) ?? []) if (unscoped(s)) s.send(text);
     for (const s of agents.get(tenantId) ?? []) s.send(text);
   }
 
@@ -75,7 +88,7 @@ export function createHub(): Hub {
         if (!all) tenantVisitors.set(s.tenantId, (all = new Set()));
         all.add(s);
       }
-      for (const listener of presence) listener(s);
+      for (const listener of presence) listener(s, true);
     },
     remove(s) {
       const map = mapOf(s);
@@ -84,7 +97,7 @@ export function createHub(): Hub {
       if (set?.delete(s) && set.size === 0) map.delete(key);
       const all = s.role === 'visitor' ? tenantVisitors.get(s.tenantId) : undefined;
       if (all?.delete(s) && all.size === 0) tenantVisitors.delete(s.tenantId);
-      for (const listener of presence) listener(s);
+      for (const listener of presence) listener(s, false);
     },
     messageCreated(tenantId, visitorId, message) {
       publish(tenantId, visitorId, { type: 'message.created', conversationId: message.conversationId, seq: message.seq, message });
@@ -95,7 +108,7 @@ export function createHub(): Hub {
     conversationUpdated(tenantId, conversation) {
       publish(tenantId, conversation.visitorId, { type: 'conversation.updated', conversation });
       const owners = conversation.visitorId ? (visitors.get(`${tenantId}/${conversation.visitorId}`) ?? []) : [];
-      for (const s of [...owners, ...(agents.get(tenantId) ?? [])]) s.conversationChanged?.(conversation);
+      for (const s of [...owners, ...(agents.get(tenantId) ?? [])]) if (unscoped(s)) s.conversationChanged?.(conversation);
     },
     toAgents(tenantId, frame) {
       sendAll(agents.get(tenantId), frame);
@@ -103,14 +116,22 @@ export function createHub(): Hub {
     toVisitor(tenantId, visitorId, frame) {
       sendAll(visitors.get(`${tenantId}/${visitorId}`), frame);
     },
+    toVisitorCall(tenantId, visitorId, conversationId, frame) {
+      sendAll(visitors.get(`${tenantId}/${visitorId}`), frame, (s) => s.callScope === undefined || s.callScope === conversationId);
+    },
     toTenantVisitors(tenantId, frame) {
       sendAll(tenantVisitors.get(tenantId), frame);
     },
     toAgent(tenantId, agentId, frame) {
       sendAll([...(agents.get(tenantId) ?? [])].filter((s) => s.subject === agentId), frame);
     },
-    hasSocket(role, tenantId, subject) {
-      if (role === 'visitor') return (visitors.get(`${tenantId}/${subject}`)?.size ?? 0) > 0;
+    hasSocket(role, tenantId, subject, conversationId) {
+      if (role === 'visitor') {
+        for (const s of visitors.get(`${tenantId}/${subject}`) ?? []) {
+          if (s.callScope === undefined || conversationId === undefined || s.callScope === conversationId) return true;
+        }
+        return false;
+      }
       for (const s of agents.get(tenantId) ?? []) if (s.subject === subject) return true;
       return false;
     },

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import { CLOSE_CODES } from '../../../src/contract/extensions.ts';
 import { isOriginAllowed } from '../auth/origin.ts';
+import { isOwnOrigin } from '../calls/own-origin.ts';
 import type { TokenClaims } from '../auth/tokens.ts';
 import type { Deps } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
@@ -54,6 +55,7 @@ export function createRealtime(deps: Deps): Realtime {
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     const origin = request.headers.origin;
+    const host = request.headers.host;
     let subscriber: Subscriber | undefined;
     let authStarted = false;
     let expiryTimer: NodeJS.Timeout | undefined;
@@ -87,11 +89,12 @@ export function createRealtime(deps: Deps): Realtime {
     // A renewed token replaces the socket's one only for the same subject: a socket never
     // changes hands (the hub subscription is keyed by it).
     const reauthenticate = (current: Subscriber, token: string) => {
-      void authenticate(deps, token, origin).then(
+      void authenticate(deps, token, origin, host).then(
         (claims) => {
           if (ws.readyState !== ws.OPEN) return;
           const role = claims.typ === 'agent' ? 'agent' : 'visitor';
-          if (claims.tid !== current.tenantId || claims.sub !== current.subject || role !== current.role) {
+          const same = claims.tid === current.tenantId && claims.sub === current.subject && role === current.role;
+          if (!same || callScopeOf(claims) !== current.callScope) {
             fail(CLOSE_CODES.tokenInvalid, {
               type: 'error',
               code: 'SDK_SESSION_REQUIRED',
@@ -124,13 +127,15 @@ export function createRealtime(deps: Deps): Realtime {
           fail(CLOSE_CODES.authTimeout, { type: 'error', code: 'SDK_SESSION_REQUIRED', message: 'The first frame must be {"type":"auth","token":…}.' });
           return;
         }
-        void authenticate(deps, frame.token, origin).then(
+        void authenticate(deps, frame.token, origin, host).then(
           (claims) => {
             if (ws.readyState !== ws.OPEN) return;
+            const callScope = callScopeOf(claims);
             subscriber = {
               role: claims.typ === 'agent' ? 'agent' : 'visitor',
               tenantId: claims.tid,
               subject: claims.sub,
+              ...(callScope !== undefined ? { callScope } : {}),
               send(text) {
                 if (ws.readyState !== ws.OPEN) return;
                 if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -164,6 +169,8 @@ export function createRealtime(deps: Deps): Realtime {
       if (frame.type === 'ping') {
         send({ type: 'pong', t: typeof frame.t === 'number' ? frame.t : 0 });
       }
+      // A call-link socket (extensions.md §15) sends call signals and pings, nothing else.
+      if (subscriber?.callScope !== undefined && frame.type !== 'call.signal') return;
       if (frame.type === 'typing' && subscriber && typeof frame.conversationId === 'string' && typeof frame.typing === 'boolean') {
         const who = subscriber;
         const { conversationId, typing } = frame;
@@ -246,14 +253,24 @@ function parseFrame(text: string): IncomingFrame | undefined {
   return undefined;
 }
 
-/** Verifies the auth frame's token: a live visitor (from an allowed origin) or agent. */
-async function authenticate(deps: Deps, token: string, origin: string | undefined): Promise<TokenClaims> {
+/** The conversation a call-scoped session's socket is kept to (extensions.md §15); undefined for any other token. */
+function callScopeOf(claims: TokenClaims): string | undefined {
+  return claims.scope === 'call' ? claims.conv : undefined;
+}
+
+/**
+ * Verifies the auth frame's token: a live visitor (from an allowed origin; a call-scoped one
+ * also from the server's own, where its call page is served) or agent.
+ */
+async function authenticate(deps: Deps, token: string, origin: string | undefined, host: string | undefined): Promise<TokenClaims> {
   const claims = await deps.tokens.verify(token);
   const invalidToken = (message: string) => new ApiError(401, 'SDK_SESSION_REQUIRED', message);
   const tenant = await findTenantById(deps.db, claims.tid);
   if (!tenant) throw invalidToken('The session no longer exists.');
   if (claims.typ === 'visitor') {
-    if (!isOriginAllowed(origin, tenant.allowed_origins)) {
+    if (claims.scope !== undefined && (claims.scope !== 'call' || typeof claims.conv !== 'string')) throw invalidToken('This token cannot open the realtime socket.');
+    const own = claims.scope === 'call' && isOwnOrigin(origin, host);
+    if (!own && !isOriginAllowed(origin, tenant.allowed_origins)) {
       throw new ApiError(403, 'SDK_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not on ${tenant.name}'s allowed domains.`);
     }
     if (!(await findVisitorById(deps.db, tenant.id, claims.sub))) throw invalidToken('The session no longer exists.');

@@ -1,13 +1,14 @@
 /**
  * `/calls/*` (extensions.md §15): the visitor places a call, either party reads or ends it, and
- * the call page trades a call link for a visitor session (`/calls/link-session`, no session needed).
+ * the call page trades a call link for a call-scoped visitor session (`/calls/link-session`, no
+ * session needed), good only for that conversation's calls and the realtime socket.
  */
 import { Hono } from 'hono';
 import type { CallLinkSession, CallSessionResult } from '../../../src/contract/extensions.ts';
 import type { components } from '../../../src/contract/openapi.d.ts';
 import { requireVisitorOrAgent } from '../auth/guards.ts';
-import { assertCallService, serviceOf } from '../calls/gating.ts';
-import { readCallLink } from '../calls/links.ts';
+import { assertCallService, serviceOf, typeOf } from '../calls/gating.ts';
+import { CALL_LINK_SESSION_AFTER_LINK_SECONDS, assertLinkLive, readCallLink } from '../calls/links.ts';
 import type { CallParty } from '../calls/transitions.ts';
 import type { AgentAuth, AppEnv, Deps, VisitorAuth } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
@@ -40,8 +41,12 @@ export function callRoutes(deps: Deps): Hono<AppEnv> {
     if (agentOf(c)) {
       throw new ApiError(403, 'SERVER_API_SCOPE_DENIED', 'Agents do not place calls: send the visitor a call link instead.');
     }
-    const { tenant, visitor } = c.get('visitorAuth');
+    const { tenant, visitor, claims } = c.get('visitorAuth');
+    // A call-link session places calls only while its link lives (a session minted before `lexp`
+    // existed ended with its link, so its `exp` is the bound); its calls go on after that.
+    if (claims.scope === 'call') assertLinkLive(claims.lexp ?? claims.exp);
     const body = await readCreate(c);
+    if (claims.scope === 'call') assertLinkCall(claims, body);
     assertCallService(tenant, serviceOf(body.type));
     const row = await deps.calls.create({
       tenantId: tenant.id,
@@ -79,7 +84,14 @@ export function callRoutes(deps: Deps): Hono<AppEnv> {
     if (!conversation) throw gone();
     if (conversation.status === 'closed') throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed, so its call link no longer works.');
     assertCallService(tenant, link.service);
-    const issued = await deps.tokens.sign({ typ: 'visitor', tid: tenant.id, sub: visitor.id }, deps.config.sessionTtlSeconds);
+    // Call-scoped: a forwarded link grants calls in that conversation only, placed only while the
+    // link lives (`lexp`); the session itself outlives the link so a call placed late keeps going.
+    assertLinkLive(link.exp);
+    const ttlSeconds = link.exp + CALL_LINK_SESSION_AFTER_LINK_SECONDS - Math.floor(Date.now() / 1000);
+    const issued = await deps.tokens.sign(
+      { typ: 'visitor', tid: tenant.id, sub: visitor.id, scope: 'call', conv: conversation.id, svc: link.service, lexp: link.exp },
+      ttlSeconds,
+    );
     const data: CallLinkSession = {
       sessionToken: issued.token,
       expiresAt: issued.expiresAt,
@@ -103,8 +115,20 @@ function agentOf(c: { get(key: 'agentAuth'): AgentAuth }): AgentAuth | undefined
 function callerOf(c: { get(key: 'agentAuth'): AgentAuth; get(key: 'visitorAuth'): VisitorAuth }): Caller {
   const agent = agentOf(c);
   if (agent) return { viewer: { tenantId: agent.tenant.id }, party: { role: 'agent', agentId: agent.agent.id } };
-  const { tenant, visitor } = c.get('visitorAuth');
-  return { viewer: { tenantId: tenant.id, visitorId: visitor.id }, party: { role: 'visitor', visitorId: visitor.id } };
+  const { tenant, visitor, claims } = c.get('visitorAuth');
+  // A call-scoped session sees only its conversation's calls: any other is "not found".
+  const scope = claims.scope === 'call' && claims.conv !== undefined ? { conversationId: claims.conv } : {};
+  return { viewer: { tenantId: tenant.id, visitorId: visitor.id, ...scope }, party: { role: 'visitor', visitorId: visitor.id } };
+}
+
+/** A call-scoped session places calls only in its link's conversation, of its link's service. */
+function assertLinkCall(claims: VisitorAuth['claims'], body: CreateCallSessionRequest): void {
+  if (body.conversationId !== claims.conv) {
+    throw new ApiError(403, 'SERVER_API_SCOPE_DENIED', "This call link's session calls only in the conversation the link is for.");
+  }
+  if (claims.svc !== undefined && body.type !== typeOf(claims.svc === 'voice_call' ? 'voice_call' : 'video_call')) {
+    throw new ApiError(403, 'SERVER_API_SCOPE_DENIED', `This call link is for a ${claims.svc === 'voice_call' ? 'voice' : 'video'} call.`);
+  }
 }
 
 /**

@@ -45,8 +45,12 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post('/sessions', async (c) => {
     const body = await readJson<VisitorSessionRequest>(c, 'VisitorSessionRequest');
-    const { visitor } = c.get('visitorAuth');
+    const { tenant, visitor } = c.get('visitorAuth');
     const updated = await updateVisitor(deps.db, visitor, checkIdentity(body.visitor), body.metadata);
+    // Page details (the widget's `update()`, an SPA route change: extensions.md §10) reach the
+    // agents of the visitor's open conversation at once, with the rest of its conversation.
+    const open = body.metadata ? await findOpenConversation(deps.db, tenant.id, visitor.id) : undefined;
+    if (open) deps.hub.conversationUpdated(tenant.id, Object.assign(toConversation(open), { visitorMetadata: updated.metadata }));
     return ok(c, toVisitorProfile(updated), 201);
   });
 

@@ -37,8 +37,22 @@ export const FINAL_STATUSES: readonly CallStatus[] = ['ended', 'missed', 'failed
 /** A call that still rings or talks: at most one per conversation. */
 export const LIVE_STATUSES: readonly CallStatus[] = ['started', 'answered'];
 
-/** Who may see a call: a visitor its own, an agent its tenant's. */
-export type CallViewer = { tenantId: string; visitorId?: string };
+/**
+ * Who may see a call: a visitor its own, an agent its tenant's. A call-link session
+ * (extensions.md §15) sees only the calls of its link's conversation.
+ */
+export type CallViewer = { tenantId: string; visitorId?: string; conversationId?: string };
+
+/**
+ * `metadata` keys the server writes (extensions.md §15): a caller's values for them are dropped,
+ * or agents would take a visitor's `agentName` for a fact.
+ */
+export const SERVER_OWNED_CALL_METADATA = ['agentId', 'agentName', 'endedBy'] as const;
+
+/** `metadata` without the server-owned keys. */
+export function withoutServerKeys(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metadata ?? {}).filter(([key]) => !(SERVER_OWNED_CALL_METADATA as readonly string[]).includes(key)));
+}
 
 /** Rows with the answering agent's name (a call's `metadata.agentName`). */
 const WITH_AGENT = (from: string) => `SELECT s.*, a.name AS agent_name FROM ${from} s LEFT JOIN agents a ON a.id = s.agent_id`;
@@ -53,7 +67,11 @@ export interface NewCall {
   conversationId: string;
   type: CallType;
   metadata?: Record<string, unknown>;
-  ringTimeoutMs: number;
+  /**
+   * When it stops ringing, from the server process's clock: the timer that ends it runs on that
+   * clock too, so a database host whose clock is off does not change how long a call rings.
+   */
+  ringDeadline: Date;
 }
 
 /**
@@ -79,10 +97,10 @@ export async function createCall(db: Queryable, input: NewCall): Promise<CallRow
   const rows = await db.query<CallRow>(
     `WITH s AS (
        INSERT INTO call_sessions (id, tenant_id, conversation_id, visitor_id, type, metadata, ring_deadline)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, now() + $7::int * interval '1 millisecond') RETURNING *
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::timestamptz) RETURNING *
      ) ${WITH_AGENT('s')}`,
     // 128 random bits: a call id is all a party's socket names when it signals.
-    [newId('call', 16), input.tenantId, input.conversationId, input.visitorId, input.type, JSON.stringify(input.metadata ?? {}), input.ringTimeoutMs],
+    [newId('call', 16), input.tenantId, input.conversationId, input.visitorId, input.type, JSON.stringify(withoutServerKeys(input.metadata)), input.ringDeadline.toISOString()],
   );
   return mustHave(rows[0]);
 }
@@ -91,7 +109,8 @@ export async function findCall(db: Queryable, viewer: CallViewer, id: string): P
   const rows = viewer.visitorId
     ? await db.query<CallRow>(`${WITH_AGENT('call_sessions')} WHERE s.id = $1 AND s.tenant_id = $2 AND s.visitor_id = $3`, [id, viewer.tenantId, viewer.visitorId])
     : await db.query<CallRow>(`${WITH_AGENT('call_sessions')} WHERE s.id = $1 AND s.tenant_id = $2`, [id, viewer.tenantId]);
-  return rows[0];
+  const row = rows[0];
+  return row && (viewer.conversationId === undefined || row.conversation_id === viewer.conversationId) ? row : undefined;
 }
 
 /** Most calls one list answers (live calls are few; a list of ended ones is cut to the newest). */
@@ -109,6 +128,13 @@ export async function listCalls(db: Queryable, tenantId: string, statuses: reado
 /** Every live call of every tenant (a starting server re-arms their timers). */
 export async function listLiveCalls(db: Queryable): Promise<CallRow[]> {
   return db.query<CallRow>(`${WITH_AGENT('call_sessions')} WHERE s.status IN ('started', 'answered') ORDER BY s.started_at`);
+}
+
+/** Calls still ringing past their deadline (`now` from the server process's clock, like the deadline). */
+export async function listOverdueCalls(db: Queryable, now: Date): Promise<CallRow[]> {
+  return db.query<CallRow>(`${WITH_AGENT('call_sessions')} WHERE s.status = 'started' AND s.ring_deadline <= $1::timestamptz ORDER BY s.ring_deadline`, [
+    now.toISOString(),
+  ]);
 }
 
 /** `started → answered` for `agentId`; undefined when it was no longer ringing. */
@@ -146,10 +172,10 @@ export async function finishCall(db: Queryable, id: string, finish: Finish): Pro
   return rows[0];
 }
 
-/** The contract's `CallSession`; the server's own metadata wins over what the caller stored. */
+/** The contract's `CallSession`; the server-owned keys come from the columns only, never from what the caller stored. */
 export function toCallSession(row: CallRow): CallSession {
   const metadata: CallMetadata & Record<string, unknown> = {
-    ...(row.metadata ?? {}),
+    ...withoutServerKeys(row.metadata),
     ...compact({ agentId: row.agent_id ?? undefined, agentName: row.agent_name ?? undefined, endedBy: row.ended_by ?? undefined }),
   };
   return {

@@ -22,12 +22,17 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-it('answers /call/ and /call with the page, without a Referer for what it links to', async () => {
+it('answers /call/ and /call with the page, without a Referer for what it links to and running only its own code', async () => {
   for (const url of ['/call/', '/call']) {
     const res = await app.request(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // The fragment holds a session-granting link: no inline or foreign script, never framed.
+    const csp = res.headers.get('content-security-policy') ?? '';
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "connect-src 'self' ws: wss:"]) {
+      expect(csp).toContain(directive);
+    }
     expect(await res.text()).toContain('<title>Call</title>');
   }
 });
