@@ -59,6 +59,8 @@ export type SearchParams = Record<string, string | number | boolean | undefined>
 export interface RequestOptions {
   searchParams?: SearchParams;
   signal?: AbortSignal;
+  /** Outlive the page (`fetch` keepalive): a call's hang-up sent on `pagehide`. */
+  keepalive?: boolean;
 }
 
 /** Options of {@link HttpClient.upload}. */
@@ -74,7 +76,8 @@ export interface HttpClient {
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   post<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
-  del<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** DELETE; `json` for the few endpoints whose DELETE carries a body (`/sdk/devices/push-token`). */
+  del<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   /** POSTs a multipart body (never retried: the transport reports progress once). */
   upload<T>(path: string, body: FormData, options: UploadOptions): Promise<T>;
 }
@@ -158,7 +161,8 @@ export function createHttp(options: HttpOptions): HttpClient {
         if (answer.status === 429) onRateLimited?.(failure(answer, what)!);
       } else {
         if (json !== undefined) headers['content-type'] = 'application/json';
-        answer = await send(method, url.href, { headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, what, opts.signal);
+        // The options ride along into `fetch`'s init (it reads `keepalive`, ignores the rest; `signal` is replaced by attempt's).
+        answer = await send(method, url.href, { ...opts, headers, body: opts.form ?? (json === undefined ? undefined : JSON.stringify(json)) }, what, opts.signal);
         opts.onProgress?.(1);
       }
       return settle<T>(answer, what);
@@ -179,7 +183,7 @@ export function createHttp(options: HttpOptions): HttpClient {
     get: (path, opts) => request('GET', path, undefined, opts),
     post: (path, json, opts) => request('POST', path, json, opts),
     patch: (path, json, opts) => request('PATCH', path, json, opts),
-    del: (path, opts) => request('DELETE', path, undefined, opts),
+    del: (path, json, opts) => request('DELETE', path, json, opts),
     // Not retried by `send` (a POST): a failed upload is the visitor's to retry.
     upload: (path, form, opts) => request('POST', path, undefined, { ...opts, form }),
   };

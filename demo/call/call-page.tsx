@@ -2,13 +2,15 @@
  * The call page a call link opens (extensions.md §15), phone first: checks the link, names the
  * business, and starts the call on a tap (browsers ask for the camera only after a gesture),
  * then shows the widget's own call view. Clear pages for a link that expired or is not valid,
- * and for a conversation that has ended.
+ * and for a conversation that has ended. Closing the tab (or opening another link in it) hangs
+ * the call up.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActiveCall, CallType, RuntimeError } from '../../src/index.ts';
 import type { CallLinkSession } from '../../src/contract/extensions.ts';
 import { CallView } from '../../widget/app/call/call-view.tsx';
 import { playRemoteAudio } from '../../widget/app/call/remote-audio.ts';
+import { forgetLinkToken } from './link-token.ts';
 import { createPageHost, openLinkSession, type PageHost } from './page-host.ts';
 import { placeCall } from './place-call.ts';
 
@@ -23,6 +25,18 @@ const NO_LINK = { code: 'CALL_LINK_INVALID' } as const;
 export function CallPage({ apiBase, token }: { apiBase: string; token: string | null }) {
   const [state, setState] = useState<State>(token ? { kind: 'opening' } : { kind: 'refused', error: NO_LINK });
   const [attempt, setAttempt] = useState(0);
+  const placed = useRef<ActiveCall | null>(null);
+
+  useEffect(() => {
+    // The team must not be left ringing, or talking to no one, when the tab closes.
+    const leave = () => placed.current?.hangUpOnExit();
+    addEventListener('pagehide', leave);
+    return () => {
+      removeEventListener('pagehide', leave);
+      // Unmounted for another link (hashchange): this link's call is over.
+      void placed.current?.hangUp();
+    };
+  }, []);
 
   useEffect(() => {
     if (!token) return;
@@ -36,7 +50,11 @@ export function CallPage({ apiBase, token }: { apiBase: string; token: string | 
         page = createPageHost(apiBase, token, session);
         setState({ kind: 'ready', session, page });
       },
-      (error: RuntimeError) => live && setState({ kind: 'refused', error }),
+      (error: RuntimeError) => {
+        // A link that will never work again is not kept for a reload.
+        if (error.code === 'CALL_LINK_INVALID' || error.code === 'CONVERSATION_CLOSED') forgetLinkToken(window);
+        if (live) setState({ kind: 'refused', error });
+      },
     );
     return () => {
       live = false;
@@ -51,7 +69,10 @@ export function CallPage({ apiBase, token }: { apiBase: string; token: string | 
     setState({ kind: 'calling', session, page, call: null, failure: null });
     placeCall(page.host, session.conversationId, type).then(
       (call) => {
+        placed.current = call;
         playRemoteAudio(call);
+        // A call that happened (not one refused before it rang): the link has served; a reload shows it spent.
+        void call.done.then((session) => session && forgetLinkToken(window));
         setState({ kind: 'calling', session, page, call, failure: null });
       },
       (failure: RuntimeError) => setState({ kind: 'calling', session, page, call: null, failure }),

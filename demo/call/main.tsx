@@ -6,4 +6,15 @@ import { CallPage } from './call-page.tsx';
 import { takeLinkToken } from './link-token.ts';
 
 const apiBase = new URL('/api', location.origin).href;
-render(<CallPage apiBase={apiBase} token={takeLinkToken(window)} />, document.getElementById('app')!);
+const app = document.getElementById('app')!;
+let token = takeLinkToken(window);
+// A new page per link (`key`): the old one's call and socket end when it unmounts.
+const show = () => render(<CallPage key={token ?? ''} apiBase={apiBase} token={token} />, app);
+show();
+// Pasting another call link into this tab changes only the fragment: no reload, so open it here.
+addEventListener('hashchange', () => {
+  const next = takeLinkToken(window);
+  if (next === token) return;
+  token = next;
+  show();
+});

@@ -4,6 +4,7 @@
  * call link gave (`POST /calls/link-session`). When that token expires mid-call, the page asks
  * for a fresh one with the same link token (valid 30 minutes from when the link was made).
  */
+import { keepaliveRequest } from '../../src/calls/keepalive.ts';
 import type { CallHost } from '../../src/calls/types.ts';
 import type { CallLinkSession } from '../../src/contract/extensions.ts';
 import { createHttp, type HttpClient } from '../../src/http.ts';
@@ -40,10 +41,18 @@ export function createPageHost(apiBase: string, linkToken: string, session: Call
   realtime.connect();
   const host: CallHost = {
     role: 'visitor',
-    request: <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) =>
-      method === 'GET' ? http.get<T>(path) : method === 'POST' ? http.post<T>(path, body) : http.patch<T>(path, body),
+    request: <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, how?: { readonly keepalive?: boolean }) =>
+      // A hang-up as the tab closes must outlive it.
+      how?.keepalive
+        ? keepaliveRequest<T>(apiBase, token, method, path, body)
+        : method === 'GET'
+          ? http.get<T>(path)
+          : method === 'POST'
+            ? http.post<T>(path, body)
+            : http.patch<T>(path, body),
     send: (frame) => realtime.send(frame),
     onFrame: (listener) => realtime.onFrame(listener),
+    onReady: (listener) => realtime.onReady(listener),
   };
   return { host, realtime, close: () => realtime.close() };
 }

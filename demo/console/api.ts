@@ -18,6 +18,7 @@ import type {
   Presence,
   ReceiptKind,
 } from '../../src/contract/extensions.ts';
+import { keepaliveRequest } from '../../src/calls/keepalive.ts';
 import { readAfter } from '../../src/history.ts';
 import { createHttp } from '../../src/http.ts';
 import type { AgentAuth } from './auth.ts';
@@ -61,8 +62,8 @@ export interface AgentApi {
   liveCalls(): Promise<CallSession[]>;
   /** A call page link for the conversation's visitor (extensions.md §15), to send into the chat. */
   callLink(id: string, service: CallLinkService): Promise<CallLink>;
-  /** A JSON request with the agent token, the envelope's `data` back: what a `CallHost` needs. */
-  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  /** A JSON request with the agent token, the envelope's `data` back: what a `CallHost` needs (`keepalive`: a hang-up as the tab closes). */
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, options?: { readonly keepalive?: boolean }): Promise<T>;
 }
 
 /** The reference server's API on the console's own origin (where the demo serves both). */
@@ -119,7 +120,14 @@ export function createAgentApi(auth: AgentAuth, baseUrl = defaultApiBase()): Age
     liveCalls: async () =>
       (await http.get<{ callSessions: CallSession[] }>('agent-sdk/calls', { searchParams: { status: 'started,answered' } })).callSessions,
     callLink: async (id, service) => (await http.post<{ callLink: CallLink }>(path(id, '/call-links'), { service })).callLink,
-    request: <T>(method: 'GET' | 'POST' | 'PATCH', to: string, body?: unknown) =>
-      method === 'GET' ? http.get<T>(to) : method === 'POST' ? http.post<T>(to, body) : http.patch<T>(to, body),
+    request: async <T>(method: 'GET' | 'POST' | 'PATCH', to: string, body?: unknown, how?: { readonly keepalive?: boolean }) =>
+      // A hang-up as the tab closes must outlive it.
+      how?.keepalive
+        ? keepaliveRequest<T>(baseUrl, await auth.getToken(), method, to, body)
+        : method === 'GET'
+          ? http.get<T>(to)
+          : method === 'POST'
+            ? http.post<T>(to, body)
+            : http.patch<T>(to, body),
   };
 }

@@ -53,7 +53,10 @@ export function callNotice({ type, phase, session, audioOnly, errorCode, errorMe
         text: 'The browser blocked your microphone or camera. Allow them for this site (the icon in the address bar), then accept again.',
       };
     case 'CALL_DEVICE_NOT_FOUND':
-      return { level: 'alert', text: 'No microphone was found. Connect one, then accept again.' };
+      return {
+        level: 'alert',
+        text: type === 'video' ? 'No working microphone or camera was found (or another app holds it). Check them, then accept again.' : 'No microphone was found. Connect one, then accept again.',
+      };
     case 'CALL_CONNECTION_FAILED':
       return { level: 'alert', text: 'The connection to the visitor failed or the visitor dropped.' };
     default:

@@ -48,12 +48,15 @@ export function createCallDesk({ api, socket, engine, mediaDevices, RTCPeerConne
   const problem = signal<string | null>(null);
   // Calls known to be past ringing: a list read that raced with their frame must not bring them back.
   const settled = new Set<string>();
+  // Calls a frame put while a list read was in flight (one set per read): newer than that list.
+  const reading = new Set<Set<string>>();
 
   const host: CallHost = {
     role: 'agent',
-    request: (method, path, body) => api.request(method, path, body),
+    request: (method, path, body, how) => api.request(method, path, body, how),
     send: (frame) => socket.send(frame),
     onFrame: (listener) => socket.onFrame(listener),
+    onReady: (listener) => socket.onReady(listener),
     ...(mediaDevices && { mediaDevices }),
     ...(RTCPeerConnection && { RTCPeerConnection }),
   };
@@ -68,14 +71,27 @@ export function createCallDesk({ api, socket, engine, mediaDevices, RTCPeerConne
   const put = (call: CallSession) => {
     if (call.status !== 'started' || settled.has(call.id)) return drop(call.id);
     live.value = new Map(live.value).set(call.id, call);
+    for (const seen of reading) seen.add(call.id);
     // Fetch the engine while it rings, so Accept does not wait for a download.
     engine().catch(() => undefined);
   };
 
   async function reload() {
-    const calls = await api.liveCalls();
+    const seen = new Set<string>();
+    reading.add(seen);
+    let calls: CallSession[];
+    try {
+      calls = await api.liveCalls();
+    } finally {
+      reading.delete(seen);
+    }
     const next = new Map<string, CallSession>();
     for (const call of calls) if (call.status === 'started' && !settled.has(call.id)) next.set(call.id, call);
+    // A call that started ringing while the list was read may be missing from it: keep it.
+    for (const id of seen) {
+      const call = live.value.get(id);
+      if (call) next.set(id, call);
+    }
     live.value = next;
     if (next.size > 0) engine().catch(() => undefined);
   }
@@ -86,7 +102,11 @@ export function createCallDesk({ api, socket, engine, mediaDevices, RTCPeerConne
     if (frame.type === 'call.updated') put(frame.call);
   };
 
-  const stops = [socket.onFrame(onFrame), socket.onReady(reloadQuietly)];
+  // The tab closes mid-call: hang up with a request that outlives the page.
+  const leave = () => active.peek()?.hangUpOnExit();
+  const pagehide = typeof addEventListener === 'function';
+  if (pagehide) addEventListener('pagehide', leave);
+  const stops = [socket.onFrame(onFrame), socket.onReady(reloadQuietly), () => pagehide && removeEventListener('pagehide', leave)];
   reloadQuietly();
 
   const ringing = computed(() => [...live.value.values()].sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '')));
@@ -114,7 +134,9 @@ export function createCallDesk({ api, socket, engine, mediaDevices, RTCPeerConne
         // On screen at once: the agent sees "Starting your microphone…", then any refusal.
         active.value = call;
         await started(call);
-        drop(callId);
+        // Left at the permission prompt: the call rings on for the team, and on this console too.
+        if (call.phase.peek() === 'ended' && call.session.peek()?.status === 'started') active.value = null;
+        else drop(callId);
       } catch (error) {
         const lost = isRuntimeError(error) && error.code === 'CALL_NOT_RINGING';
         batch(() => {
@@ -158,9 +180,14 @@ export function createCallDesk({ api, socket, engine, mediaDevices, RTCPeerConne
  * function it returns stops it. Returns the function that ends the watch.
  */
 export function whileRinging(desk: CallDesk, start: () => () => void): () => void {
-  return effect(() => {
+  // Only these two facts: a new card in the list (or any other change) must not restart the tone.
+  const ringing = computed(() => desk.ringing.value.length > 0);
+  const inCall = computed(() => {
     const call = desk.active.value;
-    if (desk.ringing.value.length === 0 || (call && call.phase.value !== 'ended')) return;
+    return !!call && call.phase.value !== 'ended';
+  });
+  return effect(() => {
+    if (!ringing.value || inCall.value) return;
     return start();
   });
 }

@@ -12,6 +12,7 @@ import { uuid } from '../../src/lib/uuid.ts';
 import { createRealtime, type RealtimeConnection } from '../../src/realtime.ts';
 import type { RuntimeStatus } from '../../src/types.ts';
 import type { AgentApi, ConversationFilter, PresenceStatus } from './api.ts';
+import type { CallLinkNote } from './components/call-link-message.tsx';
 import type { AgentAuth } from './auth.ts';
 import { createReceiptBatcher } from './receipt-batcher.ts';
 import { createTypingSender } from './typing-sender.ts';
@@ -351,9 +352,15 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
       if (!id) return false;
       try {
         const link = await api.callLink(id, service);
-        // An ordinary agent message: the widget turns the URL into a link the visitor can open.
+        // A text message: the widget turns the URL into a link the visitor can open. The metadata
+        // lets the console show it without the URL (components/call-link-message.tsx).
         const what = service === 'video_call' ? 'video' : 'voice';
-        const message = await api.send(id, `Join the ${what} call: ${link.url}`, uuid());
+        const { message } = await api.request<{ message?: Message }>('POST', `agent-sdk/conversations/${encodeURIComponent(id)}/messages`, {
+          body: `Join the ${what} call: ${link.url}`,
+          messageType: 'text',
+          clientMessageId: uuid(),
+          metadata: { callLink: { service, expiresAt: link.expiresAt } satisfies CallLinkNote },
+        });
         if (message) merge(id, [message]);
         problem.value = null;
         return true;

@@ -26,6 +26,14 @@ export const CONNECT_TIMEOUT_MS = 30_000;
  * reconnected would otherwise leave it ringing while the agent waits for an offer.
  */
 export const RING_CHECK_MS = 5_000;
+/**
+ * Until the connection is up, the caller sends its offer (and candidates) again this often: a
+ * frame the other side's socket missed while it reconnected would otherwise be lost for good.
+ * The callee answers a repeated offer with its answer again (its own frames may have been lost).
+ */
+export const OFFER_RESEND_MS = 4_000;
+/** How long a dropped connection (`reconnecting`) may take to come back before the call fails. */
+export const RECONNECT_TIMEOUT_MS = 20_000;
 
 const FINAL: readonly string[] = ['ended', 'missed', 'failed'];
 const enc = encodeURIComponent;
@@ -108,6 +116,7 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
   let over = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checks: ReturnType<typeof setInterval> | undefined;
+  let resending: ReturnType<typeof setInterval> | undefined;
   // Signals that came before the peer connection (the offer can outrun the answer's HTTP reply).
   const early: CallSignal[] = [];
   // Caller: updates of calls in this conversation seen before `POST calls/sessions` named ours.
@@ -117,6 +126,24 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
   const id = () => session.peek()?.id;
   const tracks = (kind?: 'audio' | 'video') =>
     localStream.peek()?.getTracks().filter((t) => !kind || t.kind === kind) ?? [];
+
+  // Signals the socket could not take (down, reconnecting, still authenticating): sent in
+  // order once it is ready again. Signaling has no other way to recover a lost offer or answer.
+  const unsent: CallSignal[] = [];
+  const transmit = (signal: CallSignal) => host.send({ type: 'call.signal', callId: id()!, signal });
+  const flush = () => {
+    while (unsent.length && !over && transmit(unsent[0]!)) unsent.shift();
+  };
+  const sendSignal = (signal: CallSignal) => {
+    unsent.push(signal);
+    flush();
+  };
+  const offReady =
+    host.onReady?.(() => {
+      flush();
+      // This side's socket was down: the answer may have come meanwhile. Asking again costs one frame.
+      if (caller && phase.peek() === 'connecting') peer?.resend();
+    }) ?? (() => {});
 
   const unsubscribe = host.onFrame((frame) => {
     if (frame.type === 'call.updated') {
@@ -136,6 +163,7 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
     else if (c.status === 'answered' && caller && !peer && !over) {
       connect();
       peer!.offer().catch((e: unknown) => void end(connectionFailed('Could not start the call connection.', e), 'connection_failed'));
+      resending = setInterval(() => phase.peek() === 'connecting' && peer?.resend(), OFFER_RESEND_MS);
     }
   }
 
@@ -151,14 +179,22 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
       iceServers,
       stream: localStream.peek()!,
       video: type === 'video',
-      send: (signal) => host.send({ type: 'call.signal', callId: id()!, signal }),
+      send: sendSignal,
       onStream: (s) => (remoteStream.value = s),
       onState(state) {
         if (state === 'connected') {
           clearTimeout(timer);
+          clearInterval(resending);
           phase.value = 'connected';
-        } else if (state === 'disconnected') phase.value = 'reconnecting';
-        else if (state === 'failed') void end(connectionFailed('The call connection failed.'), 'connection_failed');
+        } else if (state === 'disconnected') {
+          phase.value = 'reconnecting';
+          // Browsers may stay `disconnected` for long before they give up (`failed`): the people in the call should not wait that long.
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => void end(connectionFailed(`The call connection did not come back within ${RECONNECT_TIMEOUT_MS / 1000} s.`), 'connection_failed'),
+            RECONNECT_TIMEOUT_MS,
+          );
+        } else if (state === 'failed') void end(connectionFailed('The call connection failed.'), 'connection_failed');
       },
       onError: (e) => void end(connectionFailed('The other side sent a call description this browser cannot use.', e), 'connection_failed'),
     });
@@ -179,7 +215,8 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
       ? await host.request<CallSessionResult>('POST', 'calls/sessions', { conversationId, type })
       : await host.request<CallSessionResult>('POST', `agent-sdk/calls/${enc(id()!)}/answer`);
     iceServers = result.iceServers ?? [];
-    session.value = result.callSession;
+    // A frame may have brought the end first (the visitor hung up while the answer was in flight): it stays the truth.
+    if (!isFinal(session.peek())) session.value = result.callSession;
     // Hung up meanwhile: `end` reports it now that the call has an id.
     if (over) return;
     if (!caller) return connect();
@@ -199,11 +236,13 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
    * The one way out: stops the tracks and the peer connection at once, then (with `reason`)
    * tells the server, and resolves `done` with the final session.
    */
-  async function end(e: RuntimeError | null, reason?: string) {
+  async function end(e: RuntimeError | null, reason?: string, keepalive = false) {
     if (over) return;
     over = true;
     clearTimeout(timer);
     clearInterval(checks);
+    clearInterval(resending);
+    offReady();
     peer?.close();
     for (const t of tracks()) t.stop();
     error.value = e;
@@ -212,11 +251,12 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
       // A creation or answer still in flight: wait for it, so the call it made is ended too.
       await starting.catch(() => {});
       const s = session.peek();
-      // An agent who never answered declines: the call ends for the whole team.
-      if (s && !isFinal(s)) {
-        const why = reason === 'hangup' && !caller && s.status === 'started' ? 'declined' : reason;
+      // An agent who had not answered yet (still at the permission prompt) only leaves it:
+      // the call rings on for the rest of the team. Declining for everyone is `declineCall`.
+      if (s && !isFinal(s) && (caller || s.status !== 'started')) {
         try {
-          session.value = (await host.request<{ callSession: CallSession }>('PATCH', `calls/sessions/${enc(s.id)}/end`, { reason: why })).callSession;
+          const path = `calls/sessions/${enc(s.id)}/end`;
+          session.value = (await host.request<{ callSession: CallSession }>('PATCH', path, { reason }, keepalive ? { keepalive } : undefined)).callSession;
         } catch {
           // The server ends it anyway (ring timeout, or the dropped party's grace period).
         }
@@ -264,11 +304,20 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
       if (over) return track.stop();
       track.enabled = !(video ? cameraOff.peek() : muted.peek());
       const old = tracks(track.kind as 'audio' | 'video')[0];
-      // The same sender carries the new track: no renegotiation, the other side sees no gap.
-      await peer?.pc
-        .getSenders()
-        .find((s) => s.track?.kind === track.kind)
-        ?.replaceTrack(track);
+      try {
+        // The same sender carries the new track: no renegotiation, the other side sees no gap.
+        await peer?.pc
+          .getSenders()
+          .find((s) => s.track?.kind === track.kind)
+          ?.replaceTrack(track);
+      } catch (e) {
+        // A closed connection rejects (the call ended meanwhile): never leave the new device on.
+        track.stop();
+        if (over) return;
+        throw toRuntimeError(e, 'switching the device');
+      }
+      // Ended during the switch: `end` stopped the tracks it knew, not this one.
+      if (over) return track.stop();
       if (old) {
         stream.removeTrack(old);
         old.stop();
@@ -276,6 +325,7 @@ function createCall(host: CallHost, type: CallType, conversationId: string, ring
       stream.addTrack(track);
     },
     hangUp: () => end(null, 'hangup'),
+    hangUpOnExit: () => void end(null, 'hangup', true),
     async stats(): Promise<CallStats> {
       let audio = 0;
       let video = 0;

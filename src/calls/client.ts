@@ -11,12 +11,14 @@ import { RuntimeError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { Runtime, RuntimeOptions } from '../types.ts';
 import { placeCall, started } from './call.ts';
+import { mediaDevicesOf } from './media.ts';
 import type { ActiveCall, CallHost, Calls } from './types.ts';
 
 /** The socket as the calls need it. */
 interface Socket {
   send(frame: ClientFrame): boolean;
   onFrame(listener: (frame: ServerFrame) => void): () => void;
+  onReady(listener: () => void): () => void;
 }
 
 const enc = encodeURIComponent;
@@ -26,7 +28,7 @@ const enc = encodeURIComponent;
  * `createAiChat`: the call site is in the core, where names would not be minified.
  * @param socket the realtime connection once started; none with `realtime: false` (calls then cannot connect)
  * @param stops teardowns the runtime's `destroy()` runs: it hangs up a call in progress
- * @param options the runtime's options: `mediaDevices` and `RTCPeerConnection` where injected
+ * @param options the runtime's options: `mediaDevices` and `RTCPeerConnection` where injected, `realtime`
  */
 export async function createCalls(
   runtime: Pick<Runtime, 'start' | 'bootstrap'>,
@@ -34,17 +36,29 @@ export async function createCalls(
   conversation: ConversationController,
   socket: () => Socket | null,
   stops: Array<() => void>,
-  options: Pick<RuntimeOptions, 'mediaDevices' | 'RTCPeerConnection'>,
+  options: Pick<RuntimeOptions, 'mediaDevices' | 'RTCPeerConnection' | 'realtime'>,
 ): Promise<Calls> {
   await runtime.start();
   const current = signal<ActiveCall | null>(null);
-  const offered = (key: string) => runtime.bootstrap.value?.services.some((s) => s.key === key && s.status === 'available') ?? false;
+  // Set before the first await of `start`: a double tap must not place two calls.
+  let placing = false;
+  // A call needs media devices (browsers hide them on an `http:` page), WebRTC, and the socket
+  // for its signaling (none with `realtime: false`: such a call would ring, be answered, and fail).
+  const RTC = options.RTCPeerConnection ?? (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+  const usable = options.realtime !== false && !!mediaDevicesOf(options.mediaDevices)?.getUserMedia && !!RTC;
+  const offered = (key: string) => usable && (runtime.bootstrap.value?.services.some((s) => s.key === key && s.status === 'available') ?? false);
   const host: CallHost = {
     role: 'visitor',
-    request: <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) =>
-      method === 'GET' ? http.get<T>(path) : method === 'POST' ? http.post<T>(path, body) : http.patch<T>(path, body),
+    request: <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, how?: { readonly keepalive?: boolean }) =>
+      method === 'GET'
+        ? http.get<T>(path)
+        : method === 'POST'
+          ? http.post<T>(path, body)
+          : // `keepalive` reaches `fetch` once the HTTP client passes it on (a hang-up while the page unloads).
+            http.patch<T>(path, body, how as Parameters<HttpClient['patch']>[2]),
     send: (frame) => socket()?.send(frame) ?? false,
     onFrame: (listener) => socket()?.onFrame(listener) ?? (() => {}),
+    onReady: (listener) => socket()?.onReady(listener) ?? (() => {}),
     mediaDevices: options.mediaDevices,
     RTCPeerConnection: options.RTCPeerConnection,
   };
@@ -54,11 +68,23 @@ export async function createCalls(
     available: computed(() => ({ audio: offered('voice_call'), video: offered('video_call') })),
     current,
     async start(type) {
-      if (current.peek()) throw new RuntimeError('CALL_IN_PROGRESS', 'Expected no call in progress in this tab, but one is: hang it up first.');
+      if (current.peek() || placing) throw new RuntimeError('CALL_IN_PROGRESS', 'Expected no call in progress in this tab, but one is: hang it up first.');
       // Checked before the media prompt: asking for a camera to then be refused by the server helps nobody.
       if (!offered(type === 'video' ? 'video_call' : 'voice_call'))
-        throw new RuntimeError('FEATURE_NOT_AVAILABLE', `Expected ${type} calls to be offered, but this team has them turned off.`, { status: 403 });
-      const call = placeCall(host, { conversationId: await conversation.ensure(), type });
+        throw new RuntimeError(
+          'FEATURE_NOT_AVAILABLE',
+          usable
+            ? `Expected ${type} calls to be offered, but this team has them turned off.`
+            : 'Expected a secure (https) page with media devices, WebRTC and the realtime connection to call, but one is missing.',
+          usable ? { status: 403 } : {},
+        );
+      placing = true;
+      let call: ActiveCall;
+      try {
+        call = placeCall(host, { conversationId: await conversation.ensure(), type });
+      } finally {
+        placing = false;
+      }
       current.value = call;
       const off = call.phase.subscribe((p) => {
         if (p !== 'ended') return;

@@ -12,8 +12,13 @@ export interface LocalMedia {
   audioOnly: boolean;
 }
 
-// Names a browser gives a camera it cannot use: none, none matching, or held by another app.
-const NO_DEVICE = ['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'DevicesNotFoundError', 'TrackStartError'];
+// Names a browser gives a camera it cannot use: none, none matching, or held by another app
+// (Firefox: `AbortError`, "Starting videoinput failed").
+const NO_DEVICE = ['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'DevicesNotFoundError', 'TrackStartError', 'AbortError'];
+const BUSY = ['NotReadableError', 'TrackStartError', 'AbortError'];
+
+/** `details` of the CALL_DEVICE_NOT_FOUND an insecure (`http:`) page gets: no device is the page's fault, not the visitor's. */
+export const INSECURE_PAGE = 'insecure_page';
 const DENIED = ['NotAllowedError', 'SecurityError', 'PermissionDeniedError'];
 
 const nameOf = (e: unknown) => (e as { name?: unknown } | null)?.name;
@@ -30,7 +35,7 @@ export function mediaDevicesOf(injected?: MediaDevices): MediaDevices | undefine
 /** Converts a `getUserMedia` failure for the microphone (or a picked device) into a `RuntimeError`. */
 export function mediaError(e: unknown, what = 'microphone'): RuntimeError {
   if (DENIED.includes(nameOf(e) as string)) return permissionDenied(e);
-  const detail = nameOf(e) === 'NotReadableError' ? `the ${what} is in use by another app or failed to start` : `no ${what} was found`;
+  const detail = BUSY.includes(nameOf(e) as string) ? `the ${what} is in use by another app or failed to start` : `no ${what} was found`;
   return new RuntimeError('CALL_DEVICE_NOT_FOUND', `Expected a working ${what} to call, but ${detail}. Connect one and try again.`, {
     cause: e,
     retryable: false,
@@ -46,6 +51,7 @@ export async function getMedia(devices: MediaDevices | undefined, type: CallType
   if (!devices?.getUserMedia) {
     // Browsers hide `mediaDevices` on insecure pages: calls need https (or localhost).
     throw new RuntimeError('CALL_DEVICE_NOT_FOUND', 'Expected media devices to call, but this page has none (calls need https).', {
+      details: [INSECURE_PAGE],
       retryable: false,
     });
   }
@@ -53,7 +59,7 @@ export async function getMedia(devices: MediaDevices | undefined, type: CallType
   try {
     return { stream: await devices.getUserMedia({ audio: true, video }), audioOnly: false };
   } catch (e) {
-    if (!video || !NO_DEVICE.includes(nameOf(e) as string)) throw mediaError(e);
+    if (!video || !NO_DEVICE.includes(nameOf(e) as string)) throw mediaError(e, video ? 'camera or microphone' : 'microphone');
   }
   // Chromium says NotFoundError when either device is missing: the retry tells which one.
   try {

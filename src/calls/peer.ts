@@ -3,7 +3,9 @@
  * tracks and offers, the callee adds its tracks after the offer (so they ride the offered
  * transceivers, no second negotiation) and answers; both trickle candidates. Remote signals are
  * handled one at a time in arrival order, and candidates that come before the remote
- * description are kept until it is set.
+ * description are kept until it is set. Frames can be lost while a socket reconnects: the caller
+ * repeats its offer ({@link Peer.resend}), the callee answers a repeated offer again, and both
+ * repeat their candidates with it; a repeated answer or candidate does no harm.
  */
 import type { CallCandidate, CallIceServer, CallSignal } from '../contract/extensions.ts';
 
@@ -30,6 +32,8 @@ export interface Peer {
   readonly pc: RTCPeerConnection;
   /** The caller's first move, once the call is answered. */
   offer(): Promise<void>;
+  /** Sends this side's description and candidates again (the other side may have missed them). */
+  resend(): void;
   /** Handles the other party's offer, answer or candidate. */
   receive(signal: CallSignal): void;
   close(): void;
@@ -38,6 +42,8 @@ export interface Peer {
 export function createPeer(o: PeerOptions): Peer {
   const pc = new o.RTCPeerConnection({ iceServers: o.iceServers });
   const early: CallCandidate[] = [];
+  // This side's candidates, to repeat along with a repeated offer or answer.
+  const mine: CallCandidate[] = [];
   let chain = Promise.resolve();
   let closed = false;
 
@@ -49,7 +55,15 @@ export function createPeer(o: PeerOptions): Peer {
     pc.addIceCandidate(c).catch(() => {});
 
   pc.onicecandidate = (e) => {
-    if (!closed) o.send({ kind: 'candidate', candidate: e.candidate ? (e.candidate.toJSON() as CallCandidate) : null });
+    const candidate = e.candidate ? (e.candidate.toJSON() as CallCandidate) : null;
+    if (candidate) mine.push(candidate);
+    if (!closed) o.send({ kind: 'candidate', candidate });
+  };
+  const resend = () => {
+    const local = pc.localDescription;
+    if (closed || !local || (local.type !== 'offer' && local.type !== 'answer')) return;
+    o.send({ kind: local.type, sdp: local.sdp });
+    for (const candidate of mine) o.send({ kind: 'candidate', candidate });
   };
   pc.ontrack = (e) => {
     const stream = e.streams[0];
@@ -68,6 +82,8 @@ export function createPeer(o: PeerOptions): Peer {
       else early.push(c);
       return;
     }
+    // Repeated: the caller missed the answer (or thinks its offer was missed); one answer is enough.
+    if (pc.remoteDescription) return signal.kind === 'offer' ? resend() : undefined;
     await pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
     if (signal.kind === 'offer') {
       addTracks();
@@ -88,6 +104,7 @@ export function createPeer(o: PeerOptions): Peer {
       await pc.setLocalDescription(offer);
       if (!closed) o.send({ kind: 'offer', sdp: offer.sdp ?? '' });
     },
+    resend,
     receive(signal) {
       chain = chain.then(() => (closed ? undefined : handle(signal))).catch((e: unknown) => void (closed || o.onError(e)));
     },

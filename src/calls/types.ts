@@ -61,8 +61,18 @@ export interface ActiveCall {
   devices(): Promise<CallDevice[]>;
   /** Switch microphone or camera mid-call (`RTCRtpSender.replaceTrack`, no renegotiation). */
   useDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void>;
-  /** Hang up (or cancel while ringing, or decline as the callee): ends it for both sides. */
+  /**
+   * Hang up (or cancel while ringing): ends it for both sides. An agent who has not answered yet
+   * (the permission prompt is still open) only leaves: the call goes on ringing for the team.
+   */
   hangUp(): Promise<void>;
+  /**
+   * The page is going away (`pagehide`): ends the call here at once and tells the server with a
+   * request that outlives the page (`fetch` `keepalive`), so nobody is left ringing or talking
+   * to no one. Nothing to await: the page may be gone before the answer.
+   * @example addEventListener('pagehide', () => calls.current.peek()?.hangUpOnExit());
+   */
+  hangUpOnExit(): void;
   /** Bytes received so far (zeros before `connecting`). */
   stats(): Promise<CallStats>;
   /** Resolves with the final session once the call is over (never rejects). */
@@ -71,14 +81,20 @@ export interface ActiveCall {
 
 /** What `runtime.calls()` resolves with: the visitor's calls in the current conversation. */
 export interface Calls {
-  /** Which call types the tenant offers now (bootstrap's `voice_call` / `video_call`). */
+  /**
+   * Which call types the tenant offers now (bootstrap's `voice_call` / `video_call`), and only
+   * where a call can work: none without media devices (an `http:` page has none), WebRTC, or
+   * the realtime connection (`realtime: false`).
+   */
   readonly available: ReadonlySignal<{ readonly audio: boolean; readonly video: boolean }>;
   /** The call in progress in this tab, or `null`. */
   readonly current: ReadonlySignal<ActiveCall | null>;
   /**
    * Ask for the microphone (and camera for `video`), then call the team in the open
    * conversation (created if there is none). Resolves once the call is ringing; rejects with a
-   * `RuntimeError` when media or the server refuse (the call is then `ended`, `error` set).
+   * `RuntimeError` when media or the server refuse (the call is then `ended`, `error` set),
+   * `FEATURE_NOT_AVAILABLE` when `available` says no, `CALL_IN_PROGRESS` while another call
+   * (or another `start`) is under way in this tab.
    * @example
    * const calls = await runtime.calls();
    * const call = await calls.start('video');
@@ -97,13 +113,22 @@ export interface CallHost {
   readonly role: 'visitor' | 'agent';
   /**
    * A JSON request to the API (`path` relative to the base URL, e.g. `calls/sessions`),
-   * resolving with the envelope's `data`, rejecting with a `RuntimeError`.
+   * resolving with the envelope's `data`, rejecting with a `RuntimeError`. With `keepalive`
+   * (a hang-up while the page unloads) it must outlive the page: `fetch(…, { keepalive: true })`.
    */
-  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
-  /** Send a frame on the realtime socket; `false` when it is not open (signaling is best effort). */
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, options?: { readonly keepalive?: boolean }): Promise<T>;
+  /**
+   * Send a frame on the realtime socket; `false` when it is not open. The call keeps the signals
+   * that were not sent and sends them again on {@link CallHost.onReady}.
+   */
   send(frame: ClientFrame): boolean;
   /** Server frames, as they arrive; returns the unsubscribe function. */
   onFrame(listener: (frame: ServerFrame) => void): () => void;
+  /**
+   * Each time the socket is ready (again): after `auth`, and after every reconnect. Without it,
+   * signals the socket could not take are only repeated by the caller's offer timer.
+   */
+  onReady?(listener: () => void): () => void;
   /** The platform's media and WebRTC; default `globalThis.navigator.mediaDevices` / `RTCPeerConnection`. */
   readonly mediaDevices?: MediaDevices;
   readonly RTCPeerConnection?: typeof RTCPeerConnection;

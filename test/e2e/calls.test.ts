@@ -138,6 +138,59 @@ describe('voice and video calls', () => {
     await page.getByTestId('call-dismiss').click();
   });
 
+  it('gives focus to “Return to call” when the call folds away, and back to the call button when it closes', async () => {
+    const page = visitor.page;
+    const focused = (testId: string) => page.getByTestId(testId).evaluate((el) => (el.getRootNode() as Document | ShadowRoot).activeElement === el);
+    await page.getByTestId('call-voice').click();
+    await page.locator('[data-testid="call-view"][data-phase="ringing"]').waitFor();
+    await page.getByTestId('call-fold').click();
+    await expect.poll(() => focused('call-return')).toBe(true);
+
+    await page.getByTestId('call-return').click();
+    await page.getByTestId('call-hangup').click();
+    await page.getByTestId('call-dismiss').click();
+    await expect.poll(() => focused('call-voice')).toBe(true);
+  });
+
+  it('hangs up when the call page is left while it rings: the team is not left ringing', async () => {
+    const api = client(server);
+    const caller = await api.visitorWithConversation();
+    const made = await api.call('POST', `/chat/visitor/conversations/${caller.conversationId}/call-links`, { token: caller.token, body: { service: 'voice_call' }, raw: true });
+    const phone = await side(browser);
+    await phone.page.goto(made.body.data.callLink.url as string);
+    await phone.page.getByTestId('call-page-start').click();
+    await phone.page.locator('[data-testid="call-view"][data-phase="ringing"]').waitFor();
+    const ring = agent.page.locator(`[data-testid="incoming-call"]`).last();
+    await ring.waitFor();
+    const callId = (await ring.getAttribute('data-call-id'))!;
+
+    await phone.page.goto('about:blank');
+
+    // Cancelled by the page (the ring timeout would say `no_answer`).
+    const token = await api.agentToken();
+    await expect
+      .poll(async () => (await api.call('GET', `/calls/sessions/${callId}`, { token })).body.data.callSession.endReason, { timeout: 10_000 })
+      .toBe('cancelled');
+    await phone.context.close();
+  });
+
+  it('opens a new call link pasted into a call page tab (only the fragment changes), and survives a malformed one', async () => {
+    const phone = await side(browser);
+    await phone.page.goto(`${server.origin}/call/#bad%E0%A4%A`);
+    await phone.page.getByTestId('call-page-refused').waitFor();
+    expect(await phone.page.getByTestId('call-page-refused').getAttribute('data-code')).toBe('CALL_LINK_INVALID');
+
+    const api = client(server);
+    const caller = await api.visitorWithConversation();
+    const made = await api.call('POST', `/chat/visitor/conversations/${caller.conversationId}/call-links`, { token: caller.token, body: { service: 'video_call' }, raw: true });
+    await phone.page.goto(made.body.data.callLink.url as string);
+    await phone.page.getByTestId('call-page-start').waitFor();
+    expect(phone.page.url()).toBe(`${server.origin}/call/`);
+    // Only the refused link's 401 in the console: nothing threw.
+    expect(phone.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+    await phone.context.close();
+  });
+
   it('opens the call page from a call link, clears the token from the address bar and connects', async () => {
     const api = client(server);
     const caller = await api.visitorWithConversation();

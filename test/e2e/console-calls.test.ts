@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
-import { message, openChat, openConversation, sendText, signIn, type Side } from './two-sides.ts';
+import { openChat, openConversation, sendText, signIn, type Side } from './two-sides.ts';
 
 const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
@@ -43,12 +43,17 @@ describe('calls in the agent console', () => {
     await server?.close();
   });
 
-  it('sends the visitor a call link as an ordinary message they can open', async () => {
+  it('sends the visitor a call link they can open, which the agent sees without the URL', async () => {
     await agent.page.getByTestId('send-call-link-video').click();
-    await message(agent.page, 'agent', 'Join the video call').waitFor();
     const link = visitor.page.locator(`a[href^="${server.origin}/call/#"]`);
     await link.waitFor();
     expect(await link.getAttribute('href')).toMatch(/\/call\/#[\w-]+\.[\w-]+\.[\w-]+$/);
+    // The token would open the call as the visitor: the console neither shows nor links it.
+    const sent = agent.page.getByTestId('call-link-sent');
+    await sent.waitFor();
+    expect(await sent.innerText()).toMatch(/^Video call link sent \(expires \d{1,2}:\d\d.*\)$/);
+    expect(await agent.page.locator('a[href*="/call/#"]').count()).toBe(0);
+    expect(await agent.page.locator('body').innerText()).not.toContain('/call/#');
   });
 
   it('tells an agent whose browser blocks the microphone why, and the call rings on for the team', async () => {

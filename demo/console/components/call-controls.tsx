@@ -1,6 +1,7 @@
 /**
  * The buttons of a call in progress: mute, camera off, the microphone and camera pickers, and
- * hang up. Toggle buttons say their state with `aria-pressed`.
+ * hang up. Toggle buttons keep one label and say their state with `aria-pressed` (a label that
+ * changed too would be read as "Unmute, pressed").
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ActiveCall, CallDevice } from '../../../src/calls/types.ts';
@@ -12,11 +13,11 @@ export function CallControls({ call }: { call: ActiveCall }) {
   return (
     <div class="call-controls" role="group" aria-label="Call controls">
       <button type="button" aria-pressed={muted} onClick={() => call.setMuted(!muted)} data-testid="call-mute">
-        {muted ? 'Unmute' : 'Mute'}
+        Mute
       </button>
       {video && (
         <button type="button" aria-pressed={cameraOff} onClick={() => call.setCameraOff(!cameraOff)} data-testid="call-camera">
-          {cameraOff ? 'Camera on' : 'Camera off'}
+          Camera off
         </button>
       )}
       <DevicePickers call={call} video={video} />

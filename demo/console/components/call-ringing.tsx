@@ -1,6 +1,8 @@
 /**
  * Incoming calls: one card per call ringing for the team, above everything, with Accept and
  * Decline. A card goes away when anyone answers or the call ends (the call desk's `ringing`).
+ * A screen reader hears each new call once, from a live region that holds only the calls' names
+ * (the cards' buttons change as the agent answers, and must not be read out again).
  */
 import type { CallSession } from '../../../src/contract/extensions.ts';
 import type { CallDesk } from '../calls.ts';
@@ -12,20 +14,34 @@ import { visitorName } from './names.ts';
 export function IncomingCalls({ calls, desk }: { calls: CallDesk; desk: Desk }) {
   const ringing = calls.ringing.value;
   const problem = calls.problem.value;
-  if (ringing.length === 0 && !problem) return null;
-  return (
-    // Announced at once: an agent using a screen reader must hear a call ring.
-    <section class="incoming" aria-label="Incoming calls" aria-live="assertive">
-      {ringing.map((call) => (
-        <RingCard key={call.id} call={call} calls={calls} desk={desk} />
-      ))}
-      {problem && (
-        <p class="incoming-problem" role="alert" data-testid="call-problem">
-          {problem}
-        </p>
-      )}
-    </section>
+  // Always in the page, so that what is added to it is announced (a region added with its text is often not).
+  const announce = (
+    <p class="sr-only" aria-live="assertive" data-testid="incoming-announce">
+      {ringing.map((call) => `${ringingText(call, desk)}. `).join('')}
+    </p>
   );
+  if (ringing.length === 0 && !problem) return announce;
+  return (
+    <>
+      {announce}
+      <section class="incoming" aria-label="Incoming calls">
+        {ringing.map((call) => (
+          <RingCard key={call.id} call={call} calls={calls} desk={desk} />
+        ))}
+        {problem && (
+          <p class="incoming-problem" role="alert" data-testid="call-problem">
+            {problem}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** "Incoming video call from Ana": the card's heading, and what the live region says. */
+function ringingText(call: CallSession, desk: Desk): string {
+  const conversation = desk.conversation(call.conversationId);
+  return `Incoming ${callKind(call.type).toLowerCase()} from ${conversation ? visitorName(conversation) : 'A visitor'}`;
 }
 
 function RingCard({ call, calls, desk }: { call: CallSession; calls: CallDesk; desk: Desk }) {
@@ -39,9 +55,7 @@ function RingCard({ call, calls, desk }: { call: CallSession; calls: CallDesk; d
     <article class={`ring-card ring-${call.type}`} aria-labelledby={headingId} data-testid="incoming-call" data-call-id={call.id}>
       <CallIcon type={call.type} class="ring-icon" />
       <div class="ring-text">
-        <h2 id={headingId}>
-          Incoming {kind.toLowerCase()} from {name}
-        </h2>
+        <h2 id={headingId}>{ringingText(call, desk)}</h2>
         <button type="button" class="link" onClick={() => desk.select(call.conversationId)} data-testid="call-open-conversation">
           Open the conversation
         </button>

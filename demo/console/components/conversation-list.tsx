@@ -4,6 +4,7 @@ import type { Assistant } from '../assistant.ts';
 import type { Desk } from '../desk.ts';
 import { HandoffBadge } from './handoff-badge.tsx';
 import { shortTime, visitorName } from './names.ts';
+import { previewText } from './call-link-message.tsx';
 
 const FILTERS: [ConversationFilter, string][] = [
   ['open', 'Open'],
@@ -53,7 +54,7 @@ export function ConversationList({ desk, assistant }: { desk: Desk; assistant: A
                   <span class="time">{shortTime(c.lastMessageAt ?? c.createdAt)}</span>
                 </span>
                 <span class="row">
-                  <span class="preview">{c.lastMessagePreview ?? ''}</span>
+                  <span class="preview">{previewText(c.lastMessagePreview ?? '')}</span>
                   {count > 0 && (
                     <span class="count" aria-label={`${count} unread`}>
                       {count}

@@ -13,6 +13,7 @@ import { MessageItem } from './message-item.tsx';
 import { visitorName } from './names.ts';
 import { type Insertion, ReplyBox } from './reply-box.tsx';
 import { SuggestionBox } from './suggestion-box.tsx';
+import { VisitorPage } from './visitor-page.tsx';
 
 export function ConversationView({ desk, assistant }: { desk: Desk; assistant: Assistant }) {
   const [insertion, setInsertion] = useState<Insertion | null>(null);
@@ -68,6 +69,7 @@ export function ConversationView({ desk, assistant }: { desk: Desk; assistant: A
               )
             )}
           </span>
+          <VisitorPage conversation={conversation} />
         </div>
         <span class="tag">{conversation.status}</span>
         {handoff && <HandoffBadge reason={handoff} />}

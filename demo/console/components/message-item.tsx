@@ -11,6 +11,7 @@ import type { Conversation, Message } from '../../../src/contract/extensions.ts'
 import { formatMessage, safeHref } from '../../../widget/format.ts';
 import type { AgentMessageState } from '../desk.ts';
 import { Attachment, attachmentOf } from './attachment.tsx';
+import { CallLinkMessage, callLinkOf } from './call-link-message.tsx';
 import { shortTime, visitorName } from './names.ts';
 import { Sources, citationsOf } from './sources.tsx';
 
@@ -105,7 +106,7 @@ export function MessageItem({ message: m, conversation, state, own, onEdit, onDe
                 </>
               ) : (
                 <>
-                  {m.messageType === 'text' || !m.messageType ? (
+                  {(m.messageType === 'text' || !m.messageType) && !callLinkOf(m) ? (
                     <button type="button" class="link" data-testid="edit" onClick={() => setEditing(m.body)}>
                       Edit
                     </button>
@@ -130,6 +131,8 @@ export function MessageItem({ message: m, conversation, state, own, onEdit, onDe
 
 function Body({ message: m }: { message: Message }) {
   if (m.deletedAt) return <span class="body placeholder">Message deleted</span>;
+  const link = callLinkOf(m);
+  if (link) return <CallLinkMessage note={link} />;
   const metadata = m.metadata as Record<string, unknown> | undefined;
   if (m.messageType === 'rating') {
     const rating = Number(metadata?.rating) || 0;

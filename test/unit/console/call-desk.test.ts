@@ -9,11 +9,13 @@ import WebSocket from 'ws';
 import { createAgentApi } from '../../../demo/console/api.ts';
 import type { AgentAuth } from '../../../demo/console/auth.ts';
 import { loadCallEngine } from '../../../demo/console/call-engine.ts';
-import { type CallDesk, createCallDesk } from '../../../demo/console/calls.ts';
+import { type CallDesk, type CallDeskOptions, createCallDesk, whileRinging } from '../../../demo/console/calls.ts';
+import type { ActiveCall } from '../../../src/calls/types.ts';
 import type { CallSession } from '../../../src/contract/extensions.ts';
 import { createRealtime } from '../../../src/realtime.ts';
 import { client } from '../../contract/support.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { FakeRTC, fakeMedia } from '../core/calls-fakes.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -30,8 +32,8 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** A console's call desk on its own socket, as the signed-in console builds it. */
-async function openConsole(): Promise<CallDesk> {
+/** A console's call desk on its own socket, as the signed-in console builds it (`change` swaps parts, as a test needs). */
+async function openConsole(change: (o: CallDeskOptions) => CallDeskOptions = (o) => o): Promise<CallDesk> {
   const token = signal<string | null>(agentToken);
   const auth: AgentAuth = {
     token,
@@ -42,7 +44,7 @@ async function openConsole(): Promise<CallDesk> {
   };
   const socket = createRealtime({ url: `${server.baseUrl.replace(/^http/, 'ws')}/realtime`, getToken: auth.getToken, WebSocket });
   const ready = new Promise<void>((resolve) => socket.onReady(resolve));
-  const calls = createCallDesk({ api: createAgentApi(auth, server.baseUrl), socket, engine: loadCallEngine });
+  const calls = createCallDesk(change({ api: createAgentApi(auth, server.baseUrl), socket, engine: loadCallEngine }));
   socket.connect();
   cleanups.push(() => {
     calls.destroy();
@@ -105,5 +107,68 @@ describe('ringing calls in the console', () => {
     await vi.waitFor(() => expect(ringingIds(other)).not.toContain(call.id));
     const seen = await api.call('GET', `/calls/sessions/${call.id}`, { token: visitor.token, raw: true });
     expect(seen.body.data.callSession).toMatchObject({ status: 'ended', endReason: 'declined' });
+  });
+});
+
+describe('the console’s ringing, when things happen at once', () => {
+  it('keeps a call that started ringing while the list of calls was being read', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    // The list read at (re)connect answers late, with what was true before the call started.
+    const desk = await openConsole((o) => ({ ...o, api: { ...o.api, liveCalls: () => slow.then(() => []) } }));
+    const { call } = await visitorCalls();
+    await vi.waitFor(() => expect(ringingIds(desk)).toContain(call.id));
+
+    release();
+    await slow;
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(ringingIds(desk)).toContain(call.id);
+  });
+
+  it('an agent who hangs up at the permission prompt leaves the call ringing, here and for the team', async () => {
+    const media = fakeMedia();
+    let allow!: () => void;
+    const asked = new Promise<void>((resolve) => (allow = resolve));
+    const mediaDevices = { ...media.devices, getUserMedia: async (c: MediaStreamConstraints) => (await asked, media.devices.getUserMedia(c)) } as MediaDevices;
+    const [desk, other] = await Promise.all([openConsole((o) => ({ ...o, mediaDevices, RTCPeerConnection: FakeRTC })), openConsole()]);
+    const { visitor, call } = await visitorCalls('audio');
+    await vi.waitFor(() => expect(ringingIds(desk)).toContain(call.id));
+
+    const accepting = desk.accept(call.id);
+    await vi.waitFor(() => expect(desk.active.value?.phase.value).toBe('preparing'));
+    const hungUp = desk.active.value!.hangUp();
+    allow();
+    await Promise.all([accepting, hungUp]);
+
+    expect(desk.active.value).toBeNull();
+    expect(ringingIds(desk)).toContain(call.id);
+    expect(ringingIds(other)).toContain(call.id);
+    expect(media.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+    const seen = await api.call('GET', `/calls/sessions/${call.id}`, { token: visitor.token, raw: true });
+    expect(seen.body.data.callSession).toMatchObject({ status: 'started' });
+  });
+
+  it('rings once while calls come and go, and stops when none rings or the agent is in a call', () => {
+    const ringing = signal<readonly CallSession[]>([]);
+    const active = signal<ActiveCall | null>(null);
+    const desk = { ringing, active } as unknown as CallDesk;
+    const tones: string[] = [];
+    const stop = whileRinging(desk, () => {
+      tones.push('start');
+      return () => tones.push('stop');
+    });
+    const a = { id: 'a' } as CallSession;
+
+    ringing.value = [a];
+    ringing.value = [a, { id: 'b' } as CallSession];
+    ringing.value = [{ ...a }];
+    expect(tones).toEqual(['start']);
+    active.value = { phase: signal('connected') } as unknown as ActiveCall;
+    expect(tones).toEqual(['start', 'stop']);
+    active.value = null;
+    ringing.value = [];
+    expect(tones).toEqual(['start', 'stop', 'start', 'stop']);
+    stop();
   });
 });

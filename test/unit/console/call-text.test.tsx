@@ -6,6 +6,7 @@ import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { CallEvent } from '../../../demo/console/components/call-event.tsx';
 import { CallIcon } from '../../../demo/console/components/call-icon.tsx';
+import { CallLinkMessage, callLinkOf, previewText } from '../../../demo/console/components/call-link-message.tsx';
 import { type CallFacts, callNotice, formatDuration } from '../../../demo/console/call-text.ts';
 import type { CallSession, Message } from '../../../src/contract/extensions.ts';
 
@@ -107,5 +108,26 @@ describe('call events in the transcript', () => {
     expect(line.props.class).toBe('call-event trouble');
     expect(line.props['data-status']).toBe('missed');
     expect(line.props.children[0]!.props.type).toBe('audio');
+  });
+});
+
+describe('a call link the agent sent', () => {
+  const url = 'https://example.org/call/#aaa.bbb.ccc';
+  const sent = (over: Partial<Message>): Message => ({ id: 'm1', conversationId: 'conv_1', senderType: 'agent', body: `Join the video call: ${url}`, messageType: 'text', sentAt: '2026-01-01T10:00:00.000Z', ...over }) as Message;
+
+  it('is shown without its URL (clicking it would join as the visitor)', () => {
+    const note = callLinkOf(sent({ metadata: { callLink: { service: 'video_call', expiresAt: '2026-01-01T10:30:00.000Z' } } }))!;
+    expect(note).toEqual({ service: 'video_call', expiresAt: '2026-01-01T10:30:00.000Z' });
+    const text = String((CallLinkMessage({ note }) as VNode<{ children: unknown[] }>).props.children.join(''));
+    expect(text).toMatch(/^Video call link sent \(expires .+\)$/);
+    expect(text).not.toContain('/call/#');
+    // Sent before the metadata existed: recognised by its body.
+    expect(callLinkOf(sent({}))).toEqual({});
+    expect(previewText(`Join the voice call: ${url}`)).toBe('Call link sent');
+  });
+
+  it('is never read into a visitor’s message', () => {
+    expect(callLinkOf(sent({ senderType: 'visitor' }))).toBeNull();
+    expect(previewText('See you at 10')).toBe('See you at 10');
   });
 });

@@ -2,7 +2,9 @@
  * WebRTC as the call engine sees it, for Node (which has none): media devices that grant,
  * refuse or lack a camera, tracks that know whether they were stopped, and peer connections
  * that negotiate for real between each other (offer/answer/candidates must all arrive, or they
- * never connect). Only the outside is faked: the engine, the runtime and the server are real.
+ * never connect). Like a browser's, a closed connection rejects what is asked of it, a second
+ * answer is refused, and `track` events come after the call that caused them. Only the outside
+ * is faked: the engine, the runtime and the server are real.
  */
 
 let ids = 0;
@@ -52,9 +54,10 @@ export interface FakeMedia {
 
 /**
  * Media devices: `grant` hands out tracks; `deny` refuses like a person clicking "Block";
- * `noCamera` has a microphone only; `nothing` has no device at all.
+ * `noCamera` has a microphone only; `cameraBusy` has a camera another app holds (Firefox's
+ * `AbortError`); `nothing` has no device at all.
  */
-export function fakeMedia(mode: 'grant' | 'deny' | 'noCamera' | 'nothing' = 'grant'): FakeMedia {
+export function fakeMedia(mode: 'grant' | 'deny' | 'noCamera' | 'cameraBusy' | 'nothing' = 'grant'): FakeMedia {
   const tracks: FakeTrack[] = [];
   const asked: MediaStreamConstraints[] = [];
   const devices = {
@@ -62,6 +65,7 @@ export function fakeMedia(mode: 'grant' | 'deny' | 'noCamera' | 'nothing' = 'gra
       asked.push(c);
       if (mode === 'deny') throw domError('NotAllowedError');
       if (mode === 'nothing' || (mode === 'noCamera' && c.video)) throw domError('NotFoundError');
+      if (mode === 'cameraBusy' && c.video) throw domError('AbortError');
       const got = [...(c.audio ? [new FakeTrack('audio')] : []), ...(c.video ? [new FakeTrack('video')] : [])];
       tracks.push(...got);
       return new FakeStream(got);
@@ -89,8 +93,14 @@ const describe = (type: 'offer' | 'answer', pc: FakePeerConnection): Sdp => ({
 });
 
 class FakeSender {
-  constructor(public track: FakeTrack | null) {}
+  constructor(
+    public track: FakeTrack | null,
+    private readonly pc: FakePeerConnection,
+  ) {}
   async replaceTrack(track: FakeTrack | null) {
+    // A browser swaps the track on its media thread: the answer comes a task later.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.pc.assertOpen();
     this.track = track;
   }
 }
@@ -112,12 +122,19 @@ export class FakePeerConnection {
   ontrack: ((e: { track: FakeTrack; streams: FakeStream[] }) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
   bytes = { audio: 0, video: 0 };
+  /** How many offers were created (a renegotiation would make a second). */
+  offersCreated = 0;
 
   constructor(readonly config: RTCConfiguration) {
     peerConnections.push(this);
   }
+  /** A closed connection refuses everything, with the browser's error. */
+  assertOpen() {
+    if (this.connectionState === 'closed') throw domError('InvalidStateError');
+  }
   addTrack(track: FakeTrack) {
-    this.senders.push(new FakeSender(track));
+    this.assertOpen();
+    this.senders.push(new FakeSender(track, this));
   }
   addTransceiver(kind: string, init: { direction: string }) {
     this.transceivers.push(`${init.direction}-${kind}`);
@@ -126,13 +143,17 @@ export class FakePeerConnection {
     return this.senders;
   }
   async createOffer() {
+    this.assertOpen();
+    this.offersCreated++;
     return describe('offer', this);
   }
   async createAnswer() {
+    this.assertOpen();
     if (this.remoteDescription?.type !== 'offer') throw domError('InvalidStateError');
     return describe('answer', this);
   }
   async setLocalDescription(d: Sdp) {
+    this.assertOpen();
     this.localDescription = d;
     // Trickle: two candidates, then the end of gathering.
     queueMicrotask(() => {
@@ -144,15 +165,22 @@ export class FakePeerConnection {
     });
   }
   async setRemoteDescription(d: Sdp) {
+    this.assertOpen();
     if (!d.sdp.startsWith('fake')) throw domError('InvalidAccessError');
+    // An answer only fits an offer of ours that has none yet (a repeated answer is refused).
+    if (d.type === 'answer' && (this.localDescription?.type !== 'offer' || this.remoteDescription)) throw domError('InvalidStateError');
     this.remoteDescription = d;
     const kinds = d.sdp.split('|')[1]!.split(',').filter(Boolean) as Array<'audio' | 'video'>;
     const tracks = kinds.map((k) => new FakeTrack(k, `remote ${k}`));
     const stream = new FakeStream(tracks);
-    for (const track of tracks) this.ontrack?.({ track, streams: [stream] });
+    // Later than the description, like a browser's `track` events: the handler read then is the one that runs.
+    setTimeout(() => {
+      for (const track of tracks) this.ontrack?.({ track, streams: [stream] });
+    }, 0);
     this.check();
   }
   async addIceCandidate(c: RTCIceCandidateInit) {
+    this.assertOpen();
     if (!this.remoteDescription) {
       this.earlyCandidates.push(c);
       throw domError('InvalidStateError');

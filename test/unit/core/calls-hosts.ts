@@ -3,7 +3,7 @@
  * it: plain `fetch` and an own realtime socket, against the real server.
  */
 import WebSocket from 'ws';
-import type { ServerFrame, SdkToken } from '../../../src/contract/extensions.ts';
+import type { ClientFrame, ServerFrame, SdkToken } from '../../../src/contract/extensions.ts';
 import type { CallHost } from '../../../src/calls/types.ts';
 import { RuntimeError } from '../../../src/errors.ts';
 import type { TestServer } from '../../helpers/server.ts';
@@ -11,6 +11,14 @@ import type { TestServer } from '../../helpers/server.ts';
 export interface TestCallHost extends CallHost {
   /** Every frame the agent's socket got. */
   readonly frames: ServerFrame[];
+  /** Every frame sent, and whether the socket took it. */
+  readonly sent: Array<{ frame: ClientFrame; ok: boolean }>;
+  /** Requests made with `keepalive` (a hang-up as the page goes away), as `METHOD path`. */
+  readonly keptAlive: string[];
+  /** While set and true for a frame, `send` says the socket is not open (as while it reconnects). */
+  refuse: ((frame: ClientFrame) => boolean) | null;
+  /** The socket is ready again: runs the `onReady` listeners. */
+  ready(): void;
   close(): void;
 }
 
@@ -45,6 +53,7 @@ export async function callHost(
 ): Promise<TestCallHost> {
   const token = await tokenOf(server, role);
   const listeners = new Set<(frame: ServerFrame) => void>();
+  const readies = new Set<() => void>();
   const frames: ServerFrame[] = [];
   const ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/realtime`);
   await new Promise<void>((resolve, reject) => {
@@ -57,13 +66,18 @@ export async function callHost(
     });
     ws.on('error', reject);
   });
-  return {
+  const host: TestCallHost = {
     role,
     ...media,
     frames,
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    sent: [],
+    keptAlive: [],
+    refuse: null,
+    async request<T>(method: string, path: string, body?: unknown, options?: { keepalive?: boolean }): Promise<T> {
+      if (options?.keepalive) host.keptAlive.push(`${method} ${path}`);
       const response = await fetch(`${server.baseUrl}/${path}`, {
         method,
+        keepalive: options?.keepalive,
         headers: { 'X-Ringnity-SDK-Session': token, ...(body !== undefined && { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -72,14 +86,23 @@ export async function callHost(
       return envelope.data;
     },
     send(frame) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      ws.send(JSON.stringify(frame));
-      return true;
+      const ok = ws.readyState === WebSocket.OPEN && !host.refuse?.(frame);
+      host.sent.push({ frame, ok });
+      if (ok) ws.send(JSON.stringify(frame));
+      return ok;
     },
     onFrame(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onReady(listener) {
+      readies.add(listener);
+      return () => readies.delete(listener);
+    },
+    ready: () => {
+      for (const l of readies) l();
+    },
     close: () => ws.close(),
   };
+  return host;
 }

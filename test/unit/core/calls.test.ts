@@ -5,11 +5,12 @@
  * peer connections connect only when the offer, the answer and candidates really went across.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { answerCall, declineCall, placeCall, RING_CHECK_MS, started } from '../../../src/calls/call.ts';
+import { answerCall, declineCall, OFFER_RESEND_MS, placeCall, RECONNECT_TIMEOUT_MS, RING_CHECK_MS, started } from '../../../src/calls/call.ts';
 import { createPeer } from '../../../src/calls/peer.ts';
-import type { CallSignal } from '../../../src/contract/extensions.ts';
+import type { ActiveCall } from '../../../src/calls/types.ts';
+import type { CallSignal, ServerFrame } from '../../../src/contract/extensions.ts';
 import type { CallSession } from '../../../src/contract/extensions.ts';
-import { isRuntimeError } from '../../../src/index.ts';
+import { createMemoryStorage, createRuntime, isRuntimeError } from '../../../src/index.ts';
 import { callHost, type TestCallHost } from './calls-hosts.ts';
 import { FakeRTC, fakeMedia, peerConnections, FakeStream, type FakeMedia, type FakePeerConnection } from './calls-fakes.ts';
 import { useRealServer } from './real-server.ts';
@@ -117,6 +118,38 @@ describe('runtime.calls()', () => {
     expect(callSessions).toEqual([]);
   });
 
+  it('is not offered where a call cannot work: no realtime connection, or no media devices', async () => {
+    const { baseUrl, slug } = real.server;
+    const media = fakeMedia();
+    const quiet = createRuntime({ baseUrl, slug, storage: createMemoryStorage(), realtime: false, mediaDevices: media.devices, RTCPeerConnection: FakeRTC });
+    real.runtimes.push(quiet);
+    // Node has no navigator.mediaDevices, like an `http:` page.
+    const { runtime: bare } = await startVisitor(real.server, undefined, { RTCPeerConnection: FakeRTC });
+    real.runtimes.push(bare);
+
+    for (const runtime of [quiet, bare]) {
+      const calls = await runtime.calls();
+      expect(calls.available.value).toEqual({ audio: false, video: false });
+      await expect(calls.start('audio')).rejects.toMatchObject({ code: 'FEATURE_NOT_AVAILABLE' });
+    }
+    expect(media.asked).toEqual([]);
+  });
+
+  it('a double tap places one call', async () => {
+    const media = fakeMedia();
+    const { calls } = await visitorCalls(media);
+
+    const [first, second] = await Promise.allSettled([calls.start('audio'), calls.start('audio')]);
+
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'CALL_IN_PROGRESS' } });
+    expect(first.status).toBe('fulfilled');
+    const call = (first as PromiseFulfilledResult<ActiveCall>).value;
+    expect(calls.current.value).toBe(call);
+    expect(media.asked).toHaveLength(1);
+    await call.hangUp();
+    expect(live(media)).toEqual([]);
+  });
+
   it('rings the team once the media is there, and the session reads started', async () => {
     const { calls, conversationId } = await visitorCalls(fakeMedia());
     const call = await calls.start('audio');
@@ -143,8 +176,10 @@ describe('a call between the visitor and an agent', () => {
     // Each side sends microphone and camera, and gets the other's.
     expect(visitorPc.senders.map((s) => s.track?.kind)).toEqual(['audio', 'video']);
     expect(agentPc.senders.map((s) => s.track?.kind)).toEqual(['audio', 'video']);
-    expect(visitorCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
-    expect(agentCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+    await vi.waitFor(() => {
+      expect(visitorCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+      expect(agentCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+    }, patient);
     await vi.waitFor(() => {
       expect(visitorPc.remoteCandidates).toHaveLength(2);
       expect(agentPc.remoteCandidates).toHaveLength(2);
@@ -160,7 +195,7 @@ describe('a call between the visitor and an agent', () => {
     expect(visitorCall.session.value?.type).toBe('video');
     expect(visitorPc.senders.map((s) => s.track?.kind)).toEqual(['audio']);
     expect(visitorPc.transceivers).toEqual(['recvonly-video']);
-    expect(agentCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    await vi.waitFor(() => expect(agentCall.remoteStream.value?.getTracks().map((t) => t.kind)).toEqual(['audio']), patient);
     expect(await visitorCall.stats()).toMatchObject({ videoBytesReceived: 50_000 });
     expect(await agentCall.stats()).toMatchObject({ videoBytesReceived: 0 });
     expect(agentPc.connectionState).toBe('connected');
@@ -231,7 +266,7 @@ describe('a call between the visitor and an agent', () => {
     expect(visitorCall.phase.value).toBe('connected');
   });
 
-  it('mutes, turns the camera off and switches the microphone without a new offer', async () => {
+  it('mutes, turns the camera off and switches the microphone on the same sender, without a new offer', async () => {
     const { visitorCall, visitorPc, agentPc, visitorMedia } = await connectedCall();
     const [mic, cam] = visitorCall.localStream.value!.getTracks();
 
@@ -240,20 +275,190 @@ describe('a call between the visitor and an agent', () => {
     expect([mic!.enabled, cam!.enabled]).toEqual([false, false]);
     expect(await visitorCall.devices()).toContainEqual({ deviceId: 'mic-2', kind: 'audioinput', label: 'Mic 2' });
 
-    const offer = agentPc.remoteDescription;
+    const senders = [...visitorPc.senders];
     await visitorCall.useDevice('audioinput', 'mic-2');
 
     const fresh = visitorCall.localStream.value!.getAudioTracks()[0]!;
     expect(fresh).not.toBe(mic);
     expect(visitorMedia.asked.at(-1)).toEqual({ audio: { deviceId: { exact: 'mic-2' } } });
+    // Adding the track (instead of replacing it) would add a sender, which needs a new offer.
+    expect(visitorPc.senders).toEqual(senders);
     expect(visitorPc.senders[0]!.track).toBe(fresh);
+    expect([visitorPc.offersCreated, agentPc.offersCreated]).toEqual([1, 0]);
     expect(fresh.enabled).toBe(false); // still muted
     expect(mic!.readyState).toBe('ended');
-    expect(agentPc.remoteDescription).toBe(offer);
+    expect(visitorCall.phase.value).toBe('connected');
+  });
+
+  it('a call that ends during a device switch leaves the new device off too', async () => {
+    const media = fakeMedia();
+    let call: { hangUp(): Promise<void> } | undefined;
+    // The new microphone comes, and the call is hung up while the sender takes it.
+    const devices = {
+      ...media.devices,
+      getUserMedia: async (c: MediaStreamConstraints) => {
+        const stream = await media.devices.getUserMedia(c);
+        if (typeof c.audio === 'object') setTimeout(() => void call?.hangUp(), 0);
+        return stream;
+      },
+    } as MediaDevices;
+    const { visitorCall, agentCall } = await connectedCall({ ...media, devices });
+    call = visitorCall;
+
+    await visitorCall.useDevice('audioinput', 'mic-2');
+
+    expect(visitorCall.phase.value).toBe('ended');
+    expect(media.tracks).toHaveLength(3);
+    expect(live(media)).toEqual([]);
+    expect(await agentCall.done).toMatchObject({ status: 'ended' });
+  });
+
+  it('goes on as audio only when another app holds the camera (Firefox’s AbortError)', async () => {
+    const { calls } = await visitorCalls(fakeMedia('cameraBusy'));
+    const call = await calls.start('video');
+    expect([call.phase.value, call.audioOnly.value]).toEqual(['ringing', true]);
+    await call.hangUp();
+  });
+
+  it('an agent who hangs up at the permission prompt only leaves: the call rings on for the team', async () => {
+    const { calls } = await visitorCalls(fakeMedia());
+    const media = fakeMedia();
+    let allow!: () => void;
+    const asked = new Promise<void>((resolve) => (allow = resolve));
+    const slow = { ...media.devices, getUserMedia: async (c: MediaStreamConstraints) => (await asked, media.devices.getUserMedia(c)) };
+    const { host } = await agent({ ...media, devices: slow as MediaDevices });
+    const call = await calls.start('audio');
+    const first = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+
+    const leaving = first.hangUp();
+    allow();
+    await leaving;
+
+    expect(await first.done).toMatchObject({ status: 'started' });
+    expect(live(media)).toEqual([]);
+    const { callSession } = await host.request<{ callSession: CallSession }>('GET', `calls/sessions/${call.session.value!.id}`);
+    expect(callSession.status).toBe('started');
+    expect(call.phase.value).toBe('ringing');
+    // Another agent (or the same one, again) can still take it.
+    const second = answerCall(host, callSession);
+    await vi.waitFor(() => expect([call.phase.value, second.phase.value]).toEqual(['connected', 'connected']), patient);
+    await second.hangUp();
+  });
+
+  it('keeps the final status when the visitor hung up while the agent’s answer was on its way', async () => {
+    const { calls } = await visitorCalls(fakeMedia());
+    const { host } = await agent();
+    const visitorCall = await calls.start('audio');
+    let answered!: Promise<unknown>;
+    // The answer goes through, but its reply comes after the visitor's hang-up and its frame.
+    const slowHost = {
+      ...host,
+      request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+        const reply = host.request<T>(method, path, body);
+        if (!path.endsWith('/answer')) return reply;
+        answered = reply.then(async (r) => {
+          await visitorCall.hangUp();
+          await agentSees(host, visitorCall.session.value!.id, 'ended');
+          return r;
+        });
+        return answered as Promise<T>;
+      },
+    };
+    const agentCall = answerCall(slowHost, await agentSees(host, visitorCall.session.value!.id, 'started'));
+
+    expect(await agentCall.done).toMatchObject({ status: 'ended', endReason: 'hangup' });
+    await answered;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(agentCall.session.value).toMatchObject({ status: 'ended' });
+  });
+
+  it('gives up on a connection that does not come back within the reconnect time', async () => {
+    const { visitorCall, agentCall, visitorPc } = await connectedCall();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      visitorPc.setState('disconnected');
+      expect(visitorCall.phase.value).toBe('reconnecting');
+      vi.advanceTimersByTime(RECONNECT_TIMEOUT_MS - 1);
+      expect(visitorCall.phase.value).toBe('reconnecting');
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(visitorCall.error.value?.code).toBe('CALL_CONNECTION_FAILED');
+    expect(await visitorCall.done).toMatchObject({ status: 'failed', endReason: 'connection_failed' });
+    expect(await agentCall.done).toMatchObject({ status: 'failed' });
+  });
+
+  it('a page going away hangs up with a request that outlives it', async () => {
+    const { visitorCall, agentCall, agentHost, agentMedia } = await connectedCall();
+
+    agentCall.hangUpOnExit();
+
+    expect(agentCall.phase.value).toBe('ended');
+    expect(live(agentMedia)).toEqual([]);
+    expect(await visitorCall.done).toMatchObject({ status: 'ended', endReason: 'hangup', metadata: { endedBy: 'agent' } });
+    expect(agentHost.keptAlive).toEqual([`PATCH calls/sessions/${visitorCall.session.value!.id}/end`]);
   });
 });
 
 describe('a call whose socket missed a frame', () => {
+  it('sends the offer the socket could not take once the socket is ready again', async () => {
+    const media = fakeMedia();
+    // A call page whose socket is reconnecting when the agent answers.
+    const visitor = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, 'visitor');
+    hosts.push(visitor);
+    visitor.refuse = (f) => f.type === 'call.signal';
+    const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
+    const { host } = await agent();
+    // The page's socket joined before the conversation existed: it hears of the answer by reading the call.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
+      const agentCall = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+      await vi.waitFor(() => expect(agentCall.phase.value).toBe('connecting'), patient);
+      vi.advanceTimersByTime(RING_CHECK_MS);
+      await vi.waitFor(() => expect(visitor.sent.some(({ frame, ok }) => frame.type === 'call.signal' && !ok)).toBe(true), patient);
+      expect(call.phase.value).toBe('connecting');
+      expect(peerConnections.find((pc) => pc.localDescription?.type === 'offer')).toBeDefined();
+
+      visitor.refuse = null;
+      visitor.ready();
+
+      await vi.waitFor(() => expect([call.phase.value, agentCall.phase.value]).toEqual(['connected', 'connected']), patient);
+      await call.hangUp();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends the offer again when no answer comes, and the agent answers it again', async () => {
+    const media = fakeMedia();
+    let lost = 0;
+    // The agent's answer never reaches the visitor's socket (it was reconnecting).
+    const drop = (f: ServerFrame) => f.type === 'call.signal' && f.signal.kind === 'answer' && lost++ === 0;
+    const visitor = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, 'visitor', drop);
+    hosts.push(visitor);
+    const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
+    const { host } = await agent();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
+      const agentCall = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+      await vi.waitFor(() => expect(lost).toBe(1), patient);
+      expect(call.phase.value).toBe('connecting');
+
+      vi.advanceTimersByTime(OFFER_RESEND_MS);
+
+      await vi.waitFor(() => expect([call.phase.value, agentCall.phase.value]).toEqual(['connected', 'connected']), patient);
+      const offers = visitor.sent.filter(({ frame }) => frame.type === 'call.signal' && frame.signal.kind === 'offer');
+      expect(offers).toHaveLength(2);
+      expect(peerConnections.map((pc) => pc.offersCreated)).toEqual([1, 0]);
+      await call.hangUp();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('notices the answer by reading the call while it rings, and connects', async () => {
     const media = fakeMedia();
     // A call page: the visitor's own token and socket; its socket loses every call.updated.

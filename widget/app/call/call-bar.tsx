@@ -4,7 +4,8 @@
  * `runtime.calls().available` allows, and the call layer over the panel while a call goes on
  * (or says why it ended, until the visitor closes it). The layer can be folded away to read the
  * chat; a button in the header brings it back. A call outlives the panel: closing the chat
- * leaves it running (its sound plays on, `remote-audio.ts`) and reopening shows it again.
+ * leaves it running (its sound plays on, `follow-calls.ts`) and reopening shows it again. When
+ * the layer folds or closes, focus goes to the button that stands in for it.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -16,7 +17,7 @@ import { PhoneIcon, VideoIcon } from './call-icons.tsx';
 import { CALL_CSS } from './call-styles.ts';
 import { CallView } from './call-view.tsx';
 import { PhoneLink } from './phone-link.tsx';
-import { playRemoteAudio } from './remote-audio.ts';
+import { followCalls } from './follow-calls.ts';
 
 /** What the layer shows: a call being asked for, a call, or why one could not start. */
 interface Shown {
@@ -31,13 +32,23 @@ export function CallBar({ model }: { model: WidgetModel }) {
   const [calls, setCalls] = useState<Calls | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [folded, setFolded] = useState(false);
+  // Where focus goes after the next render: the layer that had it is gone (folded or closed).
+  const refocus = useRef<string | null>(null);
 
   useEffect(() => {
     let live = true;
     // A failure leaves the buttons away; the chat itself goes on.
-    model.runtime.calls().then((c) => live && setCalls(c), () => undefined);
+    model.runtime.calls().then((c) => {
+      followCalls(c);
+      if (live) setCalls(c);
+    }, () => undefined);
     return () => void (live = false);
   }, []);
+  useLayoutEffect(() => {
+    const target = refocus.current ? root.current?.querySelector<HTMLElement>(refocus.current) : null;
+    refocus.current = null;
+    target?.focus();
+  });
 
   // A call still going on when the panel opens again (or started elsewhere in this tab).
   const current = calls?.current.value ?? null;
@@ -49,7 +60,6 @@ export function CallBar({ model }: { model: WidgetModel }) {
     if (live && !shown) setShown({ type: live.type, call: live, failure: null });
   }, [live]);
   const call = view?.call ?? null;
-  if (call) playRemoteAudio(call);
   const over = !!view && (view.failure !== null || call?.phase.value === 'ended');
   // A call that ends while folded away unfolds to say why.
   const open = !!view && (!folded || over);
@@ -87,12 +97,23 @@ export function CallBar({ model }: { model: WidgetModel }) {
         </>
       )}
       {open && view && (
-        <CallLayer title={view.type === 'video' ? 'Video call' : 'Voice call'} onFold={over ? undefined : () => setFolded(true)}>
+        <CallLayer
+          title={view.type === 'video' ? 'Video call' : 'Voice call'}
+          onFold={
+            over
+              ? undefined
+              : () => {
+                  refocus.current = '[data-testid=call-return]';
+                  setFolded(true);
+                }
+          }
+        >
           <CallView
             call={call}
             failure={view.failure}
             type={view.type}
             onDismiss={() => {
+              refocus.current = `[data-testid=call-${view.type === 'video' ? 'video' : 'voice'}]`;
               setShown(null);
               setFolded(false);
             }}
@@ -105,12 +126,20 @@ export function CallBar({ model }: { model: WidgetModel }) {
   );
 }
 
-/** The layer over the whole panel, with its title and a button to fold it away. Focus moves in when it opens. */
+/**
+ * The layer over the whole panel, with its title and a button to fold it away. Focus moves in
+ * when it opens, and back to the title when the call ends under it (the hang-up button is gone).
+ */
 function CallLayer({ title, onFold, children }: { title: string; onFold: (() => void) | undefined; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useLayoutEffect(() => heading.current?.focus(), []);
+  const layer = useRef<HTMLDivElement>(null);
+  const over = !onFold;
+  useLayoutEffect(() => {
+    const root = layer.current?.getRootNode() as Document | ShadowRoot | undefined;
+    if (!over || !layer.current?.contains(root?.activeElement ?? null)) heading.current?.focus();
+  }, [over]);
   return (
-    <div class="call-layer" data-testid="call-layer">
+    <div ref={layer} class="call-layer" data-testid="call-layer">
       <div class="call-top">
         <h3 ref={heading} tabIndex={-1}>
           {title}

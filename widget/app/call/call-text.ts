@@ -16,12 +16,16 @@ export function phaseText(phase: CallPhase, type: 'audio' | 'video'): string {
 }
 
 /** Why a call could not start or stopped, for an error the call (or `calls.start`) reported. */
-export function errorText(error: Pick<RuntimeError, 'code'>): string {
+export function errorText(error: Pick<RuntimeError, 'code' | 'details'>, type: 'audio' | 'video' = 'audio'): string {
   switch (error.code) {
     case 'CALL_PERMISSION_DENIED':
       return 'Your browser blocked the camera and microphone. Allow them for this site (the camera icon in the address bar, or your browser’s site settings), then try again.';
     case 'CALL_DEVICE_NOT_FOUND':
-      return 'No microphone was found. Connect one (or check that no other app is using it), then try again.';
+      // `details` the core sets when the page itself has no media devices (src/calls/media.ts INSECURE_PAGE).
+      if (error.details?.includes('insecure_page')) return 'Calls do not work on this page (it is not secure). Send us a message instead.';
+      return type === 'video'
+        ? 'No working camera or microphone was found. Connect one (or close other apps using it), then try again.'
+        : 'No microphone was found. Connect one (or check that no other app is using it), then try again.';
     case 'CALL_CONNECTION_FAILED':
       return 'The call dropped. Check your connection and call again.';
     case 'CALL_IN_PROGRESS':

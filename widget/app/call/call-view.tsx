@@ -42,7 +42,7 @@ export function CallView({ call, failure = null, type: asked = 'audio', onDismis
   const showLocal = !ended && !!local?.getVideoTracks().length && !call?.cameraOff.value;
   const live = phase === 'connected' || phase === 'reconnecting';
   const agent = session?.metadata?.agentName ?? 'Our team';
-  const status = ended ? (error ? errorText(error) : endText(session)) : phaseText(phase, type);
+  const status = ended ? (error ? errorText(error, type) : endText(session)) : phaseText(phase, type);
 
   return (
     <section ref={root} class="call" aria-label={type === 'video' ? 'Video call' : 'Voice call'} data-testid="call-view" data-phase={phase}>
