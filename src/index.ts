@@ -8,6 +8,7 @@ export { createIdbStorage, createMemoryStorage } from './storage.ts';
 export type { RuntimeErrorOptions } from './errors.ts';
 export type { AiAnswer, AiChat, AiStreamingAnswer } from './ai/types.ts';
 export type { ActiveCall, CallDevice, CallHost, CallPhase, CallStats, Calls } from './calls/types.ts';
+export type { DevicePushPlatform, DevicePushProvider, DevicePushToken, DeviceRegistration, DeviceUnregistration, Devices } from './devices/types.ts';
 export type {
   ChatAttachment,
   ChatMessage,

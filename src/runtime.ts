@@ -31,13 +31,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const tenant = options.slug ?? options.publicKey;
   const storage = namespaced(options.storage ?? defaultStorage(), tenant ?? '');
   const events = createEmitter<RuntimeEvents>();
-  // A 429 is shown ("try again in N s") while the request waits it out, never swallowed.
-  const onRateLimited = (e: RuntimeError) => events.emit('error', e);
-  const publicHttp = createHttp({ baseUrl, fetch, onRateLimited });
+  // A 429 is shown ("try again in N s") while the request waits it out, never swallowed; the
+  // socket's failures go out the same way.
+  const emitError = (e: RuntimeError) => events.emit('error', e);
+  const publicHttp = createHttp({ baseUrl, fetch, onRateLimited: emitError });
   // A renewed token goes to the open socket too, so it is not closed when the old one expires.
   const session = createSession({ ...options, http: publicHttp, storage, log, onToken: (token) => realtime?.send({ type: 'auth', token }) });
   const renew = (_: unknown, rejected: string | null) => session.refresh(rejected);
-  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: renew, onRateLimited });
+  const http = createHttp({ baseUrl, fetch, getToken: session.getToken, onAuthError: renew, onRateLimited: emitError });
 
   const status = signal<RuntimeStatus>('idle');
   const bootstrap = signal<RuntimeBootstrap | null>(null);
@@ -75,7 +76,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const readAvailability = async () => void (availability.value = await http.get<Availability>('chat/visitor/availability'));
   const report = (what: string) => (e: unknown) => {
     log(what, e);
-    events.emit('error', toRuntimeError(e, what));
+    emitError(toRuntimeError(e, what));
   };
 
   async function run() {
@@ -85,8 +86,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const WebSocket = live ? requireWebSocket(options.WebSocket) : undefined;
     // The tab-sharing code is a chunk of its own, fetched while the bootstrap loads: Node, mobile
     // shells and pages that share nothing never load it. Failing to load it, this tab keeps a
-    // socket of its own (it works, only without sharing).
-    const loading = shareable && WebSocket ? import('./tabs/share.ts').catch((e: unknown) => void log('tabs: not loaded', e)) : undefined;
+    // socket of its own (it works, only without sharing). The import error names the chunk,
+    // so it is logged as it is (a label of our own cost the bytes `devices` needed).
+    const loading = shareable && WebSocket ? import('./tabs/share.ts').catch(log) : undefined;
     bootstrap.value = await fetchBootstrap(publicHttp, options);
     await session.getToken();
     // Back online or on the tab: sends that failed for a passing reason go again (also without a socket).
@@ -94,7 +96,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const shareWith = (await loading)?.share;
     if (WebSocket && !realtime && !destroyed) {
       const url = realtimeUrl(baseUrl, bootstrap.value.sdk?.realtimePath);
-      const emitError = (e: RuntimeError) => events.emit('error', e);
       const create = (shared?: Pick<RealtimeOptions, 'isVisible' | 'onError'>) =>
         createRealtime({ url, getToken: session.getToken, onTokenRejected: renew, WebSocket, log, onError: emitError, ...shared });
       // Per visitor: tabs that ended up as different visitors must not read each other's frames.
@@ -133,8 +134,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       open: conversation.open,
     },
     hasVisitor: session.hasCredential,
-    async identify(visitor) {
-      await http.post('chat/visitor/sessions', { visitor });
+    async identify(visitor, metadata) {
+      await http.post('chat/visitor/sessions', { visitor, metadata });
     },
     start() {
       starting ??= run().catch((thrown: unknown) => {
@@ -142,7 +143,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // A transient failure may be retried by calling start() again; a fatal one sticks.
         if (e.retryable) starting = null;
         else error.value = e;
-        events.emit('error', e);
+        emitError(e);
         throw e;
       });
       return starting;
@@ -159,6 +160,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // The AI client and the calls: chunks loaded on first use (the core is at its size budget).
     ai: once(() => import('./ai/client.ts').then((m) => m.createAiChat(runtime, http, conversation, () => realtime, stops))),
     calls: once(() => import('./calls/client.ts').then((m) => m.createCalls(runtime, http, conversation, () => realtime, stops, options))),
+    // Push tokens (extensions.md §16): a chunk too; it needs a session, not a started runtime.
+    devices: {
+      register: (device) => import('./devices/client.ts').then((m) => m.register(http, device)),
+      unregister: (device) => import('./devices/client.ts').then((m) => m.unregister(http, device)),
+    },
     destroy() {
       destroyed = true;
       for (const stop of stops.splice(0)) stop();

@@ -16,6 +16,7 @@ import type {
 import type { RuntimeError } from './errors.ts';
 import type { AiChat } from './ai/types.ts';
 import type { Calls } from './calls/types.ts';
+import type { Devices } from './devices/types.ts';
 
 /** Where the runtime keeps what must survive a reload (the visitor credential, the outbox). */
 export interface RuntimeStorage {
@@ -365,8 +366,11 @@ export interface Runtime {
    * Tell agents who the visitor is (a pre-chat form, a site's login). Shown to agents as
    * unverified; for a verified identity pass `contextToken` to `createRuntime`. Rejects with
    * `VALIDATION_FAILED` for a malformed email.
+   * @param metadata what the agent sees about the visitor's page, merged with what was sent
+   * before: `pageUrl`, `pageTitle` and the site's own attributes (extensions.md §10)
+   * @example await runtime.identify({}, { pageUrl: location.href, plan: 'pro' });
    */
-  identify(visitor: VisitorIdentity): Promise<void>;
+  identify(visitor: VisitorIdentity, metadata?: Record<string, unknown>): Promise<void>;
   /**
    * Whether this browser has been a visitor of this tenant before (a visitor credential is
    * stored). Makes no request; a storage failure answers `false`. Lets a widget start the
@@ -412,6 +416,13 @@ export interface Runtime {
    * }
    */
   calls(): Promise<Calls>;
+  /**
+   * The visitor's push tokens (extensions.md §16), for mobile shells that pass their FCM/APNs
+   * token; the code loads on first use.
+   * @example
+   * await runtime.devices.register({ platform: 'ios', provider: 'apns', token: apnsHex, deviceId: installId });
+   */
+  readonly devices: Devices;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): () => void;
   /** Close the socket and stop timers. The runtime cannot be started again. */
