@@ -8,6 +8,7 @@
  * | `library` | `dist/core/index.js`, `dist/widget/index.js` | npm entries, dependencies external |
  * | `console` | `dist/console/`              | the agent console, served at `/console/`          |
  * | `call`    | `dist/call/`                 | the call page of call links, served at `/call/`   |
+ * | `chat`    | `dist/chat/`                 | the hosted chat page, served at `/chat/{slug}`    |
  *
  * `npx vite --mode console` (or `--mode call`) serves that page for development (API calls need the server).
  */
@@ -52,6 +53,9 @@ const targets: Record<string, UserConfig> = {
       rolldownOptions: {
         preserveEntrySignatures: 'allow-extension',
         output: {
+          // Library mode leaves ES output unminified whatever `build.minify` says (whitespace and
+          // comments stay: ≈ 3.4 KB gzip of the app); minify the output itself.
+          minify: true,
           chunkFileNames: 'chunks/[name]-[hash].js',
           // Preact, signals and the few core modules the lazy core chunks share with the app go
           // into one static chunk: otherwise rolldown splits them into several small files the
@@ -100,6 +104,14 @@ const targets: Record<string, UserConfig> = {
     root: at('demo/call'),
     base: '/call/',
     build: { outDir: path.join(dist, 'call'), emptyOutDir: true, target: 'es2022' },
+    server: { proxy: { '/api': { target: 'http://127.0.0.1:8192', ws: true } } },
+  },
+  // The hosted chat page for mobile shells and links (extensions.md §16): the widget as the whole
+  // page. Assets under `/chat/assets/`, the page itself at `/chat/{slug}` (routes/chat-page.ts).
+  chat: {
+    root: at('demo/chat'),
+    base: '/chat/',
+    build: { outDir: path.join(dist, 'chat'), emptyOutDir: true, target: 'es2022' },
     server: { proxy: { '/api': { target: 'http://127.0.0.1:8192', ws: true } } },
   },
 };

@@ -11,7 +11,7 @@ import { build } from 'vite';
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 // mode → its outDir under dist (as set in vite.config.ts).
-const modes = { loader: '', app: 'widget', library: '', console: 'console', call: 'call' };
+const modes = { loader: '', app: 'widget', library: '', console: 'console', call: 'call', chat: 'chat' };
 
 await fs.rm(dist, { recursive: true, force: true });
 
@@ -59,6 +59,8 @@ for (const file of await fs.readdir(path.join(root, 'src'), { recursive: true })
   await fs.mkdir(path.dirname(path.join(dist, 'types/src', file)), { recursive: true });
   await fs.copyFile(path.join(root, 'src', file), path.join(dist, 'types/src', file));
 }
+// The `window.Ringnity` global for script-tag pages (`ringnity-web/global`), next to the types it names.
+await fs.copyFile(path.join(root, 'widget/ringnity-global.d.ts'), path.join(dist, 'ringnity-global.d.ts'));
 console.log(`built types    in ${Math.round(performance.now() - started)} ms (dist/types)`);
 
 await fs.writeFile(path.join(dist, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -4,10 +4,27 @@
  * only {@link mountWidget} does.
  */
 import type { Runtime } from '../src/types.ts';
+import { ConsentGate } from './app/commands/consent-gate.tsx';
+import { placeWidget } from './app/commands/placement.ts';
 import { mountApp } from './app/mount.tsx';
+import { createWidgetHandle } from './command/handle.ts';
+import { createWidgetStorage } from './command/storage.ts';
+import type { WidgetCommands, WidgetPlacement } from './command/types.ts';
+
+export type {
+  IdentifyOptions,
+  PageMetadata,
+  RingnityBootOptions,
+  WidgetCommands,
+  WidgetEventName,
+  WidgetEvents,
+  WidgetListener,
+  WidgetPlacement,
+} from './command/types.ts';
+export type { RingnityCommand } from './command/global.ts';
 
 /** Options of {@link mountWidget}. */
-export interface MountWidgetOptions {
+export interface MountWidgetOptions extends WidgetPlacement {
   /**
    * Base URL of the Ringnity API, including the `/api` prefix.
    * @example 'https://chat.example.com/api'
@@ -48,19 +65,26 @@ export interface MountWidgetOptions {
    * @default false
    */
   sound?: boolean;
+  /** Interface language, e.g. `'es'`. @default the tenant's, else the browser's */
+  locale?: string;
+  /** No launcher: open the chat from your own button with `widget.open()`. @default false */
+  hideLauncher?: boolean;
+  /** No launcher while no agent is available and the tenant's AI chat is off. @default false */
+  hideWhenOffline?: boolean;
+  /**
+   * `'required'`: nothing is stored and no connection is opened until `widget.consent(true)`.
+   * @default 'granted'
+   */
+  consent?: 'required' | 'granted';
 }
 
-/** A mounted widget. */
-export interface MountedWidget {
-  /** Opens the chat panel. */
-  open(): void;
-  /** Closes the chat panel. */
-  close(): void;
-  /** Opens the panel when closed, closes it when open. */
-  toggle(): void;
-  /** Removes the widget from the page and closes its connection. */
+/** A mounted widget: the same commands and events as `window.Ringnity(...)`. */
+export interface MountedWidget extends WidgetCommands {
+  /** Removes the widget from the page and closes its connection; a returning visitor stays known. */
   destroy(): void;
-  /** The runtime under the widget, for listening to events or reading state. */
+  /** Removes the widget and everything it stored on this device (the visitor id, unsent messages). */
+  shutdown(): Promise<void>;
+  /** The runtime under the widget, for reading state (a new one after `identify({ contextToken })`). */
   readonly runtime: Runtime;
 }
 
@@ -83,19 +107,49 @@ export interface MountedWidget {
  * ```
  */
 export function mountWidget(options: MountWidgetOptions): MountedWidget {
-  const { baseUrl, slug, publicKey, contextToken, target, color, open, titleBlink, sound } = options;
+  const { baseUrl, slug, publicKey, target, color, titleBlink, sound } = options;
   const host = document.createElement('ringnity-widget');
   const root = host.attachShadow({ mode: 'open' });
   (target ?? document.body).append(host);
-  const widget = mountApp({ root, runtime: { baseUrl, slug, publicKey, contextToken }, color, open, titleBlink, sound });
+  let open = options.open;
+  const gate = options.consent === 'required' ? ConsentGate : undefined;
+  const handle = createWidgetHandle(window, createWidgetStorage(!!gate), (storage, contextToken = options.contextToken) => {
+    const widget = mountApp({
+      root,
+      runtime: { baseUrl, slug, publicKey, contextToken, storage },
+      color,
+      open,
+      titleBlink,
+      sound,
+      locale: options.locale,
+      gate,
+      onConsent: storage.release,
+    });
+    open = false;
+    return placeWidget(widget, root, options);
+  });
   return {
-    runtime: widget.runtime,
-    open: widget.open,
-    close: widget.close,
-    toggle: widget.toggle,
+    get runtime() {
+      return handle.runtime;
+    },
+    open: handle.open,
+    close: handle.close,
+    toggle: handle.toggle,
+    hideLauncher: handle.hideLauncher,
+    showLauncher: handle.showLauncher,
+    identify: handle.identify,
+    update: handle.update,
+    navigate: handle.navigate,
+    consent: handle.consent,
+    on: handle.on,
+    off: handle.off,
     destroy() {
-      widget.destroy();
+      handle.destroy();
       host.remove();
+    },
+    async shutdown() {
+      host.remove();
+      await handle.shutdown();
     },
   };
 }

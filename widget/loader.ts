@@ -8,7 +8,9 @@
  * It draws the launcher itself, so the visitor sees it without waiting for Preact or the
  * network, installs the `window.Ringnity(command, ...args)` queue, and imports the app chunk
  * on intent (hover, focus, click, a queued command that needs UI) or when the browser is idle
- * after the page's `load`.
+ * after the page's `load`. Without `data-slug` it draws nothing and waits for
+ * `Ringnity('boot', { slug })`. Everything after the app arrived (a second `boot`, `shutdown`)
+ * is the app's: the loader only keeps the queue until then.
  */
 import type { CommandHandler, LoaderConfig, QueuedCall, WidgetAppModule } from './boot-options.ts';
 import { DEFAULT_COLOR, isHexColor, readColor } from './color-cache.ts';
@@ -22,46 +24,30 @@ interface RingnityFunction {
   l?: 1;
 }
 
-// Commands that need the panel, so they load the app at once.
-const UI_COMMANDS = /^(open|toggle|show)$/;
+// Commands that need the app at once: the panel, or a `boot`/`shutdown` (the app owns the widget's life).
+const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
 
 ((w: Window & { Ringnity?: RingnityFunction }, d: Document) => {
   const stub = w.Ringnity;
+  // A second copy of the tag (or of the loader) finds the first one's queue and does nothing.
   if (stub?.l) return;
   const script = (d.currentScript ?? d.querySelector('script[data-slug]')) as HTMLScriptElement | null;
-  const data = script?.dataset;
-  if (!data?.slug) return;
-
-  const src = script!.src || location.href;
-  const color = isHexColor(data.color) ? data.color : undefined;
-  const config: LoaderConfig = { slug: data.slug, api: data.api || new URL('/api', src).href, color, sound: data.sound, blink: data.titleBlink };
+  const data = script?.dataset ?? {};
+  const src = script?.src || location.href;
+  // Without `data-slug` nothing is drawn: the page boots the widget itself (`Ringnity('boot', {...})`).
+  const config = data.slug ? ({ ...data, api: data.api || new URL('/api', src).href } as LoaderConfig) : undefined;
   // Calls made through a stub (`arguments` objects) are kept, in order.
   const queue: QueuedCall[] = [...(stub?.q ?? [])].map((a) => [...a] as QueuedCall);
   let handler: CommandHandler | undefined;
   let openNow = false;
   let loading: Promise<void> | undefined;
+  let host: HTMLElement | undefined;
+  let root: ShadowRoot | undefined;
 
-  // The launcher: one host element, an open shadow root, a constructable stylesheet
-  // (no inline style, so a strict CSP without 'unsafe-inline' works), fixed so nothing shifts.
-  const host = d.createElement('ringnity-widget');
-  const root = host.attachShadow({ mode: 'open' });
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(launcherCss(color ?? readColor(data.slug) ?? DEFAULT_COLOR));
-  root.adoptedStyleSheets = [sheet];
-
-  const button = d.createElement('button');
   const set = (el: Element, attrs: Record<string, string>) => {
     for (const k in attrs) el.setAttribute(k, attrs[k]!);
   };
-  set(button, { type: 'button', 'aria-label': 'Open chat', 'data-testid': 'launcher' });
-  const svgNs = 'http://www.w3.org/2000/svg';
-  const svg = d.createElementNS(svgNs, 'svg');
-  const path = d.createElementNS(svgNs, 'path');
-  set(svg, { viewBox: '0 0 24 24', 'aria-hidden': 'true' });
-  set(path, { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' });
-  svg.append(path);
-  button.append(svg);
-  root.append(button);
+  const button = d.createElement('button');
 
   const load = (): Promise<void> =>
     (loading ??= import(/* @vite-ignore */ new URL('widget/app.js', src).href)
@@ -75,26 +61,53 @@ const UI_COMMANDS = /^(open|toggle|show)$/;
         set(button, { 'data-failed': '', 'aria-label': 'Chat could not load. Try again' });
       }));
 
-  button.onclick = () => {
-    openNow = true;
-    set(button, { 'aria-busy': 'true' });
-    void load();
-  };
-  button.onpointerenter = button.onfocus = () => void load();
+  if (config) {
+    // The launcher: one host element, an open shadow root, a constructable stylesheet
+    // (no inline style, so a strict CSP without 'unsafe-inline' works), fixed so nothing shifts.
+    host = d.createElement('ringnity-widget');
+    root = host.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet();
+    const color = isHexColor(data.color) ? data.color : undefined;
+    sheet.replaceSync(launcherCss(color ?? readColor(config.slug) ?? DEFAULT_COLOR, data));
+    root.adoptedStyleSheets = [sheet];
+
+    set(button, { type: 'button', 'aria-label': 'Open chat', 'data-testid': 'launcher' });
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = d.createElementNS(svgNs, 'svg');
+    const path = d.createElementNS(svgNs, 'path');
+    set(svg, { viewBox: '0 0 24 24', 'aria-hidden': 'true' });
+    set(path, { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' });
+    svg.append(path);
+    button.append(svg);
+    // A hidden launcher is not drawn at all: nothing on the page can catch a click.
+    if (data.hideLauncher === undefined || data.hideLauncher === 'false') root.append(button);
+
+    button.onclick = () => {
+      // The app is there but has not drawn its own launcher yet (its command API or the consent
+      // chunk is still loading): the click still opens the chat.
+      if (handler) return handler('open');
+      openNow = true;
+      set(button, { 'aria-busy': 'true' });
+      void load();
+    };
+    button.onpointerenter = button.onfocus = () => void load();
+    const mount = () => d.body.append(host!);
+    if (d.body) mount();
+    else d.addEventListener('DOMContentLoaded', mount, { once: true });
+  }
 
   const ringnity: RingnityFunction = (...call) => {
     if (handler) return handler(...call);
     queue.push(call);
-    if (UI_COMMANDS.test(String(call[0]))) void load();
+    if (APP_COMMANDS.test(String(call[0]))) void load();
   };
   ringnity.l = 1;
   w.Ringnity = ringnity;
 
   const idle = () => ('requestIdleCallback' in w ? requestIdleCallback(() => load(), { timeout: 4000 }) : setTimeout(load, 2000));
-  if (d.readyState === 'complete') idle();
-  else w.addEventListener('load', idle, { once: true });
-  const mount = () => d.body.append(host);
-  if (d.body) mount();
-  else d.addEventListener('DOMContentLoaded', mount, { once: true });
-  if (queue.some((c) => UI_COMMANDS.test(String(c[0])))) void load();
+  if (config) {
+    if (d.readyState === 'complete') idle();
+    else w.addEventListener('load', idle, { once: true });
+  }
+  if (queue.some((c) => APP_COMMANDS.test(String(c[0])))) void load();
 })(window, document);

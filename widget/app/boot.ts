@@ -1,31 +1,45 @@
 /**
  * The widget app chunk (`dist/widget/app.js`) the script-tag loader imports: takes over the
- * loader's shadow root, runs the calls queued before it arrived and handles the later ones.
+ * loader's shadow root and runs the calls queued before it arrived. Kept small: a plain tag
+ * (a slug, a colour, a language) is mounted here at once and only opened, closed or toggled;
+ * everything else of the command API (placement, consent, events, identity, page details,
+ * `boot`/`shutdown`) is `./commands/commander.ts`, a chunk loaded when such a call or setting
+ * comes, or when the chat starts (the agent is then told which page the visitor is on).
  */
-import type { BootOptions, CommandHandler } from '../boot-options.ts';
+import type { BootOptions, CommandHandler, QueuedCall } from '../boot-options.ts';
+import { idbStorage } from '../command/idb.ts';
+import { mountOptions } from './commands/settings.ts';
 import { mountApp, type WidgetController } from './mount.tsx';
 
-/** `window.Ringnity(command)` commands; others (later issues) are ignored quietly. */
-const COMMANDS: Record<string, (widget: WidgetController) => void> = {
-  open: (widget) => widget.open(),
-  show: (widget) => widget.open(),
-  close: (widget) => widget.close(),
-  hide: (widget) => widget.close(),
-  toggle: (widget) => widget.toggle(),
-};
+// Calls the first screen runs itself.
+const PANEL = /^(open|show|close|hide|toggle)$/;
+// Settings the first screen handles; any other (placement, consent, …) waits for the command API.
+const PLAIN = /^(slug|api|color|sound|titleBlink|locale|contextToken)$/;
 
-export function boot({ root, config, queue, openNow }: BootOptions): CommandHandler {
-  const widget = mountApp({
-    root,
-    runtime: { baseUrl: config.api, slug: config.slug },
-    color: config.color,
-    open: openNow,
-    sound: config.sound === '' || config.sound === 'true',
-    titleBlink: config.blink !== 'false',
-  });
-  const handle: CommandHandler = (command) => {
-    if (Object.hasOwn(COMMANDS, command)) COMMANDS[command]!(widget);
+export function boot(options: BootOptions): CommandHandler {
+  const { root, config, queue } = options;
+  let widget: WidgetController | undefined;
+  let handler: CommandHandler | undefined;
+  let loading: Promise<unknown> | undefined;
+  // Calls for the command API, in order, until it is there.
+  const waiting: QueuedCall[] = [];
+  const upgrade = () =>
+    (loading ??= import('./commands/commander.ts').then(
+      ({ command }) => (handler = command({ ...options, openNow: options.openNow && !widget, queue: waiting }, widget)),
+      // Not loaded (offline): the next call tries again; what waits stays queued.
+      () => (loading = undefined),
+    ));
+  const run: CommandHandler = (...call) => {
+    if (handler) return handler(...call);
+    const [name] = call;
+    if (widget && PANEL.test(name)) return name == 'toggle' ? widget.toggle() : /^(open|show)$/.test(name) ? widget.open() : widget.close();
+    waiting.push(call);
+    void upgrade();
   };
-  for (const call of queue.splice(0)) handle(...call);
-  return handle;
+  if (root && config && Object.keys(config).every((key) => PLAIN.test(key))) {
+    const mounted = (widget = mountApp(mountOptions(config, root, options.openNow, idbStorage())));
+    mounted.runtime.status.subscribe((status) => status != 'idle' && void upgrade());
+  } else void upgrade();
+  for (const call of queue.splice(0)) run(...call);
+  return run;
 }

@@ -4,15 +4,23 @@
  * opened) and tells it when the visitor is looking. Shared by the script-tag
  * path (`boot.ts`) and the SPA entry (`../index.ts`).
  */
-import { computed, effect, signal, type Signal } from '@preact/signals';
-import { render } from 'preact';
+import { computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { render, type ComponentType } from 'preact';
 import { createRuntime } from '../../src/index.ts';
 import { readColor, readFlag, writeColor, writeFlag } from '../color-cache.ts';
 import type { Runtime, RuntimeOptions } from '../../src/types.ts';
 import { Widget } from './components/widget.tsx';
-import { createWidgetModel } from './model.ts';
+import { loadText, pickLang } from './i18n/locale.ts';
+import { createWidgetModel, type WidgetModel } from './model.ts';
 import { notifyUnread } from './notify.ts';
 import { applyStyles } from './theme.ts';
+
+/** What the widget shows instead of the chat until the visitor consented (`commands/consent-gate.tsx`). */
+export interface ConsentGateProps {
+  model: WidgetModel;
+  /** The visitor accepted. */
+  onAccept(): void;
+}
 
 export interface MountAppOptions {
   /** The shadow root to render into; whatever it holds (the loader's launcher) is replaced. */
@@ -26,6 +34,15 @@ export interface MountAppOptions {
   titleBlink?: boolean;
   /** Play a short sound for new messages while the visitor is not looking. @default false */
   sound?: boolean;
+  /** Interface language asked for by the site (`data-locale`, `boot({ locale })`), if any. */
+  locale?: string;
+  /**
+   * Wait for consent, showing this instead of the chat: until `controller.consent()`, nothing is
+   * written to storage and the runtime does not start (no visitor, no socket).
+   */
+  gate?: ComponentType<ConsentGateProps>;
+  /** Called when consent is given, before anything may be stored (e.g. to release the storage). */
+  onConsent?: () => void;
 }
 
 /** Controls of a mounted widget. */
@@ -36,6 +53,12 @@ export interface WidgetController {
   /** Unmounts the UI and destroys the runtime. */
   destroy(): void;
   readonly runtime: Runtime;
+  /** The panel is open. */
+  readonly isOpen: ReadonlySignal<boolean>;
+  /** Storage and connections are allowed (always true without a `gate`). */
+  readonly consented: ReadonlySignal<boolean>;
+  /** Consent given (by the site or the visitor): the chat shows and may start. */
+  consent(): void;
 }
 
 function syncPanelLater(open: Signal<boolean>, tenant: string | undefined, win: Window | undefined, own: () => boolean): () => void {
@@ -50,7 +73,8 @@ function syncPanelLater(open: Signal<boolean>, tenant: string | undefined, win: 
   };
 }
 
-export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlink = true, sound = false }: MountAppOptions): WidgetController {
+export function mountApp(options: MountAppOptions): WidgetController {
+  const { root, runtime: runtimeOptions, color, open, titleBlink = true, sound = false } = options;
   const runtime = createRuntime(runtimeOptions);
   const tenant = runtimeOptions.slug ?? runtimeOptions.publicKey;
   const introKey = `ringnity:intro:${tenant}`;
@@ -71,12 +95,18 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
     model.open.value = next;
     bySite = false;
   };
+  const Gate = options.gate;
+  const consented = signal(!Gate);
   const visible = signal(doc.visibilityState === 'visible');
   const looking = computed(() => model.open.value && visible.value);
   const onVisibility = () => {
     visible.value = doc.visibilityState === 'visible';
   };
   doc.addEventListener('visibilitychange', onVisibility);
+  // The unread title in the widget's language, chosen as the widget chooses it (`useLocale`); the
+  // table is fetched once something is unread (another language's is loaded by then already).
+  let words: ((count: number) => string) | undefined;
+  const branded = () => runtime.bootstrap.value?.branding;
   const disposers = [
     model.dispose,
     applyStyles(root, model.accent),
@@ -84,37 +114,49 @@ export function mountApp({ root, runtime: runtimeOptions, color, open, titleBlin
     // chunk, loaded after the first render: nothing to show needs it). The site's own calls
     // (`controller.open()`) stay in their tab.
     syncPanelLater(model.open, tenant, doc.defaultView ?? undefined, () => !bySite),
-    // A first-time visitor becomes one (a visitor record, a socket) only by opening the chat.
+    // A first-time visitor becomes one (a visitor record, a socket) only by opening the chat,
+    // and with a gate not before consent. Reading whether this is a returning visitor opens
+    // IndexedDB (creating it): after consent too.
     effect(() => {
-      if (model.open.value) model.start();
+      if (consented.value) model.open.value ? model.start() : model.startIfReturning();
     }),
     // Unread is cleared (and messages marked read) only while the visitor can actually see them.
     effect(() => runtime.setVisible(looking.value)),
-    notifyUnread({ unread: runtime.unread, looking, titleBlink, sound, doc }),
-    // The pre-chat form is asked once per browser.
     effect(() => {
-      if (tenant && model.introduced.value) writeFlag(introKey);
+      if (!runtime.unread.value) return;
+      const tag = branded()?.locale;
+      const lang = pickLang([options.locale, typeof tag == 'string' ? tag : undefined, ...(navigator.languages ?? [])]);
+      (lang == 'en' ? import('./i18n/en-views.ts').then((m) => m.enViews) : loadText(lang)).then((t) => (words = t.newMessages), () => undefined);
     }),
-    // Remember the tenant's colour for the loader's next first paint.
+    notifyUnread({ unread: runtime.unread, looking, titleBlink, sound, doc, title: (n) => words?.(n) ?? `(${n})` }),
+    // The pre-chat form is asked once per browser; the colour is kept for the loader's next first paint.
     effect(() => {
-      const branded = runtime.bootstrap.value?.branding?.primaryColor;
-      if (tenant && branded) writeColor(tenant, branded);
+      if (!tenant || !consented.value) return;
+      if (model.introduced.value) writeFlag(introKey);
+      const color = branded()?.primaryColor;
+      if (color) writeColor(tenant, color);
     }),
   ];
 
   const container = doc.createElement('div');
   container.className = 'rn';
+  const consent = () => {
+    options.onConsent?.();
+    consented.value = true;
+  };
+  const Root = () => (consented.value || !Gate ? <Widget model={model} locale={options.locale} /> : <Gate model={model} onAccept={consent} />);
   // Swap the loader's launcher for ours and render in the same task: no frame without one.
   root.replaceChildren(container);
-  render(<Widget model={model} />, container);
-
-  model.startIfReturning();
+  render(<Root />, container);
 
   return {
     runtime,
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!model.open.value),
+    isOpen: model.open,
+    consented,
+    consent,
     destroy() {
       render(null, container);
       container.remove();
