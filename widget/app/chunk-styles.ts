@@ -22,9 +22,12 @@ export function useChunkStyles(ref: { readonly current: Element | null }, css: s
   }, []);
 }
 
-/** The main action button of the lazily loaded forms and blocks (`class="primary"`), adopted by each that has one. */
+/**
+ * The main action button of the lazily loaded forms and blocks (`class="primary"`), adopted by each
+ * that has one. Its focus ring is the app's (`.rn :focus-visible`), its text colour the one chosen
+ * for contrast with the accent (`--rn-on`, `theme.ts`).
+ */
 export const PRIMARY_CSS = `
-.primary{padding:9px 16px;border:0;border-radius:10px;background:var(--rn-accent);color:#fff;font-weight:600;cursor:pointer}
+.primary{padding:9px 16px;border:0;border-radius:10px;background:var(--rn-accent);color:var(--rn-on);font-weight:600;cursor:pointer}
 .primary:disabled{opacity:.45;cursor:default}
-.primary:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
 `;
