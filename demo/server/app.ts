@@ -122,6 +122,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
       allowedOrigins: demoAllowedOrigins(port, config.extraAllowedOrigins),
       serverApiKey: config.demoServerApiKey,
       settings: config.demoTenantSettings,
+      branding: config.demoBranding,
     });
     await services.afterSeed?.(db);
     // Calls a previous run left live: missed if their ring ran out, timers re-armed otherwise.

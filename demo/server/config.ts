@@ -51,6 +51,8 @@ export interface ServerConfig {
   typingTimeoutMs: number;
   /** Settings of the demo tenant, written at every start; `createServer` options are merged over the defaults. */
   demoTenantSettings: Partial<TenantSettings>;
+  /** Branding of the demo tenant beyond its name and colour: `theme` (`light`/`dark`; unset: the visitor's) and `locale`. */
+  demoBranding: { theme?: 'light' | 'dark'; locale?: string };
   /**
    * Token-bucket rate limits per runtime session and per client IP (extensions.md §13); `null`
    * turns one off. Loopback is not exempt.
@@ -98,6 +100,7 @@ export function defaultConfig(): ServerConfig {
     attachmentUrlTtlSeconds: 3600,
     typingThrottleMs: 2000,
     typingTimeoutMs: 5000,
+    demoBranding: {},
     demoTenantSettings: {
       maxUploadBytes: 10 * 1024 * 1024,
       editWindowSeconds: 900,
@@ -144,6 +147,14 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     const mode = env.DEMO_AI_ROUTING;
     if (!isAiRouting(mode)) throw new Error(`DEMO_AI_ROUTING must be one of ${AI_ROUTING_MODES.join(', ')}, got "${mode}"`);
     config.demoTenantSettings.aiRouting = mode;
+  }
+  if (env.DEMO_THEME) {
+    if (env.DEMO_THEME !== 'light' && env.DEMO_THEME !== 'dark') throw new Error(`DEMO_THEME must be light or dark, got "${env.DEMO_THEME}"`);
+    config.demoBranding.theme = env.DEMO_THEME;
+  }
+  if (env.DEMO_LOCALE) {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(env.DEMO_LOCALE)) throw new Error(`DEMO_LOCALE must be a BCP 47 tag such as "es" or "ar", got "${env.DEMO_LOCALE}"`);
+    config.demoBranding.locale = env.DEMO_LOCALE;
   }
   if (env.DEMO_MAX_UPLOAD_BYTES) config.demoTenantSettings.maxUploadBytes = parseInteger('DEMO_MAX_UPLOAD_BYTES', env.DEMO_MAX_UPLOAD_BYTES, 1, 2 ** 31 - 1);
   if (env.DEMO_EDIT_WINDOW_SECONDS) {

@@ -18,6 +18,8 @@ export interface SeedOptions {
   serverApiKey: string;
   /** Messaging settings to write (absent ones keep their stored value). */
   settings?: Partial<TenantSettings>;
+  /** Branding added to the demo's name, colour and greeting (`theme`, `locale`). */
+  branding?: { theme?: 'light' | 'dark'; locale?: string };
 }
 
 export async function seedDemo(db: Database, options: SeedOptions): Promise<void> {
@@ -25,6 +27,7 @@ export async function seedDemo(db: Database, options: SeedOptions): Promise<void
     name: 'Acme Outdoor',
     primaryColor: '#4f46e5',
     greeting: 'Hi! Questions about an order or our gear? We usually reply in a few minutes.',
+    ...options.branding,
   };
   await db.query(
     `INSERT INTO tenants (id, slug, public_key, name, company_name, email, timezone, allowed_origins, branding)

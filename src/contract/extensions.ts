@@ -80,6 +80,10 @@ export interface Branding {
   primaryColor?: string;
   /** First line the visitor sees in an empty conversation. */
   greeting?: string;
+  /** The panel's colour scheme; absent: the visitor's `prefers-color-scheme`. */
+  theme?: 'light' | 'dark';
+  /** The tenant's interface language (BCP 47), used when the site sets none. */
+  locale?: string;
 }
 
 /** `RuntimeBootstrap` with the branding and sdk objects typed as the reference server fills them. */

@@ -57,6 +57,17 @@ describe('GET /sdk/bootstrap', () => {
     expect(realtimeUrl('https://shop.example/ringnity/api', realtimePath)).toBe('wss://shop.example/ringnity/api/realtime');
   });
 
+  it("carries the tenant's colour scheme and language when it has them, and neither when not", async () => {
+    expect((await api.call('GET', '/sdk/bootstrap?slug=acme')).body.data.branding).not.toHaveProperty('theme');
+    const branded = await startTestServer({ branding: { theme: 'dark', locale: 'ar' } });
+    try {
+      const res = await client(branded).call('GET', '/sdk/bootstrap?slug=acme');
+      expect(res.body.data.branding).toMatchObject({ name: 'Acme Outdoor', theme: 'dark', locale: 'ar' });
+    } finally {
+      await branded.close();
+    }
+  });
+
   it('finds the tenant by its public key too', async () => {
     const res = await api.call('GET', `/sdk/bootstrap?apiKey=${server.publicKey}`);
     expect(res.status).toBe(200);

@@ -29,6 +29,8 @@ export interface TestServerOptions {
   log?: boolean;
   /** Messaging settings of the demo tenant (upload limit, edit window, pre-chat form, reply time). */
   tenantSettings?: Partial<TenantSettings>;
+  /** The demo tenant's branding `theme` / `locale` (bootstrap). */
+  branding?: { theme?: 'light' | 'dark'; locale?: string };
   /**
    * Data folder for an on-disk PGlite (restart tests); it is left in place by `close()`.
    * @default 'memory://' (a fresh in-memory database)
@@ -95,6 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     trustProxy: options.trustProxy ?? false,
     shutdownGraceMs: options.shutdownGraceMs ?? 2000,
     ...(options.tenantSettings ? { demoTenantSettings: options.tenantSettings } : {}),
+    ...(options.branding ? { demoBranding: options.branding } : {}),
     ...(options.typing?.throttleMs !== undefined ? { typingThrottleMs: options.typing.throttleMs } : {}),
     ...(options.typing?.timeoutMs !== undefined ? { typingTimeoutMs: options.typing.timeoutMs } : {}),
     port: 0,

@@ -109,7 +109,7 @@ export function mountApp(options: MountAppOptions): WidgetController {
   const branded = () => runtime.bootstrap.value?.branding;
   const disposers = [
     model.dispose,
-    applyStyles(root, model.accent),
+    applyStyles(root, model.accent, computed(() => branded()?.theme)),
     // Opened or closed by the visitor in one tab of the site, opened or closed in all (a small
     // chunk, loaded after the first render: nothing to show needs it). The site's own calls
     // (`controller.open()`) stay in their tab.
