@@ -1,7 +1,6 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { client, forgeToken } from './support.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -13,17 +12,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A token signed with the server's secret but with chosen claims (e.g. an `exp` in the past). */
-async function forge(claims: Record<string, unknown>, expSecondsFromNow: number, secret = server.tokenSecret): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const { sub, ...rest } = claims;
-  return new SignJWT(rest)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer('ringnity-reference-server')
-    .setSubject(String(sub))
-    .setIssuedAt(now - 3600)
-    .setExpirationTime(now + expSecondsFromNow)
-    .sign(new TextEncoder().encode(secret));
-}
+const forge = (claims: Record<string, unknown>, expSecondsFromNow: number, secret?: string) => forgeToken(server, claims, expSecondsFromNow, secret);
 
 describe('visitor session tokens', () => {
   it('refuses a missing token with SDK_SESSION_REQUIRED', async () => {

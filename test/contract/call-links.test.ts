@@ -3,26 +3,19 @@
  * trades its token for a visitor session and places the call. The token has one purpose: it is
  * no session, and no session is a call link.
  */
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../demo/server/db/database.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { connect, openSocket } from './socket.ts';
-import { client } from './support.ts';
+import { otherTenantAgent, seedOtherTenant } from './calls-support.ts';
+import { client, forgeToken } from './support.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
 let agent: string;
 const ICE = [{ urls: ['turn:turn.example.com:3478'], username: 'u', credential: 'p' }];
 
-/** A second tenant with an agent of its own. */
-async function seedOther(db: Database): Promise<void> {
-  await db.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
-  await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-other', 'client_other', 'olive', 'Olive', 'available')`);
-}
-
 beforeAll(async () => {
-  server = await startTestServer({ iceServers: ICE, seed: seedOther });
+  server = await startTestServer({ iceServers: ICE, seed: seedOtherTenant });
   api = client(server);
   agent = await api.agentToken();
 });
@@ -33,19 +26,6 @@ const tokenOf = (url: string) => url.slice(url.indexOf('#') + 1);
 
 /** The call page's trade: no session needed, the answer checked against §15's schema. */
 const linkSession = (token: unknown) => api.call('POST', '/calls/link-session', { body: { token } });
-
-/** A token signed with the server's secret but chosen claims and expiry. */
-async function forge(claims: Record<string, unknown>, expSecondsFromNow: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const { sub, ...rest } = claims;
-  return new SignJWT(rest)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer('ringnity-reference-server')
-    .setSubject(String(sub))
-    .setIssuedAt(now - 3600)
-    .setExpirationTime(now + expSecondsFromNow)
-    .sign(new TextEncoder().encode(server.tokenSecret));
-}
 
 describe('creating a call link', () => {
   it('gives the visitor a 30-minute video link to the call page on this server, token in the fragment', async () => {
@@ -82,7 +62,7 @@ describe('creating a call link', () => {
     const unknown = await api.call('POST', '/agent-sdk/conversations/conv_nope/call-links', { token: agent, body: {} });
     expect(unknown.body.code).toBe('CONVERSATION_NOT_FOUND');
     // Another tenant's agent cannot link into this tenant's existing conversation.
-    const otherAgent = await forge({ typ: 'agent', tid: 'client_other', sub: 'agent-other' }, 600);
+    const otherAgent = await otherTenantAgent(server);
     const crossTenant = await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/call-links`, { token: otherAgent, body: {} });
     expect(crossTenant.status).toBe(404);
     expect(crossTenant.body.code).toBe('CONVERSATION_NOT_FOUND');
@@ -128,8 +108,8 @@ describe('the call page\'s session', () => {
     const [head, payload, signature] = token.split('.') as [string, string, string];
     const flipped = `${head}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     const claims = { typ: 'call-link', tid: 'client_acme', sub: v.visitorId, conv: v.conversationId, svc: 'video_call' };
-    const expired = await forge(claims, -60);
-    for (const bad of [flipped, v.token, agent, 'not-a-token', await forge({ ...claims, svc: 'ai_voice' }, 600)]) {
+    const expired = await forgeToken(server, claims, -60);
+    for (const bad of [flipped, v.token, agent, 'not-a-token', await forgeToken(server, { ...claims, svc: 'ai_voice' }, 600)]) {
       const res = await linkSession(bad);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('CALL_LINK_INVALID');

@@ -3,13 +3,12 @@
  * tenant's agents, the call record as a message, signaling relayed only between the parties of
  * an answered call, the ring timeout and the drop grace.
  */
-import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
-import type { Database } from '../../demo/server/db/database.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { type TestSocket, connect } from './socket.ts';
+import { otherTenantAgent, seedSecondAgent } from './calls-support.ts';
 import { client } from './support.ts';
 
 let server: TestServer;
@@ -27,25 +26,6 @@ let graceAgent: string;
 const GRACE_MS = 600;
 const sockets: TestSocket[] = [];
 const track = (s: TestSocket) => (sockets.push(s), s);
-
-/** A second agent of the demo tenant, and another tenant with an agent of its own. */
-async function seedSecondAgent(db: Database): Promise<void> {
-  await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-two', 'client_acme', 'two', 'Sam', 'available')`);
-  await db.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
-  await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-other', 'client_other', 'olive', 'Olive', 'available')`);
-}
-
-/** An agent token of the other tenant, signed with the server's secret. */
-async function otherTenantAgent(): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ typ: 'agent', tid: 'client_other' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer('ringnity-reference-server')
-    .setSubject('agent-other')
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(new TextEncoder().encode(server.tokenSecret));
-}
 
 beforeAll(async () => {
   [server, quick, grace] = await Promise.all([
@@ -163,7 +143,7 @@ describe('signaling', () => {
     visitorSocket.send({ type: 'call.signal', callId: 'call_nope', signal: { kind: 'offer', sdp: 'x' } });
     await expectNoSignal(visitorSocket, [agentSocket], 5);
     // Another tenant's agent knowing the call id: dropped too.
-    const foreign = track(await connect(server.baseUrl, await otherTenantAgent()));
+    const foreign = track(await connect(server.baseUrl, await otherTenantAgent(server)));
     foreign.send({ type: 'call.signal', callId, signal: { kind: 'answer', sdp: 'cross-tenant' } });
     await expectNoSignal(foreign, [visitorSocket, agentSocket], 6);
 

@@ -5,9 +5,8 @@
  * the schemas `test/helpers/contract-schema.ts` writes for §15 over the contract's `CallSession`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
-import type { Database } from '../../demo/server/db/database.ts';
+import { otherTenantAgent, seedSecondAgent } from './calls-support.ts';
 import { client } from './support.ts';
 
 let server: TestServer;
@@ -16,20 +15,8 @@ let agent: string;
 let secondAgent: string;
 const ICE = [{ urls: 'stun:stun.example.com:3478' }];
 
-/** A second agent of the demo tenant, and a second tenant with an agent of its own. */
-async function seedOthers(db: Database): Promise<void> {
-  await db.query(
-    `INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`,
-  );
-  await db.query(
-    `INSERT INTO agents (id, tenant_id, username, name, presence) VALUES
-       ('agent-two', 'client_acme', 'two', 'Sam (second agent)', 'available'),
-       ('agent-other', 'client_other', 'olive', 'Olive', 'available')`,
-  );
-}
-
 beforeAll(async () => {
-  server = await startTestServer({ iceServers: ICE, seed: seedOthers });
+  server = await startTestServer({ iceServers: ICE, seed: seedSecondAgent });
   api = client(server);
   agent = await api.agentToken();
   const res = await api.call('POST', '/server/sdk-token/agent', {
@@ -151,14 +138,7 @@ describe('placing a call', () => {
     const unknown = await api.call('GET', '/calls/sessions/call_nope', { token: agent });
     expect(unknown.body.code).toBe('CALL_SESSION_NOT_FOUND');
     // Another tenant's agent can neither see, answer nor end it.
-    const now = Math.floor(Date.now() / 1000);
-    const otherAgent = await new SignJWT({ typ: 'agent', tid: 'client_other' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('ringnity-reference-server')
-      .setSubject('agent-other')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(new TextEncoder().encode(server.tokenSecret));
+    const otherAgent = await otherTenantAgent(server);
     expect((await api.call('GET', `/calls/sessions/${callId}`, { token: otherAgent })).body.code).toBe('CALL_SESSION_NOT_FOUND');
     expect((await ext('POST', `/agent-sdk/calls/${callId}/answer`, otherAgent)).body.code).toBe('CALL_SESSION_NOT_FOUND');
     expect((await api.call('PATCH', `/calls/sessions/${callId}/end`, { token: otherAgent, body: { reason: 'declined' } })).body.code).toBe('CALL_SESSION_NOT_FOUND');

@@ -2,6 +2,7 @@
  * A small HTTP client for contract tests: every call validates the response body against
  * the contract for its path, method and status, so no test can forget to.
  */
+import { SignJWT } from 'jose';
 import { expectMatchesContract } from '../helpers/contract-schema.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -84,4 +85,26 @@ export function client(server: Pick<TestServer, 'baseUrl' | 'slug' | 'serverApiK
   }
 
   return { call, newVisitor, visitorWithConversation, agentToken, upload };
+}
+
+/**
+ * A token signed with the server's secret (or `secret`) but with chosen claims and expiry, as
+ * only the server could mint it: for expired, mis-scoped or other-tenant tokens. `sub` becomes
+ * the subject; it is issued an hour ago, which the server does not check.
+ */
+export async function forgeToken(
+  server: Pick<TestServer, 'tokenSecret'>,
+  claims: Record<string, unknown>,
+  expSecondsFromNow: number,
+  secret = server.tokenSecret,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const { sub, ...rest } = claims;
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('ringnity-reference-server')
+    .setSubject(String(sub))
+    .setIssuedAt(now - 3600)
+    .setExpirationTime(now + expSecondsFromNow)
+    .sign(new TextEncoder().encode(secret));
 }

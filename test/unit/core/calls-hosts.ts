@@ -1,12 +1,20 @@
 /**
- * A `CallHost` as the console (agent token) or the call page (visitor session token) builds
- * it: plain `fetch` and an own realtime socket, against the real server.
+ * The two sides of a call test against the real server: a `CallHost` as the console (agent
+ * token) or the call page (visitor session token) builds it, with plain `fetch` and an own
+ * realtime socket; and a visitor runtime whose calls use fake media.
  */
+import { afterEach, expect, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { ClientFrame, ServerFrame, SdkToken } from '../../../src/contract/extensions.ts';
+import type { CallSession, ClientFrame, ServerFrame, SdkToken } from '../../../src/contract/extensions.ts';
 import type { CallHost } from '../../../src/calls/types.ts';
 import { RuntimeError } from '../../../src/errors.ts';
+import type { Runtime } from '../../../src/index.ts';
 import type { TestServer } from '../../helpers/server.ts';
+import { FakeRTC, fakeMedia, peerConnections, type FakeMedia } from './calls-fakes.ts';
+import { startVisitor } from './visitor.ts';
+
+/** For `vi.waitFor`: calls cross sockets and the machine's cores are shared, so wait longer than its 1 s default. */
+export const patient = { timeout: 5_000 };
 
 export interface TestCallHost extends CallHost {
   /** Every frame the agent's socket got. */
@@ -105,4 +113,41 @@ export async function callHost(
     close: () => ws.close(),
   };
   return host;
+}
+
+/** Opens a host with fake media (an agent unless `role` says otherwise) that is closed after the test. */
+export type OpenHost = (server: TestServer, media?: FakeMedia, role?: CallHost['role'], drop?: (frame: ServerFrame) => boolean) => Promise<TestCallHost>;
+
+/**
+ * Registers the clean-up of a test file's call hosts: after each test every host it opened is
+ * closed and the fake peer connections are forgotten.
+ */
+export function useCallHosts(): OpenHost {
+  const hosts: TestCallHost[] = [];
+  afterEach(() => {
+    for (const h of hosts.splice(0)) h.close();
+    peerConnections.splice(0);
+  });
+  return async (server, media = fakeMedia(), role = 'agent', drop) => {
+    const host = await callHost(server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, role, drop);
+    hosts.push(host);
+    return host;
+  };
+}
+
+/** The latest `call.updated` the host's socket got for the call, once it says `status`. */
+export async function seenCall(host: TestCallHost, callId: string, status: CallSession['status']): Promise<CallSession> {
+  let found: CallSession | undefined;
+  await vi.waitFor(() => {
+    found = host.frames.flatMap((f) => (f.type === 'call.updated' && f.call.id === callId && f.call.status === status ? [f.call] : [])).at(-1);
+    expect(found).toBeDefined();
+  }, patient);
+  return found!;
+}
+
+/** A started visitor runtime (pushed to `runtimes` to destroy) with `Hello` sent, and its loaded calls on `media`. */
+export async function callingVisitor(server: TestServer, runtimes: Runtime[], media = fakeMedia()) {
+  const { runtime, id } = await startVisitor(server, 'Hello', { mediaDevices: media.devices, RTCPeerConnection: FakeRTC });
+  runtimes.push(runtime);
+  return { runtime, conversationId: id, calls: await runtime.calls(), media };
 }

@@ -4,47 +4,25 @@
  * server between them. Only WebRTC and the media devices are fakes (calls-fakes.ts): their
  * peer connections connect only when the offer, the answer and candidates really went across.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { answerCall, declineCall, OFFER_RESEND_MS, placeCall, RECONNECT_TIMEOUT_MS, RING_CHECK_MS, started } from '../../../src/calls/call.ts';
 import { createPeer } from '../../../src/calls/peer.ts';
 import type { ActiveCall } from '../../../src/calls/types.ts';
-import type { CallSignal, ServerFrame } from '../../../src/contract/extensions.ts';
+import type { CallSignal, ClientFrame, ServerFrame } from '../../../src/contract/extensions.ts';
 import type { CallSession } from '../../../src/contract/extensions.ts';
 import { createMemoryStorage, createRuntime, isRuntimeError } from '../../../src/index.ts';
-import { callHost, type TestCallHost } from './calls-hosts.ts';
+import { callingVisitor, patient, seenCall, useCallHosts, type TestCallHost } from './calls-hosts.ts';
 import { FakeRTC, fakeMedia, peerConnections, FakeStream, type FakeMedia, type FakePeerConnection } from './calls-fakes.ts';
 import { useRealServer } from './real-server.ts';
 import { startVisitor } from './visitor.ts';
 
 const real = useRealServer();
-// The machine's cores are shared: wait longer than vi.waitFor's 1 s default.
-const patient = { timeout: 5_000 };
-const hosts: TestCallHost[] = [];
-afterEach(() => {
-  for (const h of hosts.splice(0)) h.close();
-  peerConnections.splice(0);
-});
+const openHost = useCallHosts();
 
-async function visitorCalls(media: FakeMedia) {
-  const { runtime, id } = await startVisitor(real.server, 'Hello', { mediaDevices: media.devices, RTCPeerConnection: FakeRTC });
-  real.runtimes.push(runtime);
-  return { calls: await runtime.calls(), conversationId: id, runtime };
-}
+const visitorCalls = (media?: FakeMedia) => callingVisitor(real.server, real.runtimes, media);
 
 async function agent(media = fakeMedia()) {
-  const host = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC });
-  hosts.push(host);
-  return { host, media };
-}
-
-/** The `call.updated` the agent's socket got for the call, once it says `status`. */
-async function agentSees(host: TestCallHost, callId: string, status: CallSession['status']): Promise<CallSession> {
-  let found: CallSession | undefined;
-  await vi.waitFor(() => {
-    found = host.frames.flatMap((f) => (f.type === 'call.updated' && f.call.id === callId && f.call.status === status ? [f.call] : [])).at(-1);
-    expect(found).toBeDefined();
-  }, patient);
-  return found!;
+  return { host: await openHost(real.server, media), media };
 }
 
 /** A video call placed by the visitor and answered by the agent, both `connected`. */
@@ -52,7 +30,7 @@ async function connectedCall(visitorMedia = fakeMedia(), agentMedia = fakeMedia(
   const v = await visitorCalls(visitorMedia);
   const a = await agent(agentMedia);
   const visitorCall = await v.calls.start('video');
-  const ringing = await agentSees(a.host, visitorCall.session.value!.id, 'started');
+  const ringing = await seenCall(a.host, visitorCall.session.value!.id, 'started');
   const agentCall = answerCall(a.host, ringing);
   await vi.waitFor(() => {
     expect(visitorCall.phase.value).toBe('connected');
@@ -67,7 +45,7 @@ const live = (media: FakeMedia) => media.tracks.filter((t) => t.readyState === '
 
 describe('runtime.calls()', () => {
   it('offers voice and video where bootstrap says they are available, and loads once', async () => {
-    const { calls, runtime } = await visitorCalls(fakeMedia());
+    const { calls, runtime } = await visitorCalls();
     expect(await runtime.calls()).toBe(calls);
     expect(calls.available.value).toEqual({ audio: true, video: true });
     expect(calls.current.value).toBeNull();
@@ -136,8 +114,7 @@ describe('runtime.calls()', () => {
   });
 
   it('a double tap places one call', async () => {
-    const media = fakeMedia();
-    const { calls } = await visitorCalls(media);
+    const { calls, media } = await visitorCalls();
 
     const [first, second] = await Promise.allSettled([calls.start('audio'), calls.start('audio')]);
 
@@ -151,7 +128,7 @@ describe('runtime.calls()', () => {
   });
 
   it('rings the team once the media is there, and the session reads started', async () => {
-    const { calls, conversationId } = await visitorCalls(fakeMedia());
+    const { calls, conversationId } = await visitorCalls();
     const call = await calls.start('audio');
     expect(call.phase.value).toBe('ringing');
     expect(calls.current.value).toBe(call);
@@ -241,7 +218,7 @@ describe('a call between the visitor and an agent', () => {
   });
 
   it('an agent who declines ends the ringing call for the visitor, as declined', async () => {
-    const { calls } = await visitorCalls(fakeMedia());
+    const { calls } = await visitorCalls();
     const { host } = await agent();
     const call = await calls.start('video');
 
@@ -321,14 +298,14 @@ describe('a call between the visitor and an agent', () => {
   });
 
   it('an agent who hangs up at the permission prompt only leaves: the call rings on for the team', async () => {
-    const { calls } = await visitorCalls(fakeMedia());
+    const { calls } = await visitorCalls();
     const media = fakeMedia();
     let allow!: () => void;
     const asked = new Promise<void>((resolve) => (allow = resolve));
     const slow = { ...media.devices, getUserMedia: async (c: MediaStreamConstraints) => (await asked, media.devices.getUserMedia(c)) };
     const { host } = await agent({ ...media, devices: slow as MediaDevices });
     const call = await calls.start('audio');
-    const first = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+    const first = answerCall(host, await seenCall(host, call.session.value!.id, 'started'));
 
     const leaving = first.hangUp();
     allow();
@@ -346,7 +323,7 @@ describe('a call between the visitor and an agent', () => {
   });
 
   it('keeps the final status when the visitor hung up while the agent’s answer was on its way', async () => {
-    const { calls } = await visitorCalls(fakeMedia());
+    const { calls } = await visitorCalls();
     const { host } = await agent();
     const visitorCall = await calls.start('audio');
     let answered!: Promise<unknown>;
@@ -358,13 +335,13 @@ describe('a call between the visitor and an agent', () => {
         if (!path.endsWith('/answer')) return reply;
         answered = reply.then(async (r) => {
           await visitorCall.hangUp();
-          await agentSees(host, visitorCall.session.value!.id, 'ended');
+          await seenCall(host, visitorCall.session.value!.id, 'ended');
           return r;
         });
         return answered as Promise<T>;
       },
     };
-    const agentCall = answerCall(slowHost, await agentSees(host, visitorCall.session.value!.id, 'started'));
+    const agentCall = answerCall(slowHost, await seenCall(host, visitorCall.session.value!.id, 'started'));
 
     expect(await agentCall.done).toMatchObject({ status: 'ended', endReason: 'hangup' });
     await answered;
@@ -401,20 +378,36 @@ describe('a call between the visitor and an agent', () => {
   });
 });
 
+/**
+ * A call page (the visitor's own token and socket) with a conversation places an audio call that
+ * an agent answers; `test` runs with fake intervals, so the ring check and the offer resend run
+ * only when it advances them.
+ * @param drop frames the page's socket misses
+ * @param refuse frames the page's socket cannot send (as while it reconnects)
+ */
+async function onCallPage(
+  page: { drop?: (f: ServerFrame) => boolean; refuse?: (f: ClientFrame) => boolean },
+  test: (c: { visitor: TestCallHost; call: ActiveCall; agentCall: ActiveCall }) => Promise<void>,
+): Promise<void> {
+  const visitor = await openHost(real.server, fakeMedia(), 'visitor', page.drop);
+  visitor.refuse = page.refuse ?? null;
+  const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
+  const { host } = await agent();
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  try {
+    const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
+    const agentCall = answerCall(host, await seenCall(host, call.session.value!.id, 'started'));
+    await test({ visitor, call, agentCall });
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('a call whose socket missed a frame', () => {
   it('sends the offer the socket could not take once the socket is ready again', async () => {
-    const media = fakeMedia();
-    // A call page whose socket is reconnecting when the agent answers.
-    const visitor = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, 'visitor');
-    hosts.push(visitor);
-    visitor.refuse = (f) => f.type === 'call.signal';
-    const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
-    const { host } = await agent();
-    // The page's socket joined before the conversation existed: it hears of the answer by reading the call.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
-      const agentCall = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+    // A call page whose socket is reconnecting when the agent answers. It joined before the
+    // conversation existed: it hears of the answer by reading the call.
+    await onCallPage({ refuse: (f) => f.type === 'call.signal' }, async ({ visitor, call, agentCall }) => {
       await vi.waitFor(() => expect(agentCall.phase.value).toBe('connecting'), patient);
       vi.advanceTimersByTime(RING_CHECK_MS);
       await vi.waitFor(() => expect(visitor.sent.some(({ frame, ok }) => frame.type === 'call.signal' && !ok)).toBe(true), patient);
@@ -426,24 +419,14 @@ describe('a call whose socket missed a frame', () => {
 
       await vi.waitFor(() => expect([call.phase.value, agentCall.phase.value]).toEqual(['connected', 'connected']), patient);
       await call.hangUp();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('sends the offer again when no answer comes, and the agent answers it again', async () => {
-    const media = fakeMedia();
     let lost = 0;
     // The agent's answer never reaches the visitor's socket (it was reconnecting).
     const drop = (f: ServerFrame) => f.type === 'call.signal' && f.signal.kind === 'answer' && lost++ === 0;
-    const visitor = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, 'visitor', drop);
-    hosts.push(visitor);
-    const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
-    const { host } = await agent();
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
-      const agentCall = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+    await onCallPage({ drop }, async ({ visitor, call, agentCall }) => {
       await vi.waitFor(() => expect(lost).toBe(1), patient);
       expect(call.phase.value).toBe('connecting');
 
@@ -454,22 +437,12 @@ describe('a call whose socket missed a frame', () => {
       expect(offers).toHaveLength(2);
       expect(peerConnections.map((pc) => pc.offersCreated)).toEqual([1, 0]);
       await call.hangUp();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('notices the answer by reading the call while it rings, and connects', async () => {
-    const media = fakeMedia();
-    // A call page: the visitor's own token and socket; its socket loses every call.updated.
-    const visitor = await callHost(real.server, { mediaDevices: media.devices, RTCPeerConnection: FakeRTC }, 'visitor', (f) => f.type === 'call.updated');
-    hosts.push(visitor);
-    const { conversation } = await visitor.request<{ conversation: { conversationId: string } }>('POST', 'chat/visitor/conversations', {});
-    const { host } = await agent();
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      const call = await started(placeCall(visitor, { conversationId: conversation.conversationId, type: 'audio' }));
-      const agentCall = answerCall(host, await agentSees(host, call.session.value!.id, 'started'));
+    // The page's socket loses every call.updated.
+    await onCallPage({ drop: (f) => f.type === 'call.updated' }, async ({ call, agentCall }) => {
       await vi.waitFor(() => expect(agentCall.phase.value).toBe('connecting'), patient);
       expect(call.phase.value).toBe('ringing');
 
@@ -480,9 +453,7 @@ describe('a call whose socket missed a frame', () => {
       // The hang-up frame is lost too: the peer connection closing is what the visitor notices in a browser.
       await call.hangUp();
       expect(await call.done).toMatchObject({ status: 'ended' });
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 });
 
