@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { client } from './support.ts';
+import { type RunningServer, createServer } from '../../demo/server/app.ts';
+import { DEMO_SERVER_API_KEY } from '../../demo/server/config.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -20,17 +22,67 @@ const apnsToken = () => (++n).toString(16).padStart(64, 'a');
 const register = (token: string, body: Record<string, unknown>) => api.call('POST', PATH, { token, body });
 const unregister = (token: string, body: Record<string, unknown>) => api.call('DELETE', PATH, { token, body });
 
+/** A visitor signed in through a context token "the customer's backend" minted for `externalId`. */
+async function signedIn(externalId: string) {
+  const minted = await api.call('POST', '/server/visitor-context-token', {
+    headers: { authorization: `Bearer ${server.serverApiKey}` },
+    body: { visitor: { externalId } },
+  });
+  const res = await api.call('POST', '/sdk/session', { body: { slug: server.slug, contextToken: minted.body.data.token } });
+  expect(res.status).toBe(201);
+  return { token: res.body.data.sessionToken as string };
+}
+
 describe('POST /sdk/devices/push-token', () => {
   it('registers a token and answers the device without echoing the token', async () => {
     const v = await api.newVisitor();
     const token = fcmToken();
-    const res = await register(v.token, { platform: 'android', token, deviceId: 'install-1', appId: 'com.acme.shop', externalId: 'cust-9' });
+    const res = await register(v.token, { platform: 'android', token, deviceId: 'install-1', appId: 'com.acme.shop' });
     expect(res.status).toBe(201);
     const device = res.body.data.device;
     expectMatchesSchema('DevicePushToken', device);
-    expect(device).toMatchObject({ platform: 'android', provider: 'fcm', audience: 'visitor', callMode: 'basic', deviceId: 'install-1', appId: 'com.acme.shop', externalId: 'cust-9', enabled: true });
+    expect(device).toMatchObject({ platform: 'android', provider: 'fcm', audience: 'visitor', callMode: 'basic', deviceId: 'install-1', appId: 'com.acme.shop', enabled: true });
+    expect(device.externalId).toBeUndefined();
     expect(device.id).toMatch(/^dev_/);
     expect(JSON.stringify(res.body)).not.toContain(token);
+  });
+
+  it('registers for a signed-in customer with the externalId of their context token only', async () => {
+    const customer = await signedIn('cust-9');
+    const implied = await register(customer.token, { platform: 'ios', provider: 'apns', token: apnsToken(), audience: 'customer' });
+    expect(implied.status).toBe(201);
+    expect(implied.body.data.device).toMatchObject({ audience: 'customer', externalId: 'cust-9' });
+    const same = await register(customer.token, { platform: 'ios', provider: 'apns', token: apnsToken(), audience: 'customer', externalId: 'cust-9' });
+    expect(same.body.data.device).toMatchObject({ audience: 'customer', externalId: 'cust-9' });
+    // Someone else's customer id, even from a signed-in visitor: refused, nothing stored.
+    const other = await register(customer.token, { platform: 'ios', provider: 'apns', token: apnsToken(), audience: 'customer', externalId: 'cust-victim' });
+    expect([other.status, other.body.code]).toEqual([403, 'SERVER_API_SCOPE_DENIED']);
+    expect(other.body.message).toContain('context token');
+  });
+
+  it('refuses audience customer and externalId from a visitor no context token signed in', async () => {
+    const anon = await api.newVisitor();
+    const typed = await api.newVisitor({ name: 'Mallory', email: 'victim@example.com' });
+    for (const [v, body] of [
+      [anon, { audience: 'customer' }],
+      [anon, { externalId: 'cust-victim' }],
+      [typed, { audience: 'customer', externalId: 'cust-victim' }],
+    ] as const) {
+      const res = await register(v.token, { platform: 'android', token: fcmToken(), deviceId: 'claimed', ...body });
+      expect([res.status, res.body.code]).toEqual([403, 'SERVER_API_SCOPE_DENIED']);
+      expect(res.body.message).toContain('context token');
+    }
+    expect((await unregister(anon.token, { deviceId: 'claimed' })).status).toBe(404);
+  });
+
+  it('counts the metadata limit in UTF-8 bytes', async () => {
+    const v = await api.newVisitor();
+    // 2,100 characters, 4,200 bytes: under 4 KB as a JavaScript length, over it as bytes.
+    const res = await register(v.token, { platform: 'android', token: fcmToken(), metadata: { note: 'é'.repeat(2100) } });
+    expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(res.body.details?.join('\n')).toContain('metadata: must be at most 4096 bytes');
+    const ascii = await register(v.token, { platform: 'android', token: fcmToken(), metadata: { note: 'e'.repeat(4000) } });
+    expect(ascii.status).toBe(201);
   });
 
   it('refreshes the same token in place (same id) and enables it again after a sign-out', async () => {
@@ -58,12 +110,80 @@ describe('POST /sdk/devices/push-token', () => {
     const token = fcmToken();
     const a = (await register(first.token, { platform: 'react_native', token })).body.data.device;
     const b = (await register(second.token, { platform: 'react_native', token })).body.data.device;
-    expect(b.id).toBe(a.id);
-    // The first visitor no longer holds it: the same 404 as for a token never seen.
-    const foreign = await unregister(first.token, { token });
-    expect(foreign.status).toBe(404);
-    expect(foreign.body.code).toBe('SDK_DEVICE_TOKEN_UNREGISTER_FAILED');
+    expect(b).toMatchObject({ enabled: true });
+    expect(b.id).not.toBe(a.id);
+    // The first visitor keeps their own row, disabled: signing out there changes nothing.
+    expect((await unregister(first.token, { token })).body.data).toEqual({ disabled: 0 });
     expect((await unregister(second.token, { token })).body.data).toEqual({ disabled: 1 });
+  });
+
+  it("never re-enables a token its owner disabled for someone else; the newcomer gets a row of their own", async () => {
+    const owner = await api.newVisitor();
+    const other = await api.newVisitor();
+    const token = fcmToken();
+    const mine = (await register(owner.token, { platform: 'android', token, deviceId: 'signed-out' })).body.data.device;
+    expect((await unregister(owner.token, { token })).body.data).toEqual({ disabled: 1 });
+    const theirs = await register(other.token, { platform: 'android', token, deviceId: 'signed-out' });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.data.device.id).not.toBe(mine.id);
+    // The owner's row is still the disabled one they left: nothing to disable, not "not found".
+    expect((await unregister(owner.token, { token })).body.data).toEqual({ disabled: 0 });
+    // The owner signing in again takes the token back, from the newcomer.
+    const back = (await register(owner.token, { platform: 'android', token, deviceId: 'signed-out' })).body.data.device;
+    expect(back).toMatchObject({ id: mine.id, enabled: true });
+    expect((await unregister(other.token, { token })).body.data).toEqual({ disabled: 0 });
+  });
+
+  it("gives a shared phone to its last visitor: every earlier visitor's tokens of that deviceId are disabled, VoIP too", async () => {
+    const before = await api.newVisitor();
+    const after = await api.newVisitor();
+    await register(before.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'family-ipad' });
+    await register(before.token, { platform: 'ios', provider: 'apns_voip', token: apnsToken(), deviceId: 'family-ipad' });
+    // The next visitor's app gets a fresh APNs token and has no VoIP token at all.
+    await register(after.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'family-ipad' });
+    expect((await unregister(before.token, { deviceId: 'family-ipad' })).body.data).toEqual({ disabled: 0 });
+    expect((await unregister(after.token, { deviceId: 'family-ipad' })).body.data).toEqual({ disabled: 1 });
+  });
+
+  it('keeps both tokens of one visitor on one install when the providers differ (APNs and VoIP)', async () => {
+    const v = await api.newVisitor();
+    await register(v.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'own-iphone' });
+    await register(v.token, { platform: 'ios', provider: 'apns_voip', token: apnsToken(), deviceId: 'own-iphone' });
+    await register(v.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'own-iphone' });
+    expect((await unregister(v.token, { deviceId: 'own-iphone' })).body.data).toEqual({ disabled: 2 });
+  });
+
+  it('keeps at most 10 enabled tokens per visitor: one more disables the least recently seen', async () => {
+    const v = await api.newVisitor();
+    const tokens = Array.from({ length: 11 }, () => fcmToken());
+    for (const token of tokens.slice(0, 10)) expect((await register(v.token, { platform: 'android', token })).status).toBe(201);
+    // The first one is seen again, so the second is now the least recently seen.
+    await register(v.token, { platform: 'android', token: tokens[0]! });
+    await register(v.token, { platform: 'android', token: tokens[10]! });
+    expect((await unregister(v.token, { token: tokens[1]! })).body.data).toEqual({ disabled: 0 });
+    expect((await unregister(v.token, { token: tokens[0]! })).body.data).toEqual({ disabled: 1 });
+    expect((await unregister(v.token, { token: tokens[10]! })).body.data).toEqual({ disabled: 1 });
+  });
+
+  it('forgets the oldest disabled tokens beyond 50 rows per visitor', async () => {
+    const v = await api.newVisitor();
+    const tokens = Array.from({ length: 51 }, () => fcmToken());
+    for (const token of tokens) await register(v.token, { platform: 'android', token });
+    // 51 rows: the very first (disabled by the cap long ago) is gone, the second is still kept.
+    expect((await unregister(v.token, { token: tokens[0]! })).status).toBe(404);
+    expect((await unregister(v.token, { token: tokens[1]! })).body.data).toEqual({ disabled: 0 });
+  });
+
+  it('leaves one token enabled when two registrations for one install race', async () => {
+    const v = await api.newVisitor();
+    const other = await api.newVisitor();
+    await Promise.all([
+      register(v.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
+      register(v.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
+      register(other.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
+    ]).then((all) => expect(all.map((r) => r.status)).toEqual([201, 201, 201]));
+    const left = (await unregister(v.token, { deviceId: 'racing' })).body.data.disabled + (await unregister(other.token, { deviceId: 'racing' })).body.data.disabled;
+    expect(left).toBe(1);
   });
 
   it('refuses a malformed token with SDK_DEVICE_TOKEN_INVALID and stores nothing', async () => {
@@ -149,5 +269,36 @@ describe('DELETE /sdk/devices/push-token', () => {
     const res = await unregister(v.token, { provider: 'fcm' });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+/**
+ * Where registrations truly run at once: real PostgreSQL (PGlite runs one transaction at a time).
+ * `TEST_DATABASE_URL=postgres://user@127.0.0.1:5432/ringnity_test npx vitest run --project contract test/contract/devices.test.ts`
+ */
+describe.skipIf(!process.env.TEST_DATABASE_URL)('push tokens on PostgreSQL (TEST_DATABASE_URL)', () => {
+  let running: RunningServer;
+  let pg: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    running = await createServer({ port: 0, databaseUrl: process.env.TEST_DATABASE_URL, log: false });
+    pg = client({ baseUrl: `${running.url}/api`, slug: 'acme', serverApiKey: DEMO_SERVER_API_KEY });
+  });
+  afterAll(() => running?.close());
+
+  it('leaves exactly one token of an install enabled, whoever registers at once', async () => {
+    const run = Math.random().toString(36).slice(2);
+    for (let round = 0; round < 8; round++) {
+      const [a, b] = await Promise.all([pg.newVisitor(), pg.newVisitor()]);
+      const deviceId = `race-${run}-${round}`;
+      const shared = fcmToken();
+      const answers = await Promise.all([
+        ...[a, a, b, b].map((v) => pg.call('POST', PATH, { token: v.token, body: { platform: 'android', token: fcmToken(), deviceId } })),
+        ...[a, b].map((v) => pg.call('POST', PATH, { token: v.token, body: { platform: 'android', token: shared, deviceId } })),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      const left = await Promise.all([a, b].map(async (v) => (await pg.call('DELETE', PATH, { token: v.token, body: { deviceId } })).body.data.disabled as number));
+      expect(left[0]! + left[1]!, `round ${round}`).toBe(1);
+    }
   });
 });

@@ -60,7 +60,12 @@ describe('the hosted chat page with a React Native shell', () => {
     const socket = await agent.listen();
     try {
       const response = await page.goto(`${server.origin}/chat/${server.slug}`);
-      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+      const csp = response?.headers()['content-security-policy'] ?? '';
+      expect(csp).toContain("script-src 'self'");
+      // No other site may frame the chat (clickjacking); room for a service worker and a manifest.
+      expect(csp).toMatch(/(^|; )frame-ancestors 'self'( |;|$)/);
+      expect(csp).toContain("worker-src 'self'");
+      expect(csp).toContain("manifest-src 'self'");
       await vi.waitFor(async () => expect(await posted()).toContainEqual({ type: 'ready', slug: 'acme' }), { timeout: 10_000 });
 
       // The panel is the whole screen, and no launcher floats over it.

@@ -93,7 +93,7 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   // The demo shop's help centre: the pages the AI's sources link to.
   app.route('/help', helpPages(deps));
 
-  app.route('/chat', chatPageRoutes(deps.config.rootDir));
+  app.route('/chat', chatPageRoutes(deps.config.rootDir, deps.db));
   mountStatic(app, deps.config.rootDir);
   return app;
 }

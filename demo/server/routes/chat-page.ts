@@ -1,13 +1,17 @@
 /**
  * The hosted chat page (extensions.md §16): `/chat/{slug}` answers the built page
  * (`dist/chat/index.html`, whose script reads the slug from the path), `/chat/assets/*` its files.
- * Served under a strict Content-Security-Policy: the page and the widget need nothing inline.
+ * Served under a strict Content-Security-Policy: the page and the widget need nothing inline, and
+ * only the tenant's own sites may frame it.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.ts';
 import { resolveInside } from '../static.ts';
+import { normalizeOrigin } from '../auth/origin.ts';
+import type { Queryable } from '../db/database.ts';
+import { findTenantBySlug } from '../store/tenants.ts';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -21,8 +25,9 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/i;
 
 /**
  * Same-origin everything: the API and its socket, signed attachment links (images, and `blob:`
- * previews of the visitor's own files), the call view's media. `frame-ancestors` stays open so a
- * site may also show the page in a frame.
+ * previews of the visitor's own files), the call view's media, and (for an installable page with
+ * offline support) its service worker and web manifest. `frame-ancestors` is added per tenant by
+ * {@link chatPageCsp}.
  */
 export const CHAT_PAGE_CSP = [
   "default-src 'self'",
@@ -31,10 +36,25 @@ export const CHAT_PAGE_CSP = [
   "connect-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/** An origin as CSP may carry it: anything else (`;`, quotes, paths) could smuggle in a directive. */
+const CSP_ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
+
+/**
+ * The page's CSP for a tenant: it may be framed by the server's own pages and the tenant's
+ * allowed domains (the list the origin guard checks API calls against), never by any other
+ * site, which could otherwise lay the chat under a decoy and steer the visitor's clicks.
+ */
+export function chatPageCsp(allowedOrigins: readonly string[]): string {
+  const origins = allowedOrigins.map((entry) => normalizeOrigin(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
+  return `${CHAT_PAGE_CSP}; frame-ancestors ${["'self'", ...new Set(origins)].join(' ')}`;
+}
 
 const HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -42,8 +62,11 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
-/** Mounted at `/chat`, before the static catch-all. */
-export function chatPageRoutes(rootDir: string): Hono<AppEnv> {
+/**
+ * Mounted at `/chat`, before the static catch-all. With `db` the page may be framed by the
+ * tenant's allowed domains; without it only by this server's own pages.
+ */
+export function chatPageRoutes(rootDir: string, db?: Queryable): Hono<AppEnv> {
   const dir = path.join(rootDir, 'dist', 'chat');
   const app = new Hono<AppEnv>();
 
@@ -55,10 +78,13 @@ export function chatPageRoutes(rootDir: string): Hono<AppEnv> {
   });
 
   app.get('/:slug{[^/]+}', async (c) => {
-    if (!SLUG.test(c.req.param('slug'))) return c.text('Not found', 404, HEADERS);
+    const slug = c.req.param('slug');
+    if (!SLUG.test(slug)) return c.text('Not found', 404, HEADERS);
     const html = await readFile(path.join(dir, 'index.html'), 'utf8').catch(() => undefined);
     if (html === undefined) return c.text('The chat page is not built: run `npm run build`.', 503, HEADERS);
-    return c.html(html, 200, { ...HEADERS, 'Content-Security-Policy': CHAT_PAGE_CSP });
+    // An unknown slug still gets the page (it shows the widget's own "not found" state), framed by nobody else.
+    const tenant = db ? await findTenantBySlug(db, slug) : undefined;
+    return c.html(html, 200, { ...HEADERS, 'Content-Security-Policy': chatPageCsp(tenant?.allowed_origins ?? []) });
   });
 
   return app;

@@ -1,12 +1,18 @@
 /**
- * Push tokens of mobile shells (extensions.md §16): one row per token, upserted by the token
- * (it names one app install) and disabled, never deleted, when the app signs out.
+ * Push tokens of mobile shells (extensions.md §16): one row per token and visitor, at most one
+ * of a token's rows enabled (the last visitor to register it), disabled, never deleted, when the
+ * app signs out (only a visitor's oldest disabled rows beyond {@link MAX_ROWS_PER_VISITOR} go).
  */
+import { createHash } from 'node:crypto';
 import type { DevicePushToken, DeviceRegistration, DeviceUnregistration } from '../../../src/devices/types.ts';
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import { compact, iso, isoRequired } from './time.ts';
 
+/** Enabled tokens one visitor may hold; registering one more disables the least recently seen. */
+export const MAX_ENABLED_PER_VISITOR = 10;
+/** Rows one visitor keeps (enabled or not); beyond it the oldest disabled rows are deleted. */
+export const MAX_ROWS_PER_VISITOR = 50;
 
 interface DeviceRow {
   [column: string]: unknown;
@@ -32,22 +38,48 @@ export interface DeviceOwner {
   visitorId: string;
 }
 
+/** What the route decided from the caller's identity (never taken from the body as is). */
+export interface DeviceIdentity {
+  audience: 'visitor' | 'customer';
+  /** The verified external id of the visitor, or null. */
+  externalId: string | null;
+}
+
 /**
- * Registers (or refreshes) a token for `owner` and enables it. A token another visitor held
- * moves to `owner`; an older token of the same app install (same `deviceId` and provider) is
- * disabled, since the push service replaced it.
+ * Registers (or refreshes) a token for `owner` and enables it; run it in a transaction. Whoever
+ * held the token enabled before loses it (the phone changed hands); a deviceId is one visitor's
+ * at a time, so every other visitor's tokens of that install are disabled, and so is the
+ * caller's older token of the same provider (the push service rotated it).
  */
-export async function registerDevice(db: Queryable, owner: DeviceOwner, input: DeviceRegistration): Promise<DevicePushToken> {
+export async function registerDevice(
+  tx: Queryable,
+  owner: DeviceOwner,
+  input: DeviceRegistration,
+  identity: DeviceIdentity,
+): Promise<DevicePushToken> {
   const provider = input.provider ?? 'fcm';
-  const [row] = await db.query<DeviceRow>(
+  const deviceId = input.deviceId ?? null;
+  // Two registrations touching the same token, install or visitor take turns: without it both
+  // could read "nothing enabled" and the second would trip the unique index instead of winning.
+  const keys = [`t:${provider}:${input.token}`, `v:${owner.visitorId}`, ...(deviceId === null ? [] : [`d:${deviceId}`])];
+  for (const key of lockKeys(owner.tenantId, keys)) await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+
+  // Before the upsert: the partial unique indexes are checked statement by statement.
+  await tx.query(
+    `UPDATE device_push_tokens SET enabled = false, updated_at = now()
+     WHERE tenant_id = $1 AND enabled AND NOT (provider = $3 AND token = $4 AND visitor_id = $2)
+       AND ((provider = $3 AND token = $4)
+         OR (device_id = $5 AND (visitor_id <> $2 OR provider = $3)))`,
+    [owner.tenantId, owner.visitorId, provider, input.token, deviceId],
+  );
+  const [row] = await tx.query<DeviceRow>(
     `INSERT INTO device_push_tokens
        (id, tenant_id, visitor_id, platform, provider, token, device_id, app_id, audience, external_id, call_mode, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
-     ON CONFLICT (tenant_id, provider, token) DO UPDATE SET
-       visitor_id = EXCLUDED.visitor_id, platform = EXCLUDED.platform, device_id = EXCLUDED.device_id,
-       app_id = EXCLUDED.app_id, audience = EXCLUDED.audience, external_id = EXCLUDED.external_id,
-       call_mode = EXCLUDED.call_mode, metadata = EXCLUDED.metadata,
-       enabled = true, last_seen_at = now(), updated_at = now()
+     ON CONFLICT (tenant_id, provider, token, visitor_id) DO UPDATE SET
+       platform = EXCLUDED.platform, device_id = EXCLUDED.device_id, app_id = EXCLUDED.app_id,
+       audience = EXCLUDED.audience, external_id = EXCLUDED.external_id, call_mode = EXCLUDED.call_mode,
+       metadata = EXCLUDED.metadata, enabled = true, last_seen_at = now(), updated_at = now()
      RETURNING *`,
     [
       newId('dev'),
@@ -56,22 +88,44 @@ export async function registerDevice(db: Queryable, owner: DeviceOwner, input: D
       input.platform,
       provider,
       input.token,
-      input.deviceId ?? null,
+      deviceId,
       input.appId ?? null,
-      input.audience ?? 'visitor',
-      input.externalId ?? null,
+      identity.audience,
+      identity.externalId,
       input.callMode ?? 'basic',
       JSON.stringify(input.metadata ?? {}),
     ],
   );
-  if (input.deviceId !== undefined) {
-    await db.query(
-      `UPDATE device_push_tokens SET enabled = false, updated_at = now()
-       WHERE tenant_id = $1 AND visitor_id = $2 AND provider = $3 AND device_id = $4 AND id <> $5 AND enabled`,
-      [owner.tenantId, owner.visitorId, provider, input.deviceId, row!.id],
-    );
-  }
+  await enforceCaps(tx, owner, row!.id);
   return toDevice(row!);
+}
+
+/**
+ * Keeps `owner` within {@link MAX_ENABLED_PER_VISITOR} enabled tokens (the least recently seen
+ * are disabled, not refused: a reinstalled app cannot sign its lost tokens out) and
+ * {@link MAX_ROWS_PER_VISITOR} rows (each new token is a row; without it they pile up).
+ */
+async function enforceCaps(tx: Queryable, owner: DeviceOwner, keepId: string): Promise<void> {
+  await tx.query(
+    `UPDATE device_push_tokens SET enabled = false, updated_at = now()
+     WHERE id IN (SELECT id FROM device_push_tokens
+                  WHERE tenant_id = $1 AND visitor_id = $2 AND enabled AND id <> $3
+                  ORDER BY last_seen_at DESC, id DESC OFFSET $4)`,
+    [owner.tenantId, owner.visitorId, keepId, MAX_ENABLED_PER_VISITOR - 1],
+  );
+  await tx.query(
+    `DELETE FROM device_push_tokens
+     WHERE id IN (SELECT id FROM device_push_tokens
+                  WHERE tenant_id = $1 AND visitor_id = $2 AND NOT enabled
+                  ORDER BY updated_at DESC, id DESC OFFSET $3)`,
+    [owner.tenantId, owner.visitorId, MAX_ROWS_PER_VISITOR - MAX_ENABLED_PER_VISITOR],
+  );
+}
+
+/** Advisory lock keys (signed 64-bit), sorted so that every transaction takes them in one order. */
+function lockKeys(tenantId: string, keys: readonly string[]): string[] {
+  const ids = keys.map((key) => createHash('sha256').update(`devices:${tenantId}:${key}`).digest().readBigInt64BE(0));
+  return [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
 }
 
 /**

@@ -1,8 +1,10 @@
--- Issue 7, push tokens of mobile shells (extensions.md §16): one row per push token.
+-- Issue 7, push tokens of mobile shells (extensions.md §16).
 
--- A token belongs to one visitor at a time: it names an app install, so when another visitor
--- registers it (sign-out and sign-in on a shared phone) the row moves to them. Disabling keeps
--- the row (enabled = false): the history of a device is kept, and a later register enables it.
+-- One row per token and visitor: a token names an app install, and every visitor who registered
+-- it on that install keeps their own row (their history; DELETE disables, never deletes). At most
+-- ONE of a token's rows is enabled (the last visitor to register it gets its pushes), and at most
+-- one token per install (deviceId) and provider: the partial unique indexes keep both true even
+-- when two registrations race (the store also takes advisory locks so they wait, not fail).
 CREATE TABLE device_push_tokens (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -21,5 +23,9 @@ CREATE TABLE device_push_tokens (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX device_push_tokens_token ON device_push_tokens (tenant_id, provider, token);
+CREATE UNIQUE INDEX device_push_tokens_token_visitor ON device_push_tokens (tenant_id, provider, token, visitor_id);
+CREATE UNIQUE INDEX device_push_tokens_token_enabled ON device_push_tokens (tenant_id, provider, token) WHERE enabled;
+CREATE UNIQUE INDEX device_push_tokens_device_enabled ON device_push_tokens (tenant_id, provider, device_id)
+  WHERE enabled AND device_id IS NOT NULL;
 CREATE INDEX device_push_tokens_visitor ON device_push_tokens (tenant_id, visitor_id, device_id);
+CREATE INDEX device_push_tokens_device ON device_push_tokens (tenant_id, device_id) WHERE device_id IS NOT NULL;
