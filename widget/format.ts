@@ -74,5 +74,32 @@ export function formatMessage(body: string): ComponentChildren[] {
   return out;
 }
 
+// One formatter per language and style: building an `Intl.DateTimeFormat` is slow, using one is not.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = lang + JSON.stringify(options);
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(lang, options)));
+  return format;
+}
+
+/** `''` for a missing or unreadable timestamp, else the formatted date. */
+const when = (iso: string | undefined, lang: string, options: Intl.DateTimeFormatOptions): string => {
+  const date = new Date(iso ?? NaN);
+  return Number.isNaN(date.getTime()) ? '' : dateFormat(lang, options).format(date);
+};
+
+/**
+ * A message's time of day in the widget's language (`Intl`, so `14:05`, `2:05 PM`, `١٤:٠٥`).
+ * @example formatTime('2025-01-31T14:05:00Z', 'en') // '02:05 PM' (in the visitor's time zone)
+ */
+export const formatTime = (iso: string | undefined, lang: string): string => when(iso, lang, { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * A date with its time, for lists of conversations.
+ * @example formatDateTime('2025-01-31T14:05:00Z', 'es') // '31 ene 2025, 14:05'
+ */
+export const formatDateTime = (iso: string | undefined, lang: string): string => when(iso, lang, { dateStyle: 'medium', timeStyle: 'short' });
+
 // Only file messages need it (a chunk of the widget app loads it), so it has a file of its own.
 export { attachmentUrl } from './attachment-url.ts';

@@ -83,9 +83,7 @@ describe('widget layout on the host page', () => {
     expect(composer.x).toBeGreaterThanOrEqual(0);
     expect(composer.x + composer.width).toBeLessThanOrEqual(390);
     await expect(page.getByTestId('composer-input').isVisible()).resolves.toBe(true);
-    // The screenshot shows what the boxes say: the panel's header at the top, not the page.
-    const shot = await page.screenshot();
-    expect(shot.byteLength).toBeGreaterThan(1000);
+    // What is drawn at the top is the widget (its header), not the page.
     expect(await page.evaluate(() => document.elementFromPoint(195, 30)?.localName)).toBe('ringnity-widget');
   });
 

@@ -1,9 +1,10 @@
 /**
  * What gets the visitor's attention for new messages while they are not looking (panel closed
- * or tab hidden): the page title alternates with "(N) New message" and, if the site owner turned
+ * or tab hidden): the page title alternates with "(N) New messages" (in the widget's language) and, if the site owner turned
  * it on, a short chime plays (Web Audio, no sound file to download). Both stop once they look.
- * A lazily loaded chunk with no dependencies: `notify.ts` feeds it the unread count.
+ * A lazily loaded chunk: `notify.ts` feeds it the unread count.
  */
+import { enViews } from './i18n/en-views.ts';
 
 export interface AlertOptions {
   titleBlink: boolean;
@@ -11,6 +12,8 @@ export interface AlertOptions {
   doc: Document;
   /** The unread count already known about: a rise above it is news. */
   seen: number;
+  /** The title shown for `count` new messages, in the widget's language. @default English, `(2) New messages` */
+  title?: (count: number) => string;
 }
 
 export interface Alerts {
@@ -22,7 +25,7 @@ export interface Alerts {
 
 const BLINK_MS = 1_200;
 
-export function createAlerts({ titleBlink, sound, doc, seen }: AlertOptions): Alerts {
+export function createAlerts({ titleBlink, sound, doc, seen, title = enViews.newMessages }: AlertOptions): Alerts {
   let timer: ReturnType<typeof setInterval> | undefined;
   let original: string | null = null;
   let alert = '';
@@ -63,7 +66,7 @@ export function createAlerts({ titleBlink, sound, doc, seen }: AlertOptions): Al
       // blink just shows the new count).
       if (!titleBlink || (!grew && timer === undefined)) return;
       original ??= doc.title;
-      alert = `(${count}) New message`;
+      alert = title(count);
       clearInterval(timer);
       doc.title = alert;
       timer = setInterval(() => {

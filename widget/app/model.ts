@@ -6,6 +6,7 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { AiChat, RuntimeError } from '../../src/index.ts';
 import type { ChatAttachment, FileSend, Runtime, RuntimeStatus } from '../../src/types.ts';
+import type { I18n } from './i18n/context.ts';
 import { DEFAULT_COLOR, isHexColor } from '../color-cache.ts';
 import { watchRateLimit } from './rate-limit.ts';
 import { createStarter } from './starter.ts';
@@ -49,9 +50,9 @@ export interface WidgetModel {
   startIfReturning(): void;
   /**
    * Uploads and sends files, after refusing here (no bytes sent) an empty file, one over the
-   * tenant's size limit or of a type the tenant does not accept.
+   * tenant's size limit or of a type the tenant does not accept, saying why in `words`' language.
    */
-  sendFiles(files: Iterable<File>): void;
+  sendFiles(files: Iterable<File>, words: I18n): void;
   /** Cancels the upload of a timeline entry. */
   cancelUpload(key: string): void;
   /** Stops start-up retries and the rate-limit countdown. */
@@ -107,13 +108,13 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
       starter.dispose();
       limit.dispose();
     },
-    sendFiles(files) {
+    sendFiles(files, words) {
       const list = [...files];
       notice.value = null;
       // The checks and the sending load with the first file (a small chunk most chats never need).
       import('./send-files.ts').then(
-        ({ sendFiles }) => sendFiles(runtime, list, notice, uploads),
-        () => (notice.value = 'The file could not be sent. Check your connection and try again.'),
+        ({ sendFiles }) => sendFiles(runtime, list, notice, uploads, words),
+        () => (notice.value = words.s.fileNotSent),
       );
     },
     cancelUpload(key) {

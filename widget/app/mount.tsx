@@ -20,6 +20,8 @@ export interface ConsentGateProps {
   model: WidgetModel;
   /** The visitor accepted. */
   onAccept(): void;
+  /** The site's language choice (`data-locale`, `boot({ locale })`), as the widget takes it. */
+  locale?: string | undefined;
 }
 
 export interface MountAppOptions {
@@ -144,7 +146,7 @@ export function mountApp(options: MountAppOptions): WidgetController {
     options.onConsent?.();
     consented.value = true;
   };
-  const Root = () => (consented.value || !Gate ? <Widget model={model} locale={options.locale} /> : <Gate model={model} onAccept={consent} />);
+  const Root = () => (consented.value || !Gate ? <Widget model={model} locale={options.locale} /> : <Gate model={model} onAccept={consent} locale={options.locale} />);
   // Swap the loader's launcher for ours and render in the same task: no frame without one.
   root.replaceChildren(container);
   render(<Root />, container);

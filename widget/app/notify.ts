@@ -14,10 +14,12 @@ export interface NotifyOptions {
   titleBlink: boolean;
   sound: boolean;
   doc: Document;
+  /** The title for `count` new messages in the widget's language (see `alerts.ts`). */
+  title?: (count: number) => string;
 }
 
 /** Starts watching; returns the disposer. */
-export function notifyUnread({ unread, looking, titleBlink, sound, doc }: NotifyOptions): () => void {
+export function notifyUnread({ unread, looking, titleBlink, sound, doc, title }: NotifyOptions): () => void {
   let seen = unread.peek();
   let alerts: Alerts | undefined;
   let loading = false;
@@ -36,7 +38,7 @@ export function notifyUnread({ unread, looking, titleBlink, sound, doc }: Notify
       ({ createAlerts }) => {
         if (disposed) return;
         // Given the count before this rise, they see it as new.
-        alerts = createAlerts({ titleBlink, sound, doc, seen: before });
+        alerts = createAlerts({ titleBlink, sound, doc, seen: before, title });
         alerts.update(unread.peek(), looking.peek());
       },
       // Not loaded (offline): the badge still shows it; the next new message tries again.

@@ -61,7 +61,7 @@ background:var(--rn-bg);border-radius:14px;overflow:hidden;box-shadow:0 12px 40p
 .system .bubble{background:none;padding:0}
 .bubble a{color:inherit;text-decoration:underline}
 .bubble code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;padding:1px 4px;border-radius:4px;background:rgba(127,127,127,.2)}
-.failed .bubble{opacity:.7}
+.failed .bubble{outline:2px dashed var(--rn-err);outline-offset:1px}
 .failed .meta,.why,.retry{color:var(--rn-err)}
 .retry{margin-inline-start:6px;padding:0;border:0;background:none;font-size:12px;font-weight:650;text-decoration:underline;cursor:pointer}
 .composer{display:flex;align-items:flex-end;gap:8px;padding:10px;padding-inline-start:14px;border-top:1px solid var(--rn-line)}
@@ -77,6 +77,7 @@ button.link,.link{padding:0;border:0;background:none;color:inherit;font-size:12p
 .row{display:flex;align-items:flex-start;gap:4px;max-width:100%}
 .ticks.read{color:var(--rn-read);font-weight:700}
 .typing{margin:0;padding:2px 16px 6px;font-size:12px;font-style:italic;color:var(--rn-muted)}
+.typing:empty{padding:0}
 .notice{display:flex;gap:8px;align-items:flex-start;margin:0;padding:8px 14px;background:#fdecea;color:#8c1d18;font-size:13px}
 .notice .link{margin-inline-start:auto}
 .center{text-align:center}

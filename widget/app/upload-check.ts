@@ -3,6 +3,8 @@
  * no bytes and gets a clear reason at once. The server stays the judge (it decides the type by
  * the file's first bytes); this only refuses what it certainly would.
  */
+import { formatSize } from '../format-size.ts';
+import type { ViewText } from './i18n/en-views.ts';
 
 /** What bootstrap's `sdk` says about uploads. */
 export interface UploadLimits {
@@ -22,8 +24,6 @@ const ALIASES: Record<string, string> = {
   'application/x-zip': 'application/zip',
 };
 
-const mb = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
-
 /** Whether the browser's idea of the type may be accepted. */
 function typeAllowed(type: string, allowed: readonly string[]): boolean {
   const declared = type.toLowerCase().split(';')[0]!.trim();
@@ -35,13 +35,14 @@ function typeAllowed(type: string, allowed: readonly string[]): boolean {
 }
 
 /**
- * Why `file` cannot be sent, as a sentence for the visitor, or `null` when it may be uploaded.
- * @example uploadRefusal(new File([], 'a.txt'), {}) // '“a.txt” is empty.'
+ * Why `file` cannot be sent, as a sentence for the visitor in the words `v` of language `lang`,
+ * or `null` when it may be uploaded.
+ * @example uploadRefusal(new File([], 'a.txt'), {}, enViews, 'en') // '“a.txt” is empty.'
  */
-export function uploadRefusal(file: File, limits: UploadLimits): string | null {
+export function uploadRefusal(file: File, limits: UploadLimits, v: ViewText, lang: string): string | null {
   const { maxUploadBytes: max, uploadTypes } = limits;
-  if (file.size === 0) return `“${file.name}” is empty.`;
-  if (max && file.size > max) return `“${file.name}” is ${mb(file.size)}. Files can be up to ${mb(max)}.`;
-  if (uploadTypes?.length && !typeAllowed(file.type, uploadTypes)) return `“${file.name}” is a type of file that cannot be sent here.`;
+  if (file.size === 0) return v.fileEmpty(file.name);
+  if (max && file.size > max) return v.fileTooBig(file.name, formatSize(file.size, lang), formatSize(max, lang));
+  if (uploadTypes?.length && !typeAllowed(file.type, uploadTypes)) return v.fileType(file.name);
   return null;
 }

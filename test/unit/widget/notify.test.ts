@@ -21,11 +21,11 @@ describe('new-message title blink', () => {
     const { unread, doc } = setup();
     unread.value = 2;
     await loaded();
-    expect(doc.title).toBe('(2) New message');
+    expect(doc.title).toBe('(2) New messages');
     vi.advanceTimersByTime(1200);
     expect(doc.title).toBe('Acme Outdoor');
     vi.advanceTimersByTime(1200);
-    expect(doc.title).toBe('(2) New message');
+    expect(doc.title).toBe('(2) New messages');
   });
 
   it('puts the original title back once the visitor looks', async () => {
@@ -86,6 +86,6 @@ describe('new-message title blink', () => {
     expect(doc.title).toBe('Acme Outdoor');
     unread.value = 3;
     await loaded();
-    expect(doc.title).toBe('(3) New message');
+    expect(doc.title).toBe('(3) New messages');
   });
 });

@@ -2,7 +2,8 @@ import { effect } from '@preact/signals';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage, createRuntime } from '../../../src/index.ts';
 import type { Runtime } from '../../../src/types.ts';
-import { ConnectionBanner } from '../../../widget/app/components/connection-banner.tsx';
+import { bannerText } from '../../../widget/app/components/connection-banner.tsx';
+import { en } from '../../../widget/app/i18n/en.ts';
 import { refreshOnError } from '../../../widget/app/components/attachment.tsx';
 import type { WidgetModel } from '../../../widget/app/model.ts';
 import { watchRateLimit } from '../../../widget/app/rate-limit.ts';
@@ -73,10 +74,7 @@ describe('sending too fast', () => {
   });
 
   it('says so in the banner, behind a connection problem', () => {
-    const text = (props: Parameters<typeof ConnectionBanner>[0]) => {
-      const vnode = ConnectionBanner(props);
-      return vnode ? String((vnode.props as { children: unknown }).children) : null;
-    };
+    const text = ({ status, slowDown }: { status: Parameters<typeof bannerText>[1]; slowDown: number | null }) => bannerText(en, status, slowDown) ?? null;
     expect(text({ status: 'connected', slowDown: 3 })).toBe('Sending too fast — retrying in 3 s');
     expect(text({ status: 'connected', slowDown: 0 })).toBe('Sending too fast — retrying…');
     expect(text({ status: 'connected', slowDown: null })).toBeNull();

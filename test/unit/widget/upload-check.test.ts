@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { uploadRefusal } from '../../../widget/app/upload-check.ts';
+import { enViews } from '../../../widget/app/i18n/en-views.ts';
+import { loadText } from '../../../widget/app/i18n/locale.ts';
+import { uploadRefusal as refusal } from '../../../widget/app/upload-check.ts';
+
+const uploadRefusal = (file: File, limits: Parameters<typeof refusal>[1]) => refusal(file, limits, enViews, 'en');
 
 // What the visitor is told, before any byte is sent, about a file the server would refuse.
 describe('upload pre-check', () => {
@@ -34,5 +38,14 @@ describe('upload pre-check', () => {
 
   it('checks only the size when bootstrap lists no types', () => {
     expect(uploadRefusal(file('logo.svg', 'image/svg+xml'), {})).toBeNull();
+  });
+
+  it('says it in the widget’s language, with the sizes written the language’s way', async () => {
+    const es = await loadText('es');
+    const big = file('grande.pdf', 'application/pdf', 1.5 * 1048576);
+    expect(refusal(big, { maxUploadBytes: 1048576 }, es, 'es')).toBe('«grande.pdf» ocupa 1,5 MB. Los archivos pueden ocupar hasta 1 MB.');
+    const ar = await loadText('ar');
+    expect(refusal(file('a.pdf', 'application/pdf', 0), {}, ar, 'ar')).toBe('«a.pdf» فارغ.');
+    expect(refusal(big, { maxUploadBytes: 1048576 }, ar, 'ar')).not.toMatch(/MB/);
   });
 });

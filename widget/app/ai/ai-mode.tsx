@@ -13,23 +13,25 @@ import type { ChatMessage } from '../../../src/types.ts';
 import { formatMessage } from '../../format.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
 import { SendIcon } from '../components/icons.tsx';
+import { useText } from '../i18n/context.ts';
+import type { ViewText } from '../i18n/en-views.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 
 const CSS = `
 .ai-bar{display:flex;gap:8px;justify-content:flex-end;padding:6px 12px 0}
-.ai-bar button{padding:5px 10px;border:1px solid var(--rn-line);border-radius:999px;background:#fff;font-size:13px;cursor:pointer}
-.ai-bar button:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
+.ai-bar button{padding:5px 10px;border:1px solid var(--rn-line);border-radius:999px;background:var(--rn-bg);font-size:13px;cursor:pointer}
 .sources{display:flex;flex-wrap:wrap;gap:4px 10px;margin:4px 4px 0;font-size:12px;color:var(--rn-muted)}
-.sources a{color:var(--rn-accent)}
+.sources a{color:var(--rn-ink)}
 .thinking{color:var(--rn-muted)}
 `;
 
 /** Why a question could not go to the AI, in the visitor's words. */
-function explain(code: string, retryAfterMs?: number): string {
-  if (code === 'RATE_LIMITED') return `You're asking a bit fast. Try again in ${Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000))} s.`;
-  if (code === 'AI_NOT_READY') return "Our assistant isn't ready yet, so your message went to our team. Someone will reply here.";
-  if (code === 'FEATURE_NOT_AVAILABLE') return "Our assistant isn't available here, so your message went to our team. Someone will reply here.";
-  return "The assistant couldn't answer. Check your connection and try again.";
+function explain(v: ViewText, code: string, retryAfterMs?: number): string {
+  if (code === 'RATE_LIMITED') return v.aiTooFast(Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000)));
+  if (code === 'AI_NOT_READY') return v.aiNotReady;
+  if (code === 'FEATURE_NOT_AVAILABLE') return v.aiOff;
+  return v.aiFailed;
 }
 
 export interface AiComposerProps {
@@ -42,6 +44,8 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
   const [text, setText] = useState('');
   const bar = useRef<HTMLDivElement>(null);
   useChunkStyles(bar, CSS);
+  const { s } = useText();
+  const { v } = useViewText();
   const { runtime, notice } = model;
   const ai = model.ai.value;
   const answer = ai?.answer.value;
@@ -56,7 +60,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
         // The tenant's routing says the AI cannot answer here (after all): the person's chat.
         if (chat.routing.value && !chat.routing.value.canUseAi) model.human.value = true;
       },
-      () => (notice.value = "The assistant couldn't load. Check your connection and try again."),
+      () => (notice.value = v.aiLoadFailed),
     );
   }, [ai]);
 
@@ -80,7 +84,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
         }
         // Not sent: the words come back for another try.
         else setText((now) => now || body);
-        notice.value = explain(code, error?.retryAfterMs);
+        notice.value = explain(v, code, error?.retryAfterMs);
       })
       .finally(() => (model.thinking.value = false));
   };
@@ -88,7 +92,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
     notice.value = null;
     if (!ai) return void (model.human.value = true);
     // Done, `ai.handedOff` turns the panel to the person's chat (a later conversation starts with the AI again).
-    ai.handoff().catch(() => (notice.value = "We couldn't reach the team. Check your connection and try again."));
+    ai.handoff().catch(() => (notice.value = v.handoffFailed));
   };
 
   return (
@@ -96,22 +100,22 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
       {notice.value && (
         <p class="notice" role="alert" data-testid="notice">
           {notice.value}
-          <button type="button" class="link" aria-label="Dismiss" onClick={() => (notice.value = null)}>
-            ✕
+          <button type="button" class="link" aria-label={s.dismiss} onClick={() => (notice.value = null)}>
+            <span aria-hidden="true">✕</span>
           </button>
         </p>
       )}
       <div ref={bar} class="ai-bar">
         {streaming && answer && !answer.done && (
           <button type="button" data-testid="ai-stop" onClick={() => void ai?.stop().catch(() => undefined)}>
-            Stop
+            {v.stop}
           </button>
         )}
         <button type="button" data-testid="help-open" onClick={() => (model.view.value = 'help')}>
-          Search help
+          {v.searchHelp}
         </button>
         <button type="button" data-testid="ai-handoff" onClick={talkToPerson}>
-          Talk to a person
+          {v.talkToPerson}
         </button>
       </div>
       <form
@@ -127,8 +131,8 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
           rows={1}
           value={text}
           maxLength={2000}
-          placeholder="Ask a question…"
-          aria-label="Question for the assistant"
+          placeholder={v.askPlaceholder}
+          aria-label={v.askLabel}
           data-testid="composer-input"
           onInput={(event) => setText(event.currentTarget.value)}
           onKeyDown={(event) => {
@@ -138,7 +142,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
             }
           }}
         />
-        <button type="submit" class="send" aria-label="Send" data-testid="send" disabled={!body || !ai || streaming}>
+        <button type="submit" class="send" aria-label={s.send} data-testid="send" disabled={!body || !ai || streaming}>
           <SendIcon />
         </button>
       </form>
@@ -156,10 +160,11 @@ export function StreamingAnswer({ model }: { model: WidgetModel }) {
     const list = ref.current?.parentElement;
     if (list) list.scrollTop = list.scrollHeight;
   }, [answer?.text]);
+  const { s } = useText();
   if (!live && !model.thinking.value) return null;
   return (
     <div ref={ref} class="msg" data-testid="ai-answer" data-sender="ai" aria-busy="true">
-      <span class="sender">Assistant</span>
+      <span class="sender">{s.assistant}</span>
       <div class={`bubble${live && answer.text ? '' : ' thinking'}`}>{live && answer.text ? formatMessage(answer.text) : '…'}</div>
     </div>
   );
@@ -179,6 +184,7 @@ function linkOf(url: string, page: string): string | undefined {
 export function AiSources({ message }: { message: ChatMessage }) {
   const ref = useRef<HTMLParagraphElement>(null);
   useChunkStyles(ref, CSS);
+  const { v } = useViewText();
   const citations = (message.metadata?.ai as AiMessageMetadata | undefined)?.citations ?? [];
   const page = ref.current?.ownerDocument.baseURI ?? globalThis.document?.baseURI;
   const links = citations.flatMap((c) => {
@@ -188,7 +194,7 @@ export function AiSources({ message }: { message: ChatMessage }) {
   if (links.length === 0) return <p ref={ref} hidden />;
   return (
     <p ref={ref} class="sources" data-testid="ai-sources">
-      Sources:
+      {v.sources}
       {links.map((l) => (
         <a key={l.id} href={l.href} target="_blank" rel="noopener noreferrer" data-testid="ai-source">
           {l.title}

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { KnowledgeArticle, KnowledgeSearchResult } from '../../../src/index.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 import { ArticleText } from './article-text.tsx';
 
@@ -17,15 +18,13 @@ const CSS = `
 .help{flex:1;overflow-y:auto;padding:12px 14px;display:flex;flex-direction:column;gap:10px}
 .help-back{align-self:flex-start}
 .help-input{width:100%;padding:9px 12px;border:1px solid var(--rn-line);border-radius:10px;font:inherit;color:inherit}
-.help-input:focus{outline:2px solid var(--rn-accent);outline-offset:-1px}
 .help ul{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:8px}
-.help-result{display:block;width:100%;padding:10px 12px;border:1px solid var(--rn-line);border-radius:10px;background:#fff;text-align:left;cursor:pointer}
-.help-result:focus-visible{outline:2px solid var(--rn-accent)}
+.help-result{display:block;width:100%;padding:10px 12px;border:1px solid var(--rn-line);border-radius:10px;background:var(--rn-bg);text-align:start;cursor:pointer}
 .help-result span{display:block;margin-top:2px;font-size:13px;color:var(--rn-muted)}
 .article h3{margin:0;font-size:16px}
 .article h4{margin:10px 0 2px;font-size:14px}
 .article p,.article ul{margin:4px 0;font-size:14px}
-.article ul{padding-left:18px;list-style:disc}
+.article ul{padding-inline-start:18px;list-style:disc}
 `;
 
 export function HelpSearch({ model }: { model: WidgetModel }) {
@@ -37,6 +36,7 @@ export function HelpSearch({ model }: { model: WidgetModel }) {
   const root = useRef<HTMLElement>(null);
   const input = useRef<HTMLInputElement>(null);
   useChunkStyles(root, CSS);
+  const { v } = useViewText();
   useEffect(() => input.current?.focus(), [article === null]);
 
   useEffect(() => {
@@ -46,7 +46,7 @@ export function HelpSearch({ model }: { model: WidgetModel }) {
     const timer = setTimeout(() => {
       ai.search(q).then(
         (found) => current && (setResults(found), setProblem(null)),
-        () => current && setProblem("Search isn't available right now. Try again in a moment."),
+        () => current && setProblem(v.searchFailed),
       );
     }, SEARCH_DEBOUNCE_MS);
     // A newer query replaces this one, also when its answer comes later.
@@ -57,13 +57,13 @@ export function HelpSearch({ model }: { model: WidgetModel }) {
   }, [query, ai]);
 
   const open = (id: string) => {
-    ai?.article(id).then(setArticle, () => setProblem("That article couldn't be opened. Try again in a moment."));
+    ai?.article(id).then(setArticle, () => setProblem(v.articleFailed));
   };
 
   return (
-    <section ref={root} class="help" aria-label="Help articles" data-testid="help">
+    <section ref={root} class="help" aria-label={v.helpArticles} data-testid="help">
       <button type="button" class="link help-back" data-testid="help-back" onClick={() => (article ? setArticle(null) : (model.view.value = 'chat'))}>
-        {article ? '← Back to results' : '← Back to chat'}
+        {article ? v.backToResults : v.backToChat}
       </button>
       {problem && <p class="meta">{problem}</p>}
       {article ? (
@@ -79,12 +79,12 @@ export function HelpSearch({ model }: { model: WidgetModel }) {
             class="help-input"
             value={query}
             maxLength={200}
-            placeholder="Search our help articles…"
-            aria-label="Search help articles"
+            placeholder={v.searchPlaceholder}
+            aria-label={v.helpArticles}
             data-testid="help-input"
             onInput={(event) => setQuery(event.currentTarget.value)}
           />
-          {results?.length === 0 && <p class="meta">No articles match. Ask the assistant or a person instead.</p>}
+          {results?.length === 0 && <p class="meta">{v.noArticles}</p>}
           <ul>
             {results?.map((r) => (
               <li key={r.articleId}>

@@ -12,6 +12,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ActiveCall, Calls, CallType, RuntimeError } from '../../../src/index.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
 import { ChevronDownIcon } from '../components/icons.tsx';
+import { useCallText } from '../i18n/call-text.ts';
 import type { WidgetModel } from '../model.ts';
 import { PhoneIcon, VideoIcon } from './call-icons.tsx';
 import { CALL_CSS } from './call-styles.ts';
@@ -29,6 +30,7 @@ interface Shown {
 export function CallBar({ model }: { model: WidgetModel }) {
   const root = useRef<HTMLSpanElement>(null);
   useChunkStyles(root, CALL_CSS);
+  const { c } = useCallText();
   const [calls, setCalls] = useState<Calls | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [folded, setFolded] = useState(false);
@@ -80,17 +82,17 @@ export function CallBar({ model }: { model: WidgetModel }) {
     <span ref={root} class="call-bar">
       {busy && folded ? (
         <button type="button" class="call-return" data-testid="call-return" onClick={() => setFolded(false)}>
-          Return to call
+          {c.returnToCall}
         </button>
       ) : (
         <>
           {available?.audio && (
-            <button type="button" class="icon-button" aria-label="Start voice call" data-testid="call-voice" disabled={busy} onClick={() => start('audio')}>
+            <button type="button" class="icon-button" aria-label={c.startVoice} data-testid="call-voice" disabled={busy} onClick={() => start('audio')}>
               <PhoneIcon />
             </button>
           )}
           {available?.video && (
-            <button type="button" class="icon-button" aria-label="Start video call" data-testid="call-video" disabled={busy} onClick={() => start('video')}>
+            <button type="button" class="icon-button" aria-label={c.startVideo} data-testid="call-video" disabled={busy} onClick={() => start('video')}>
               <VideoIcon />
             </button>
           )}
@@ -98,7 +100,7 @@ export function CallBar({ model }: { model: WidgetModel }) {
       )}
       {open && view && (
         <CallLayer
-          title={view.type === 'video' ? 'Video call' : 'Voice call'}
+          title={view.type === 'video' ? c.videoCall : c.voiceCall}
           onFold={
             over
               ? undefined
@@ -134,6 +136,7 @@ function CallLayer({ title, onFold, children }: { title: string; onFold: (() => 
   const heading = useRef<HTMLHeadingElement>(null);
   const layer = useRef<HTMLDivElement>(null);
   const over = !onFold;
+  const { c } = useCallText();
   useLayoutEffect(() => {
     const root = layer.current?.getRootNode() as Document | ShadowRoot | undefined;
     if (!over || !layer.current?.contains(root?.activeElement ?? null)) heading.current?.focus();
@@ -145,7 +148,7 @@ function CallLayer({ title, onFold, children }: { title: string; onFold: (() => 
           {title}
         </h3>
         {onFold && (
-          <button type="button" class="icon-button" aria-label="Show the chat" data-testid="call-fold" onClick={onFold}>
+          <button type="button" class="icon-button" aria-label={c.showChat} data-testid="call-fold" onClick={onFold}>
             <ChevronDownIcon />
           </button>
         )}

@@ -4,11 +4,13 @@
  */
 import { useState } from 'preact/hooks';
 import type { ActiveCall } from '../../../src/index.ts';
+import { useCallText } from '../i18n/call-text.ts';
 import { HangUpIcon, MicIcon, MicOffIcon, TuneIcon, VideoIcon, VideoOffIcon } from './call-icons.tsx';
 import { DevicePicker } from './device-picker.tsx';
 
 export function CallControls({ call, onError }: { call: ActiveCall; onError(message: string): void }) {
   const [picking, setPicking] = useState(false);
+  const { c } = useCallText();
   const phase = call.phase.value;
   const muted = call.muted.value;
   const cameraOff = call.cameraOff.value;
@@ -18,9 +20,9 @@ export function CallControls({ call, onError }: { call: ActiveCall; onError(mess
   return (
     <>
       {picking && media && <DevicePicker call={call} onError={onError} />}
-      <div class="call-controls" role="group" aria-label="Call controls">
+      <div class="call-controls" role="group" aria-label={c.controls}>
         {media && (
-          <button type="button" class="call-button" aria-label="Mute microphone" aria-pressed={muted} data-testid="call-mute" onClick={() => call.setMuted(!muted)}>
+          <button type="button" class="call-button" aria-label={c.mute} aria-pressed={muted} data-testid="call-mute" onClick={() => call.setMuted(!muted)}>
             {muted ? <MicOffIcon /> : <MicIcon />}
           </button>
         )}
@@ -28,7 +30,7 @@ export function CallControls({ call, onError }: { call: ActiveCall; onError(mess
           <button
             type="button"
             class="call-button"
-            aria-label="Turn camera off"
+            aria-label={c.cameraOff}
             aria-pressed={cameraOff}
             data-testid="call-camera"
             onClick={() => call.setCameraOff(!cameraOff)}
@@ -40,7 +42,7 @@ export function CallControls({ call, onError }: { call: ActiveCall; onError(mess
           <button
             type="button"
             class="call-button"
-            aria-label="Choose microphone and camera"
+            aria-label={c.chooseDevices}
             aria-expanded={picking}
             data-testid="call-devices-toggle"
             onClick={() => setPicking(!picking)}
@@ -51,7 +53,7 @@ export function CallControls({ call, onError }: { call: ActiveCall; onError(mess
         <button
           type="button"
           class="call-button hang-up"
-          aria-label={ringing ? 'Cancel call' : 'Hang up'}
+          aria-label={ringing ? c.cancelCall : c.hangUp}
           data-testid="call-hangup"
           onClick={() => void call.hangUp()}
         >

@@ -6,7 +6,9 @@
 import { useRef } from 'preact/hooks';
 import type { ChatMessage } from '../../../src/types.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useCallText } from '../i18n/call-text.ts';
 import { PhoneIcon, VideoIcon } from './call-icons.tsx';
+import { eventText, type CallFacts } from './call-text.ts';
 
 const CSS = `
 .call-event{display:inline-flex;align-items:center;gap:6px}
@@ -14,19 +16,15 @@ const CSS = `
 .call-event[data-status="missed"],.call-event[data-status="failed"]{color:#b3261e}
 `;
 
-interface CallFacts {
-  type?: string;
-  status?: string;
-}
-
 export function CallEvent({ message }: { message: ChatMessage }) {
   const root = useRef<HTMLDivElement>(null);
   useChunkStyles(root, CSS);
+  const { c } = useCallText();
   const facts = (message.metadata?.['call'] ?? {}) as CallFacts;
   return (
     <div ref={root} class="bubble call-event" data-testid="call-event" data-status={facts.status}>
       {facts.type === 'video' ? <VideoIcon /> : <PhoneIcon />}
-      {message.body}
+      {eventText(c, facts) ?? message.body}
     </div>
   );
 }

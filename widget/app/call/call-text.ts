@@ -1,45 +1,45 @@
 /**
- * What a call's state means to the visitor, in words: the line under the call view's title for
- * each phase, and why a call ended or could not start. Pure functions, shared by the widget's
+ * What a call's state means to the visitor, in words of the widget's language (`c`, from
+ * `useCallText()`): the line under the call view's title for each phase, why a call ended or
+ * could not start, and a call event of the conversation. Pure functions, shared by the widget's
  * call view and the call page (`demo/call/`).
  */
 import type { CallPhase, CallSession, RuntimeError } from '../../../src/index.ts';
+import type { CallText } from '../i18n/en-call.ts';
 
 /** The status line while the call is live. */
-export function phaseText(phase: CallPhase, type: 'audio' | 'video'): string {
-  if (phase === 'preparing') return type === 'video' ? 'Allow camera and microphone…' : 'Allow the microphone…';
-  if (phase === 'ringing') return 'Calling the team…';
-  if (phase === 'connecting') return 'Connecting…';
-  if (phase === 'reconnecting') return 'Reconnecting… The connection dropped for a moment.';
-  if (phase === 'connected') return 'Connected';
-  return 'Call ended';
+export function phaseText(c: CallText, phase: CallPhase, type: 'audio' | 'video'): string {
+  if (phase === 'preparing') return type === 'video' ? c.allowBoth : c.allowMic;
+  if (phase === 'ringing') return c.calling;
+  if (phase === 'connecting') return c.connecting;
+  if (phase === 'reconnecting') return c.reconnecting;
+  if (phase === 'connected') return c.connected;
+  return c.ended;
 }
 
 /** Why a call could not start or stopped, for an error the call (or `calls.start`) reported. */
-export function errorText(error: Pick<RuntimeError, 'code' | 'details'>, type: 'audio' | 'video' = 'audio'): string {
+export function errorText(c: CallText, error: Pick<RuntimeError, 'code' | 'details'>, type: 'audio' | 'video' = 'audio'): string {
   switch (error.code) {
     case 'CALL_PERMISSION_DENIED':
-      return 'Your browser blocked the camera and microphone. Allow them for this site (the camera icon in the address bar, or your browser’s site settings), then try again.';
+      return c.blocked;
     case 'CALL_DEVICE_NOT_FOUND':
       // `details` the core sets when the page itself has no media devices (src/calls/media.ts INSECURE_PAGE).
-      if (error.details?.includes('insecure_page')) return 'Calls do not work on this page (it is not secure). Send us a message instead.';
-      return type === 'video'
-        ? 'No working camera or microphone was found. Connect one (or close other apps using it), then try again.'
-        : 'No microphone was found. Connect one (or check that no other app is using it), then try again.';
+      if (error.details?.includes('insecure_page')) return c.insecure;
+      return type === 'video' ? c.noDevices : c.noMic;
     case 'CALL_CONNECTION_FAILED':
-      return 'The call dropped. Check your connection and call again.';
+      return c.droppedRetry;
     case 'CALL_IN_PROGRESS':
-      return 'A call is already going on in this conversation.';
+      return c.inProgress;
     case 'FEATURE_NOT_AVAILABLE':
-      return 'Calls are not available right now. Send us a message instead.';
+      return c.notAvailable;
     case 'CONVERSATION_CLOSED':
-      return 'This conversation has ended. Start a new one to call us.';
+      return c.conversationEnded;
     default:
-      return 'The call could not start. Check your connection and try again.';
+      return c.couldNotStart;
   }
 }
 
-/** `m:ss` (or `h:mm:ss`) for a duration in seconds. */
+/** `m:ss` (or `h:mm:ss`) for a duration in seconds: digits and colons read the same in every language here. */
 export function duration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const mm = `${Math.floor(s / 60) % 60}`;
@@ -48,12 +48,33 @@ export function duration(seconds: number): string {
 }
 
 /** How a call that is over ended, from its final session (missed, declined, hung up, failed). */
-export function endText(session: CallSession | null): string {
-  if (!session) return 'Call ended';
+export function endText(c: CallText, session: CallSession | null): string {
+  if (!session) return c.ended;
   const { status, endReason } = session;
-  if (status === 'missed') return endReason === 'cancelled' ? 'Call cancelled' : 'No one answered. Send us a message and we will get back to you.';
-  if (endReason === 'declined') return 'The team could not take your call right now. Send us a message instead.';
-  if (status === 'failed') return 'The call could not connect. Check your connection and try again.';
-  if (endReason === 'connection_lost') return 'The call dropped.';
-  return session.durationSeconds ? `Call ended · ${duration(session.durationSeconds)}` : 'Call ended';
+  if (status === 'missed') return endReason === 'cancelled' ? c.cancelled : c.noAnswer;
+  if (endReason === 'declined') return c.declined;
+  if (status === 'failed') return c.notConnected;
+  if (endReason === 'connection_lost') return c.dropped;
+  return session.durationSeconds ? c.endedAfter(duration(session.durationSeconds)) : c.ended;
+}
+
+/** What the server records of a call in the conversation (`metadata.call`, extensions.md §15). */
+export interface CallFacts {
+  type?: string;
+  status?: string;
+  durationSeconds?: number;
+  endReason?: string | null;
+}
+
+/**
+ * A call event of the conversation ("Video call · 3:12", "Missed voice call") in the widget's
+ * words; `null` when the facts are not there (then the server's text shows).
+ */
+export function eventText(c: CallText, facts: CallFacts): string | null {
+  if (!facts.status) return null;
+  const video = facts.type === 'video';
+  if (facts.status === 'missed') return video ? c.missedVideo : c.missedVoice;
+  if (facts.status === 'failed') return video ? c.failedVideo : c.failedVoice;
+  if (facts.endReason === 'declined') return video ? c.declinedVideo : c.declinedVoice;
+  return `${video ? c.videoCall : c.voiceCall} · ${duration(facts.durationSeconds ?? 0)}`;
 }

@@ -8,6 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { ActiveCall, CallType, RuntimeError } from '../../../src/index.ts';
 import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
+import { useCallText } from '../i18n/call-text.ts';
 import { CallControls } from './call-controls.tsx';
 import { CALL_CSS } from './call-styles.ts';
 import { endText, errorText, phaseText } from './call-text.ts';
@@ -30,6 +31,7 @@ export function CallView({ call, failure = null, type: asked = 'audio', onDismis
   const root = useRef<HTMLElement>(null);
   useChunkStyles(root, PRIMARY_CSS);
   useChunkStyles(root, CALL_CSS);
+  const { c } = useCallText();
   const [problem, setProblem] = useState<string | null>(null);
   const phase = call?.phase.value ?? (failure ? 'ended' : 'preparing');
   const session = call?.session.value ?? null;
@@ -41,14 +43,14 @@ export function CallView({ call, failure = null, type: asked = 'audio', onDismis
   const remoteVideo = !ended && !!remote?.getVideoTracks().length && type === 'video';
   const showLocal = !ended && !!local?.getVideoTracks().length && !call?.cameraOff.value;
   const live = phase === 'connected' || phase === 'reconnecting';
-  const agent = session?.metadata?.agentName ?? 'Our team';
-  const status = ended ? (error ? errorText(error, type) : endText(session)) : phaseText(phase, type);
+  const agent = session?.metadata?.agentName ?? c.ourTeam;
+  const status = ended ? (error ? errorText(c, error, type) : endText(c, session)) : phaseText(c, phase, type);
 
   return (
-    <section ref={root} class="call" aria-label={type === 'video' ? 'Video call' : 'Voice call'} data-testid="call-view" data-phase={phase}>
+    <section ref={root} class="call" aria-label={type === 'video' ? c.videoCall : c.voiceCall} data-testid="call-view" data-phase={phase}>
       <div class={`call-stage${remoteVideo ? ' has-video' : ''}`}>
         {remoteVideo ? (
-          <StreamVideo stream={remote} class="call-remote" label={`${agent}’s video`} testId="call-remote-video" />
+          <StreamVideo stream={remote} class="call-remote" label={c.theirVideo(agent)} testId="call-remote-video" />
         ) : (
           <div class="call-who">
             <span class="call-avatar" aria-hidden="true">
@@ -58,14 +60,14 @@ export function CallView({ call, failure = null, type: asked = 'audio', onDismis
           </div>
         )}
         {live && <CallTimer since={session?.answeredAt} />}
-        {showLocal && <StreamVideo stream={local} class="call-local" label="Your camera" testId="call-local-video" />}
+        {showLocal && <StreamVideo stream={local} class="call-local" label={c.yourCamera} testId="call-local-video" />}
       </div>
       <p class={`call-status${ended && error ? ' call-error' : ''}`} role={ended && error ? 'alert' : 'status'} data-testid={ended && error ? 'call-error' : 'call-status'} data-code={error?.code}>
         {status}
       </p>
       {!ended && call?.audioOnly.value && call.type === 'video' && (
         <p class="call-note" data-testid="call-audio-only">
-          No camera was found, so this call is voice only.
+          {c.voiceOnly}
         </p>
       )}
       {problem && !ended && (
@@ -79,7 +81,7 @@ export function CallView({ call, failure = null, type: asked = 'audio', onDismis
         <div class="call-after">
           {children}
           <button type="button" class="primary" data-testid="call-dismiss" onClick={onDismiss}>
-            Close
+            {c.close}
           </button>
         </div>
       )}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ActiveCall, CallDevice } from '../../../src/index.ts';
+import { useCallText } from '../i18n/call-text.ts';
 
 type InputKind = 'audioinput' | 'videoinput';
 
@@ -13,6 +14,7 @@ const current = (call: ActiveCall, kind: InputKind) =>
 
 export function DevicePicker({ call, onError }: { call: ActiveCall; onError(message: string): void }) {
   const [devices, setDevices] = useState<CallDevice[]>([]);
+  const { c } = useCallText();
   useEffect(() => {
     let live = true;
     const load = () => void call.devices().then((list) => live && setDevices(list), () => undefined);
@@ -26,7 +28,7 @@ export function DevicePicker({ call, onError }: { call: ActiveCall; onError(mess
   }, [call]);
 
   const pick = (kind: InputKind, deviceId: string) =>
-    call.useDevice(kind, deviceId).catch(() => onError(kind === 'audioinput' ? 'That microphone could not be used.' : 'That camera could not be used.'));
+    call.useDevice(kind, deviceId).catch(() => onError(kind === 'audioinput' ? c.micFailed : c.cameraFailed));
 
   const select = (kind: InputKind, label: string) => {
     const list = devices.filter((d) => d.kind === kind);
@@ -47,8 +49,8 @@ export function DevicePicker({ call, onError }: { call: ActiveCall; onError(mess
 
   return (
     <div class="call-devices" data-testid="call-devices">
-      {select('audioinput', 'Microphone')}
-      {select('videoinput', 'Camera')}
+      {select('audioinput', c.microphone)}
+      {select('videoinput', c.camera)}
     </div>
   );
 }

@@ -5,9 +5,12 @@
  */
 import { useState } from 'preact/hooks';
 import type { CallLink, CallLinkService, Calls } from '../../../src/index.ts';
+import { formatTime } from '../../format.ts';
+import { useCallText } from '../i18n/call-text.ts';
 import { MobileIcon } from './call-icons.tsx';
 
 export function PhoneLink({ calls, service }: { calls: Calls; service: CallLinkService }) {
+  const { c, lang } = useCallText();
   const [link, setLink] = useState<CallLink | null>(null);
   const [state, setState] = useState<'idle' | 'making' | 'failed' | 'copied'>('idle');
 
@@ -33,19 +36,20 @@ export function PhoneLink({ calls, service }: { calls: Calls; service: CallLinkS
     return (
       <div class="call-link">
         <button type="button" class="call-link-button" data-testid="call-link-make" disabled={state === 'making'} onClick={make}>
-          <MobileIcon /> Continue on your phone
+          <MobileIcon /> {c.onPhone}
         </button>
-        {state === 'failed' && <span role="alert">The link could not be made. Check your connection and try again.</span>}
+        {state === 'failed' && <span role="alert">{c.linkFailed}</span>}
       </div>
     );
   }
-  const until = new Date(link.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  // In the widget's language, not the browser's.
+  const until = formatTime(link.expiresAt, lang);
   return (
     <div class="call-link" data-testid="call-link">
-      <label for="rn-call-link">Open this link on your phone (it works until {until}):</label>
+      <label for="rn-call-link">{c.openOnPhone(until)}</label>
       <input id="rn-call-link" readOnly value={link.url} data-testid="call-link-url" onFocus={(e) => e.currentTarget.select()} />
       <button type="button" class="call-link-button" data-testid="call-link-copy" onClick={copy}>
-        {state === 'copied' ? 'Copied' : 'Copy link'}
+        {state === 'copied' ? c.copied : c.copyLink}
       </button>
     </div>
   );

@@ -8,10 +8,16 @@ import { useRef } from 'preact/hooks';
 import type { ConsentGateProps } from '../mount.tsx';
 import { ChatIcon, ChevronDownIcon } from '../components/icons.tsx';
 import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
+import { enViews } from '../i18n/en-views.ts';
+import { useLocale } from '../i18n/use-locale.ts';
 
 const CSS = `${PRIMARY_CSS}.consent{padding:24px 20px;display:grid;gap:12px;align-content:start}.consent h2{margin:0;font-size:17px}.consent p{margin:0;line-height:1.45}`;
 
-export function ConsentGate({ model, onAccept }: ConsentGateProps) {
+export function ConsentGate({ model, onAccept, locale }: ConsentGateProps) {
+  // The widget's language (as `Widget` picks it): the words, and right to left for Arabic.
+  const { i18n } = useLocale(model, locale);
+  const { s } = i18n;
+  const v = i18n.views ?? enViews;
   const open = model.open.value;
   const launcher = useRef<HTMLButtonElement>(null);
   useChunkStyles(launcher, CSS);
@@ -20,7 +26,7 @@ export function ConsentGate({ model, onAccept }: ConsentGateProps) {
     launcher.current?.focus();
   };
   return (
-    <>
+    <div class="root" dir={i18n.dir} lang={i18n.lang}>
       {open && (
         <div
           id="rn-panel"
@@ -32,10 +38,10 @@ export function ConsentGate({ model, onAccept }: ConsentGateProps) {
           onKeyDown={(e) => e.key === 'Escape' && close()}
         >
           <div class="consent">
-            <h2 id="rn-consent-title">Chat needs your consent</h2>
-            <p>To chat with us, this site stores a visitor id on your device and connects to the chat service.</p>
+            <h2 id="rn-consent-title">{v.consentTitle}</h2>
+            <p>{v.consentText}</p>
             <button type="button" class="primary" data-testid="consent-accept" onClick={onAccept} ref={(el) => el?.focus()}>
-              Accept and chat
+              {v.consentAccept}
             </button>
           </div>
         </div>
@@ -45,13 +51,13 @@ export function ConsentGate({ model, onAccept }: ConsentGateProps) {
         type="button"
         class="launcher"
         data-testid="launcher"
-        aria-label={open ? 'Close chat' : 'Open chat'}
+        aria-label={open ? s.closeChat : s.openChat}
         aria-expanded={open}
         aria-controls="rn-panel"
         onClick={() => (model.open.value = !open)}
       >
         {open ? <ChevronDownIcon /> : <ChatIcon />}
       </button>
-    </>
+    </div>
   );
 }

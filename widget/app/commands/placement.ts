@@ -26,8 +26,9 @@ export function placementCss(p: PlacementInput): string {
   if (p.position === undefined && p.offsetX === undefined && p.offsetY === undefined && p.zIndex === undefined) return '';
   const [side, x, y, z] = placement(p);
   return (
-    `.launcher{inset:auto;${side}:${x}px;bottom:${y}px;z-index:${z}}` +
-    `@media (min-width:481px){.panel{inset:auto;${side}:${x}px;bottom:${y + 68}px;z-index:${z + 1}}}`
+    // The panel above the launcher at every width: on a phone it covers the screen, Send included.
+    `.launcher{inset:auto;${side}:${x}px;bottom:${y}px;z-index:${z}}.panel{z-index:${z + 1}}` +
+    `@media (min-width:481px){.panel{inset:auto;${side}:${x}px;bottom:${y + 68}px}}`
   );
 }
 

@@ -7,11 +7,9 @@
  */
 import type { ChatAttachment } from '../../../src/types.ts';
 import { attachmentUrl } from '../../attachment-url.ts';
+import { formatSize } from '../../format-size.ts';
+import { enViews, type ViewText } from '../i18n/en-views.ts';
 import type { WidgetModel } from '../model.ts';
-
-/** `1.2 MB`, `340 KB`, `12 B`. */
-export const fileSize = (bytes: number): string =>
-  bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
 
 // Elements that already asked for fresh links: a file that is really gone must not loop.
 const refreshed = new WeakSet<EventTarget>();
@@ -24,33 +22,42 @@ export function refreshOnError(model: WidgetModel, event: Event): void {
   model.runtime.conversation.refreshAttachments().catch(() => undefined);
 }
 
-export function Attachment({ file, model }: { file: ChatAttachment; model: WidgetModel }) {
+export interface AttachmentProps {
+  file: ChatAttachment;
+  model: WidgetModel;
+  /** The words in the widget's language (`useViewText()` of the message around it). @default English */
+  v?: ViewText;
+  /** The widget's language, for the size's digits and unit. @default 'en' */
+  lang?: string;
+}
+
+export function Attachment({ file, model, v = enViews, lang = 'en' }: AttachmentProps) {
   const { kind, name } = file;
-  if (file.removed) return <FileCard name={name} size={file.size} note="File removed" />;
+  if (file.removed) return <FileCard name={name} size={file.size} lang={lang} note={v.fileRemoved} />;
   const url = attachmentUrl(file.url, model.apiBase);
-  if (!url) return <FileCard name={name} size={file.size} note="File unavailable" />;
+  if (!url) return <FileCard name={name} size={file.size} lang={lang} note={v.fileUnavailable} />;
   const onError = (event: Event) => refreshOnError(model, event);
   if (kind === 'image') {
     return (
-      <button type="button" class="thumb" aria-label={`View image ${name}`} data-testid="thumbnail" onClick={() => (model.lightbox.value = file)}>
+      <button type="button" class="thumb" aria-label={v.viewImage(name)} data-testid="thumbnail" onClick={() => (model.lightbox.value = file)}>
         <img src={url} alt={name} loading="lazy" onError={onError} />
       </button>
     );
   }
   if (kind === 'audio') return <audio class="media" controls preload="metadata" src={url} aria-label={name} onError={onError} />;
   if (kind === 'video') return <video class="media" controls preload="metadata" src={url} aria-label={name} onError={onError} />;
-  return <FileCard name={name} size={file.size} href={url} />;
+  return <FileCard name={name} size={file.size} lang={lang} href={url} />;
 }
 
 /**
  * Name and size; a download link once the file is on the server, or a `note` (why there is no
  * link) in place of the size.
  */
-export function FileCard({ name, size, href, note }: { name: string; size: number; href?: string; note?: string }) {
+export function FileCard({ name, size, lang, href, note }: { name: string; size: number; lang: string; href?: string; note?: string }) {
   const inner = (
     <>
       <span class="file-name">{name}</span>
-      <span class="file-size">{note ?? fileSize(size)}</span>
+      <span class="file-size">{note ?? formatSize(size, lang)}</span>
     </>
   );
   return href ? (

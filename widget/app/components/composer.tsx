@@ -5,6 +5,7 @@
  */
 import type { Ref } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { useText } from '../i18n/context.ts';
 import type { WidgetModel } from '../model.ts';
 import { AttachIcon, SendIcon } from './icons.tsx';
 
@@ -21,6 +22,8 @@ export function Composer({ model, inputRef }: ComposerProps) {
   const sdk = runtime.bootstrap.value?.sdk;
   const body = text.trim();
   const notice = model.notice.value;
+  const i18n = useText();
+  const { s } = i18n;
 
   const send = () => {
     if (!body) return;
@@ -42,7 +45,7 @@ export function Composer({ model, inputRef }: ComposerProps) {
     const files = [...(event.clipboardData?.files ?? [])];
     if (files.length === 0) return;
     event.preventDefault();
-    model.sendFiles(files);
+    model.sendFiles(files, i18n);
   };
 
   return (
@@ -50,8 +53,8 @@ export function Composer({ model, inputRef }: ComposerProps) {
       {notice && (
         <p class="notice" role="alert" data-testid="notice">
           {notice}
-          <button type="button" class="link" aria-label="Dismiss" onClick={() => (model.notice.value = null)}>
-            ✕
+          <button type="button" class="link" aria-label={s.dismiss} onClick={() => (model.notice.value = null)}>
+            <span aria-hidden="true">✕</span>
           </button>
         </p>
       )}
@@ -72,11 +75,11 @@ export function Composer({ model, inputRef }: ComposerProps) {
           accept={sdk?.uploadTypes?.join(',')}
           data-testid="attach-input"
           onChange={(event) => {
-            model.sendFiles([...(event.currentTarget.files ?? [])]);
+            model.sendFiles([...(event.currentTarget.files ?? [])], i18n);
             event.currentTarget.value = '';
           }}
         />
-        <button type="button" class="attach" aria-label="Attach a file" data-testid="attach" onClick={() => picker.current?.click()}>
+        <button type="button" class="attach" aria-label={s.attachFile} data-testid="attach" onClick={() => picker.current?.click()}>
           <AttachIcon />
         </button>
         <textarea
@@ -85,8 +88,8 @@ export function Composer({ model, inputRef }: ComposerProps) {
           rows={1}
           value={text}
           maxLength={sdk?.maxMessageLength}
-          placeholder="Write a message…"
-          aria-label="Message"
+          placeholder={s.writeMessage}
+          aria-label={s.message}
           data-testid="composer-input"
           onInput={(event) => {
             const value = event.currentTarget.value;
@@ -96,7 +99,7 @@ export function Composer({ model, inputRef }: ComposerProps) {
           onKeyDown={onKeyDown}
           onPaste={onPaste}
         />
-        <button type="submit" class="send" aria-label="Send" data-testid="send" disabled={!body}>
+        <button type="submit" class="send" aria-label={s.send} data-testid="send" disabled={!body}>
           <SendIcon />
         </button>
       </form>

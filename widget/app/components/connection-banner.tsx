@@ -1,13 +1,12 @@
 /**
  * A quiet line under the header while the live connection is down, or while the server asks
- * the visitor to slow down (`RATE_LIMITED`; the runtime retries by itself).
+ * the visitor to slow down (`RATE_LIMITED`; the runtime retries by itself). The status region
+ * stays in the page while empty, so screen readers announce the line when it appears (a live
+ * region inserted together with its text is often not read).
  */
 import type { RuntimeStatus } from '../../../src/types.ts';
-
-const TEXT: Partial<Record<RuntimeStatus, string>> = {
-  reconnecting: 'Reconnecting…',
-  offline: "You're offline. Messages will be sent when you're back.",
-};
+import { useText } from '../i18n/context.ts';
+import type { CoreText } from '../i18n/en.ts';
 
 export interface ConnectionBannerProps {
   status: RuntimeStatus;
@@ -15,12 +14,22 @@ export interface ConnectionBannerProps {
   slowDown?: number | null;
 }
 
+/** The banner's line (a connection problem first), `undefined` when there is nothing to say. */
+export function bannerText(s: CoreText, status: RuntimeStatus, slowDown: number | null = null): string | undefined {
+  const down = status === 'reconnecting' ? s.reconnecting : status === 'offline' ? s.youAreOffline : undefined;
+  return down ?? (slowDown === null ? undefined : s.slowDown(slowDown));
+}
+
 export function ConnectionBanner({ status, slowDown = null }: ConnectionBannerProps) {
-  const down = TEXT[status];
-  const text = down ?? (slowDown === null ? undefined : `Sending too fast — retrying${slowDown ? ` in ${slowDown} s` : '…'}`);
-  return text ? (
-    <div class="banner" role="status" data-testid="connection-banner" data-status={down ? status : 'rate-limited'}>
-      {text}
+  const text = bannerText(useText().s, status, slowDown);
+  const down = status === 'reconnecting' || status === 'offline';
+  return (
+    <div role="status">
+      {text && (
+        <div class="banner" data-testid="connection-banner" data-status={down ? status : 'rate-limited'}>
+          {text}
+        </div>
+      )}
     </div>
-  ) : null;
+  );
 }

@@ -7,6 +7,7 @@
  */
 import { useRef } from 'preact/hooks';
 import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 // In this chunk, not one of its own: an ended conversation nearly always asks for a rating.
 import { RatingForm } from './rating-form.tsx';
@@ -18,15 +19,16 @@ export function Ended({ model, readOnly = false }: { model: WidgetModel; readOnl
   const { conversation } = model.runtime;
   const info = conversation.info.value;
   const rated = info?.rating;
+  const { v } = useViewText();
   return (
     <div ref={root} class="ended" data-testid={readOnly ? 'read-only' : 'ended'}>
       {readOnly ? (
-        <p class="meta center">This conversation was started on another device and can only be read here.</p>
+        <p class="meta center">{v.readOnly}</p>
       ) : (
         <>
-          <p class="ended-title">This conversation has ended</p>
+          <p class="ended-title">{v.ended}</p>
           {info && rated === undefined && <RatingForm model={model} />}
-          {rated !== undefined && <p class="meta">You rated this conversation {rated} out of 5. Thank you!</p>}
+          {rated !== undefined && <p class="meta">{v.youRated(rated)}</p>}
         </>
       )}
       <button
@@ -38,7 +40,7 @@ export function Ended({ model, readOnly = false }: { model: WidgetModel; readOnl
           conversation.startNew().catch(() => undefined);
         }}
       >
-        {readOnly ? 'Back to my conversation' : 'Start a new conversation'}
+        {readOnly ? v.backToMine : v.startNew}
       </button>
     </div>
   );

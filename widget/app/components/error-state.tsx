@@ -6,20 +6,23 @@
 import { useRef } from 'preact/hooks';
 import type { ErrorCode, RuntimeError } from '../../../src/index.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 
 // Visitor-facing words for the codes a visitor can meet at start-up; the code stays visible
 // in small text so the site owner can look it up.
-const TEXT: Partial<Record<ErrorCode, string>> = {
-  SDK_ORIGIN_NOT_ALLOWED: "Chat isn't available on this website.",
-  SDK_CLIENT_NOT_FOUND: "This chat isn't set up yet.",
+const TEXT: Partial<Record<ErrorCode, 'originNotAllowed' | 'notSetUp'>> = {
+  SDK_ORIGIN_NOT_ALLOWED: 'originNotAllowed',
+  SDK_CLIENT_NOT_FOUND: 'notSetUp',
 };
 
 export function ErrorState({ failure }: { failure: RuntimeError }) {
   const root = useRef<HTMLDivElement>(null);
   useChunkStyles(root, CSS);
+  const { v } = useViewText();
+  const words = v[TEXT[failure.code] ?? 'unavailable'];
   return (
     <div ref={root} class="error" role="alert" data-testid="error-state">
-      <p>{TEXT[failure.code] ?? "Chat isn't available right now."}</p>
+      <p>{words}</p>
       <p class="code" title={failure.message}>
         {failure.code}
       </p>

@@ -4,6 +4,8 @@
  * conversations, and a close button.
  */
 import type { Availability } from '../../../src/index.ts';
+import { useText } from '../i18n/context.ts';
+import type { CoreText } from '../i18n/en.ts';
 import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { CloseIcon, HistoryIcon } from './icons.tsx';
@@ -11,12 +13,12 @@ import { CloseIcon, HistoryIcon } from './icons.tsx';
 // Voice and video calls (buttons and the call itself): a chunk, loaded only for a tenant offering calls.
 const CallBar = lazy(() => import('../call/call-bar.tsx').then((m) => m.CallBar));
 
-function availabilityText(a: Availability): string {
-  const reply = a.expectedReplyMinutes ? `We usually reply in about ${a.expectedReplyMinutes} min` : '';
+function availabilityText(a: Availability, s: CoreText): string {
+  const reply = a.expectedReplyMinutes;
   const state = a.state ?? (a.available ? 'online' : 'offline');
-  if (state === 'online') return 'Online · We reply in a few minutes';
-  if (state === 'away') return `Away${reply ? ` · ${reply}` : ' · Leave a message'}`;
-  return `Offline · Leave a message${reply ? `. ${reply}` : ''}`;
+  if (state === 'online') return s.online;
+  if (state === 'away') return reply ? s.awayReply(reply) : s.away;
+  return reply ? s.offlineReply(reply) : s.offline;
 }
 
 export interface HeaderProps {
@@ -29,6 +31,7 @@ export function Header({ title, model, onClose }: HeaderProps) {
   const availability = model.runtime.availability.value;
   const state = availability ? (availability.state ?? (availability.available ? 'online' : 'offline')) : undefined;
   const past = model.view.value === 'past';
+  const { s } = useText();
   return (
     <div class="header">
       <div class="heading">
@@ -38,7 +41,7 @@ export function Header({ title, model, onClose }: HeaderProps) {
         {availability && (
           <p class="availability" data-testid="availability" data-state={state}>
             <span class={`dot ${state}`} aria-hidden="true" />
-            {availabilityText(availability)}
+            {availabilityText(availability, s)}
           </p>
         )}
       </div>
@@ -46,14 +49,13 @@ export function Header({ title, model, onClose }: HeaderProps) {
       <button
         type="button"
         class="icon-button"
-        aria-label={past ? 'Back to the conversation' : 'Past conversations'}
-        aria-pressed={past}
+        aria-label={past ? s.backToConversation : s.pastConversations}
         data-testid="past-conversations"
         onClick={() => (model.view.value = past ? 'chat' : 'past')}
       >
         <HistoryIcon />
       </button>
-      <button type="button" class="icon-button" aria-label="Close chat" data-testid="close" onClick={onClose}>
+      <button type="button" class="icon-button" aria-label={s.closeChat} data-testid="close" onClick={onClose}>
         <CloseIcon />
       </button>
     </div>

@@ -6,6 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -26,15 +27,16 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
   useChunkStyles(root, CSS);
   const offline = mode === 'offline';
   const required = mode === 'required';
+  const { v } = useViewText();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const n = name.trim();
     const e = email.trim();
     const found: typeof errors = {};
-    if (!offline && required && !n) found.name = 'Please enter your name.';
-    if ((required || offline) && !e) found.email = 'Please enter your email.';
-    else if (e && !EMAIL.test(e)) found.email = 'Please enter a valid email, like name@example.com.';
+    if (!offline && required && !n) found.name = v.enterName;
+    if ((required || offline) && !e) found.email = v.enterEmail;
+    else if (e && !EMAIL.test(e)) found.email = v.validEmail;
     setErrors(found);
     if (found.name || found.email) return;
     setBusy(true);
@@ -42,7 +44,7 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
       if (n || e) await model.runtime.identify({ ...(n && { name: n }), ...(e && { email: e }) });
       model.introduced.value = true;
     } catch (failure) {
-      setErrors({ form: (failure as { message?: string }).message ?? 'That did not work. Please try again.' });
+      setErrors({ form: (failure as { message?: string }).message ?? v.tryAgain });
       setBusy(false);
     }
   };
@@ -51,7 +53,7 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
     <label class="field">
       <span>
         {label}
-        {!required && !offline && <span class="meta"> (optional)</span>}
+        {!required && !offline && <span class="meta"> {v.optional}</span>}
       </span>
       <input
         class="input"
@@ -74,10 +76,10 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
   return (
     <form ref={root} class={offline ? 'offline-form' : 'prechat'} noValidate onSubmit={submit} data-testid={offline ? 'offline-form' : 'prechat'}>
       <p class="prechat-intro">
-        {offline ? 'No one is online right now. Leave your email and we will get back to you.' : 'Before we start, tell us who you are.'}
+        {offline ? v.offlineIntro : v.prechatIntro}
       </p>
-      {!offline && field('name', 'Name', name, setName)}
-      {field('email', 'Email', email, setEmail)}
+      {!offline && field('name', v.name, name, setName)}
+      {field('email', v.email, email, setEmail)}
       {errors.form && (
         <p class="upload-error" role="alert">
           {errors.form}
@@ -86,11 +88,11 @@ export function IdentityForm({ model, mode }: IdentityFormProps) {
       <span class="form-actions">
         {!required && !offline && (
           <button type="button" class="link" onClick={() => (model.introduced.value = true)}>
-            Skip
+            {v.skip}
           </button>
         )}
         <button type="submit" class="primary" disabled={busy} data-testid="prechat-submit">
-          {offline ? 'Save email' : 'Start chat'}
+          {offline ? v.saveEmail : v.startChat}
         </button>
       </span>
     </form>
@@ -104,6 +106,6 @@ const CSS = `
 .prechat-intro{margin:0;color:var(--rn-muted);font-size:14px}
 .field{display:flex;flex-direction:column;gap:4px;font-size:13px;font-weight:600}
 .field .input{font-weight:400}
-.field-error{color:#b3261e;font-weight:400}
-.input[aria-invalid]{border-color:#b3261e}
+.field-error{color:var(--rn-err);font-weight:400}
+.input[aria-invalid]{border-color:var(--rn-err)}
 `;

@@ -1,5 +1,6 @@
 /** The round button bottom-right that opens and closes the chat, with the unread count. */
 import type { Ref } from 'preact';
+import { useText } from '../i18n/context.ts';
 import type { WidgetModel } from '../model.ts';
 import { ChatIcon, ChevronDownIcon } from './icons.tsx';
 
@@ -12,7 +13,8 @@ export interface LauncherProps {
 export function Launcher({ model, buttonRef, onToggle }: LauncherProps) {
   const open = model.open.value;
   const unread = model.runtime.unread.value;
-  const label = open ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat';
+  const { s } = useText();
+  const label = open ? s.closeChat : unread > 0 ? s.openChatUnread(unread) : s.openChat;
   return (
     <button
       ref={buttonRef}

@@ -6,6 +6,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { attachmentUrl } from '../../attachment-url.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 import { CloseIcon } from './icons.tsx';
 
@@ -15,6 +16,7 @@ export function Lightbox({ model }: { model: WidgetModel }) {
   const url = attachmentUrl(image.url, model.apiBase);
   const box = useRef<HTMLDivElement>(null);
   useChunkStyles(box, CSS);
+  const { v } = useViewText();
   useLayoutEffect(() => {
     const root = box.current!.getRootNode() as ShadowRoot;
     const opener = root.activeElement as HTMLElement | null;
@@ -47,12 +49,12 @@ export function Lightbox({ model }: { model: WidgetModel }) {
       <div class="lightbox-bar">
         {url ? (
           <a href={url} target="_blank" rel="noopener noreferrer" class="link">
-            Open original
+            {v.openOriginal}
           </a>
         ) : (
-          <span>File unavailable</span>
+          <span>{v.fileUnavailable}</span>
         )}
-        <button type="button" class="icon-button" aria-label="Close image" data-testid="lightbox-close" onClick={close}>
+        <button type="button" class="icon-button" aria-label={v.closeImage} data-testid="lightbox-close" onClick={close}>
           <CloseIcon />
         </button>
       </div>
@@ -64,6 +66,7 @@ export function Lightbox({ model }: { model: WidgetModel }) {
 /** This chunk's styles (adopted when it first renders). */
 const CSS = `
 .lightbox{position:absolute;inset:0;z-index:5;display:flex;flex-direction:column;background:rgba(10,12,16,.92)}
-.lightbox-bar{display:flex;justify-content:space-between;align-items:center;padding:6px 8px 6px 14px;color:#fff}
+.lightbox-bar{display:flex;justify-content:space-between;align-items:center;padding:6px 8px;padding-inline-start:14px;color:#fff}
+.lightbox :focus-visible{outline-color:#fff}
 .lightbox img{flex:1;min-height:0;object-fit:contain;width:100%}
 `;

@@ -4,12 +4,17 @@
  * arrows move, Escape closes it and focus goes back to the ⋯ button.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { RuntimeError } from '../../../src/index.ts';
 import type { ChatMessage } from '../../../src/types.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useText } from '../i18n/context.ts';
+import type { ViewText } from '../i18n/en-views.ts';
+import { errorWords } from '../i18n/error-words.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 
-const report = (model: WidgetModel) => (error: unknown) => {
-  model.notice.value = (error as { message?: string })?.message ?? 'That did not work. Please try again.';
+const report = (model: WidgetModel, v: ViewText) => (error: unknown) => {
+  model.notice.value = errorWords(v, error as RuntimeError | null);
 };
 
 export interface MessageMenuProps {
@@ -23,6 +28,8 @@ export interface MessageMenuProps {
 export function MessageMenu({ model, message, onClose, onEdit }: MessageMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   useChunkStyles(menu, CSS);
+  const { s } = useText();
+  const { v } = useViewText();
   const items = () => [...(menu.current?.querySelectorAll<HTMLButtonElement>('[role=menuitem]') ?? [])];
   useLayoutEffect(() => items()[0]?.focus(), []);
 
@@ -48,7 +55,7 @@ export function MessageMenu({ model, message, onClose, onEdit }: MessageMenuProp
       ref={menu}
       class="menu"
       role="menu"
-      aria-label="Message options"
+      aria-label={s.messageOptions}
       onKeyDown={onKeyDown}
       onFocusOut={(event) => {
         if (!menu.current?.contains(event.relatedTarget as Node | null)) onClose();
@@ -64,7 +71,7 @@ export function MessageMenu({ model, message, onClose, onEdit }: MessageMenuProp
             onEdit();
           }}
         >
-          Edit
+          {v.edit}
         </button>
       )}
       <button
@@ -74,10 +81,10 @@ export function MessageMenu({ model, message, onClose, onEdit }: MessageMenuProp
         data-testid="delete"
         onClick={() => {
           close();
-          model.runtime.conversation.remove(message.key).catch(report(model));
+          model.runtime.conversation.remove(message.key).catch(report(model, v));
         }}
       >
-        Delete
+        {v.delete}
       </button>
     </div>
   );
@@ -87,13 +94,14 @@ export function MessageEditor({ model, message, onDone }: { model: WidgetModel; 
   const [text, setText] = useState(message.body);
   const input = useRef<HTMLTextAreaElement>(null);
   useChunkStyles(input, CSS);
+  const { v } = useViewText();
   useLayoutEffect(() => {
     input.current?.focus();
     input.current?.select();
   }, []);
   const save = () => {
     const body = text.trim();
-    if (body && body !== message.body) model.runtime.conversation.edit(message.key, body).catch(report(model));
+    if (body && body !== message.body) model.runtime.conversation.edit(message.key, body).catch(report(model, v));
     onDone();
   };
   return (
@@ -108,7 +116,7 @@ export function MessageEditor({ model, message, onDone }: { model: WidgetModel; 
         ref={input}
         class="input"
         value={text}
-        aria-label="Edit message"
+        aria-label={v.editMessage}
         data-testid="edit-input"
         onInput={(event) => setText(event.currentTarget.value)}
         onKeyDown={(event) => {
@@ -123,10 +131,10 @@ export function MessageEditor({ model, message, onDone }: { model: WidgetModel; 
       />
       <span class="editor-actions">
         <button type="button" class="link" onClick={onDone}>
-          Cancel
+          {v.cancel}
         </button>
         <button type="submit" class="link" data-testid="edit-save">
-          Save
+          {v.save}
         </button>
       </span>
     </form>
@@ -135,11 +143,10 @@ export function MessageEditor({ model, message, onDone }: { model: WidgetModel; 
 
 /** This chunk's styles (adopted when it first renders). */
 const CSS = `
-.menu{position:absolute;left:0;top:28px;z-index:2;min-width:120px;padding:4px;border-radius:10px;background:#fff;box-shadow:0 6px 20px rgba(0,0,0,.2);display:flex;flex-direction:column}
-.menu button{padding:8px 12px;border:0;border-radius:6px;background:none;text-align:left;cursor:pointer}
+.menu{position:absolute;inset-inline-start:0;top:28px;z-index:2;min-width:120px;padding:4px;border-radius:10px;background:var(--rn-bg);box-shadow:0 6px 20px rgba(0,0,0,.2);display:flex;flex-direction:column}
+.menu button{padding:8px 12px;border:0;border-radius:6px;background:none;text-align:start;cursor:pointer}
 .menu button:hover,.menu button:focus{background:var(--rn-soft)}
-.danger{color:#b3261e}
+.danger{color:var(--rn-err)}
 .editor{display:flex;flex-direction:column;gap:4px;min-width:220px}
 .editor-actions{display:flex;gap:12px;justify-content:flex-end;align-items:center}
-.menu button:focus-visible{outline:2px solid var(--rn-accent)}
 `;

@@ -7,7 +7,8 @@
  */
 import { useState } from 'preact/hooks';
 import type { ChatMessage, MessageState } from '../../../src/types.ts';
-import { formatMessage } from '../../format.ts';
+import { formatMessage, formatTime } from '../../format.ts';
+import { useText } from '../i18n/context.ts';
 import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 
@@ -17,29 +18,21 @@ const MessageEditor = lazy(() => import('./message-actions.tsx').then((m) => m.M
 const AiSources = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.AiSources));
 // A call in the conversation: a line with an icon (the call chunk).
 const CallEvent = lazy(() => import('../call/call-event.tsx').then((m) => m.CallEvent));
+// Why a message was not sent, in the widget's words (rare: with the rich bodies' chunk).
+const Why = lazy(() => import('./rich-body.tsx').then((m) => m.Why));
 // Files, ratings, locations and deleted messages: until their chunk is there, their words plainly.
 const RichBody = lazy(
   () => import('./rich-body.tsx').then((m) => m.RichBody),
-  ({ message }) => (
-    <div class="bubble">{message.deleted ? 'Message deleted' : (message.upload?.name ?? message.attachment?.name ?? message.body)}</div>
-  ),
+  ({ message }) => <PlainBody message={message} />,
 );
 
-const STATE_TEXT: Record<MessageState, string> = {
-  sending: 'Sending…',
-  sent: '✓',
-  delivered: '✓✓',
-  read: '✓✓',
-  failed: 'Not sent.',
-};
-const STATE_LABEL: Partial<Record<MessageState, string>> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+function PlainBody({ message }: { message: ChatMessage }) {
+  const { s } = useText();
+  return <div class="bubble">{message.deleted ? s.messageDeleted : (message.upload?.name ?? message.attachment?.name ?? message.body)}</div>;
+}
 
-const DEFAULT_NAME: Partial<Record<ChatMessage['senderType'], string>> = { agent: 'Agent', ai: 'Assistant' };
-
-const time = (iso: string) => {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-};
+// Ticks are symbols, the same in every language; their label is a word.
+const TICKS: Partial<Record<MessageState, string>> = { sent: '✓', delivered: '✓✓', read: '✓✓' };
 
 export interface MessageBubbleProps {
   message: ChatMessage;
@@ -49,10 +42,11 @@ export interface MessageBubbleProps {
 
 export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
   const [editing, setEditing] = useState(false);
+  const { s, lang } = useText();
   const { state, deleted } = message;
   const own = message.senderType === 'visitor';
   const system = message.senderType === 'system';
-  const name = own || system ? undefined : (message.senderName ?? DEFAULT_NAME[message.senderType]);
+  const name = own || system ? undefined : (message.senderName ?? (message.senderType === 'ai' ? s.assistant : message.senderType === 'agent' ? s.agent : undefined));
   const failed = state === 'failed';
   const refusedUpload = failed && !!message.upload && message.error?.retryable === false;
   const editWindow = model.runtime.bootstrap.value?.sdk?.editWindowSeconds;
@@ -80,31 +74,41 @@ export function MessageBubble({ message, model, onRetry }: MessageBubbleProps) {
       {message.senderType === 'ai' && <AiSources message={message} />}
       {!system && (
         <span class="meta">
-          {time(message.sentAt)}
-          {message.editedAt && !deleted && ' · edited'}
+          {formatTime(message.sentAt, lang)}
+          {message.editedAt && !deleted && ` · ${s.edited}`}
           {own && (
             <>
               {' · '}
-              <span class={`ticks ${state}`} aria-label={STATE_LABEL[state]} data-testid="ticks">
-                {STATE_TEXT[state]}
+              <span class={`ticks ${state}`} data-testid="ticks">
+                {state === 'sending' ? s.sending : state === 'failed' ? s.notSent : <Tick state={state} label={s[state]} />}
               </span>
             </>
           )}
-          {failed && message.error && !message.upload && <span class="why"> {message.error.message}</span>}
+          {failed && message.error && !message.upload && <Why error={message.error} />}
           {/* A file the server refused (type, size) fails the same way again: Remove instead of Retry. */}
           {failed && !refusedUpload && (
             <button type="button" class="retry" data-testid="retry" onClick={() => onRetry(message.key)}>
-              Retry
+              {s.retry}
             </button>
           )}
           {refusedUpload && (
             <button type="button" class="retry" data-testid="upload-remove" onClick={() => model.cancelUpload(message.key)}>
-              Remove
+              {s.remove}
             </button>
           )}
         </span>
       )}
     </div>
+  );
+}
+
+/** ✓ / ✓✓ drawn, the word read: `aria-label` on a plain span is not reliably spoken (and axe flags it). */
+function Tick({ state, label }: { state: MessageState; label: string }) {
+  return (
+    <>
+      <span aria-hidden="true">{TICKS[state]}</span>
+      <span class="sr-only">{label}</span>
+    </>
   );
 }
 

@@ -3,10 +3,13 @@
  * message while the visitor is at the bottom (or just sent one), leaves the scroll alone while
  * they read back, and reads earlier pages when they scroll near the top, keeping what they
  * look at in place. Screen readers hear new messages from others only (a separate live region),
- * not a page of history.
+ * not a page of history: each one as a node added to the region, so two equal replies ("OK") are
+ * both heard, and so is every message of a burst.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../../src/types.ts';
+import { useText } from '../i18n/context.ts';
+import type { CoreText } from '../i18n/en.ts';
 import type { WidgetModel } from '../model.ts';
 import { lazy } from '../lazy.tsx';
 import { MessageBubble } from './message-bubble.tsx';
@@ -17,8 +20,10 @@ const StreamingAnswer = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.Str
 const STICKY_PX = 48;
 // How close to the top starts reading the previous page.
 const OLDER_PX = 120;
+// Announcements kept in the live region (older ones are dropped; they were heard).
+const KEEP = 5;
 
-const spoken = (m: ChatMessage) => `${m.senderName ?? (m.senderType === 'ai' ? 'Assistant' : 'Agent')}: ${m.body || (m.attachment ? m.attachment.name : '')}`;
+const spoken = (m: ChatMessage, s: CoreText) => `${m.senderName ?? (m.senderType === 'ai' ? s.assistant : s.agent)}: ${m.body || (m.attachment ? m.attachment.name : '')}`;
 
 export function MessageList({ model }: { model: WidgetModel }) {
   const { conversation } = model.runtime;
@@ -29,8 +34,9 @@ export function MessageList({ model }: { model: WidgetModel }) {
   const atBottom = useRef(true);
   // Distance from the bottom to keep while an older page is prepended.
   const anchor = useRef<number | null>(null);
-  const lastKey = useRef<string | undefined>(undefined);
-  const [announce, setAnnounce] = useState('');
+  const lastKey = useRef('');
+  const [announced, setAnnounced] = useState<{ key: string; text: string }[]>([]);
+  const { s } = useText();
 
   useLayoutEffect(() => {
     const el = list.current;
@@ -40,8 +46,14 @@ export function MessageList({ model }: { model: WidgetModel }) {
     } else if (el && (atBottom.current || last?.senderType === 'visitor')) {
       el.scrollTop = el.scrollHeight;
     }
-    // A new last message from someone else (not a page of history, not the first render).
-    if (last && lastKey.current !== undefined && last.key !== lastKey.current && last.senderType !== 'visitor') setAnnounce(spoken(last));
+    // Messages from others after the last one seen (not the history loaded into an empty list,
+    // not a page of older ones); when that one is gone (another conversation shows), only the newest.
+    if (last && lastKey.current && last.key !== lastKey.current) {
+      let from = messages.findIndex((m) => m.key === lastKey.current) + 1;
+      if (from === 0) from = messages.length - 1;
+      const fresh = messages.slice(from).filter((m) => m.senderType !== 'visitor');
+      if (fresh.length) setAnnounced((shown) => [...shown, ...fresh.map((m) => ({ key: m.key, text: spoken(m, s) }))].slice(-KEEP));
+    }
     lastKey.current = last?.key ?? '';
   }, [messages]);
 
@@ -64,16 +76,18 @@ export function MessageList({ model }: { model: WidgetModel }) {
 
   return (
     <>
-      <div ref={list} class="list" role="log" aria-live="off" aria-label="Messages" data-testid="message-list" onScroll={onScroll}>
+      <div ref={list} class="list" role="log" aria-live="off" aria-label={s.messages} tabIndex={0} data-testid="message-list" onScroll={onScroll}>
         {greeting && !conversation.hasOlder.value && <p class="greeting">{greeting}</p>}
-        {loading && <p class="meta center">Loading messages…</p>}
+        {loading && <p class="meta center">{s.loadingMessages}</p>}
         {messages.map((message) => (
           <MessageBubble key={message.key} message={message} model={model} onRetry={retry} />
         ))}
         {model.ai.value && <StreamingAnswer model={model} />}
       </div>
-      <div class="sr-only" aria-live="polite">
-        {announce}
+      <div class="sr-only" aria-live="polite" aria-relevant="additions" data-testid="announcer">
+        {announced.map((a) => (
+          <p key={a.key}>{a.text}</p>
+        ))}
       </div>
     </>
   );

@@ -5,6 +5,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../../src/types.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useText } from '../i18n/context.ts';
 import type { WidgetModel } from '../model.ts';
 import { MessageMenu } from './message-actions.tsx';
 
@@ -19,12 +20,13 @@ export function MessageOptions({ model, message, onEdit }: MessageOptionsProps) 
   const [menu, setMenu] = useState(false);
   const anchor = useRef<HTMLSpanElement>(null);
   useChunkStyles(anchor, CSS);
+  const { s } = useText();
   return (
     <span ref={anchor} class="menu-anchor">
       <button
         type="button"
         class="more"
-        aria-label="Message options"
+        aria-label={s.messageOptions}
         aria-haspopup="menu"
         aria-expanded={menu}
         data-testid="message-menu"
@@ -44,5 +46,4 @@ const CSS = `
 .more{display:grid;place-items:center;width:26px;height:26px;padding:0;border:0;border-radius:50%;background:none;color:var(--rn-muted);cursor:pointer;opacity:.5}
 .more svg{width:18px;height:18px}
 .msg:hover .more,.more:focus-visible,.more[aria-expanded=true]{opacity:1}
-.more:focus-visible{outline:2px solid var(--rn-accent);outline-offset:1px}
 `;

@@ -3,9 +3,11 @@
  * agent's typing, and the composer, the pre-chat form, or the "ended" block, also shown, without a
  * rating, for a conversation of another device that is only read here) or the list of past
  * conversations; the error state when the chat cannot work here (a fatal start-up error). A non-modal dialog; Escape closes it
- * and focus goes back to the launcher. Files dropped anywhere on it are sent.
+ * (not while an input method is composing) and focus goes back to what opened it (`widget.tsx`).
+ * Files dropped anywhere on it are sent.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useText } from '../i18n/context.ts';
 import { lazy } from '../lazy.tsx';
 import type { WidgetModel } from '../model.ts';
 import { Composer } from './composer.tsx';
@@ -26,7 +28,7 @@ const HelpSearch = lazy(() => import('../ai/help-search.tsx').then((m) => m.Help
 export interface PanelProps {
   model: WidgetModel;
   onClose(): void;
-  /** Called as the panel closes while focus is inside it. */
+  /** Called as the panel closes while focus is inside it (the widget puts focus back once the panel is gone). */
   returnFocus(): void;
 }
 
@@ -35,7 +37,9 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
   const { conversation } = runtime;
   const failure = model.failure.value;
   const bootstrap = runtime.bootstrap.value;
-  const title = bootstrap?.branding?.name ?? bootstrap?.tenant.name ?? 'Chat';
+  const i18n = useText();
+  const { s } = i18n;
+  const title = bootstrap?.branding?.name ?? bootstrap?.tenant.name ?? s.chat;
   const panel = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const [dropping, setDropping] = useState(false);
@@ -57,8 +61,8 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
   useLayoutEffect(() => {
     (input.current ?? panel.current?.querySelector('button'))?.focus();
   }, [failure === null, past, closed]);
-  // On close, give focus back to the launcher if it was in here, so keyboard users are not
-  // dropped on <body>. (Hook cleanups run before Preact removes the DOM.)
+  // On close, say whether focus was in here, so keyboard users are not dropped on <body>.
+  // (Hook cleanups run before Preact removes the DOM; the focus moves after, in `widget.tsx`.)
   useLayoutEffect(() => {
     const el = panel.current!;
     return () => {
@@ -68,7 +72,8 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
   }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
+    // Escape that cancels an input method's composition (Japanese, Chinese…) is not for us.
+    if (event.key === 'Escape' && !event.isComposing) {
       event.stopPropagation();
       onClose();
     }
@@ -83,7 +88,7 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
     setDropping(false);
     if (!canDrop) return;
     event.preventDefault();
-    model.sendFiles([...(event.dataTransfer?.files ?? [])]);
+    model.sendFiles([...(event.dataTransfer?.files ?? [])], i18n);
   };
 
   return (
@@ -92,6 +97,7 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
       id="rn-panel"
       class={`panel${dropping ? ' dropping' : ''}`}
       role="dialog"
+      aria-modal="false"
       aria-labelledby="rn-title"
       data-testid="panel"
       onKeyDown={onKeyDown}
@@ -110,11 +116,10 @@ export function Panel({ model, onClose, returnFocus }: PanelProps) {
         <>
           <ConnectionBanner status={model.connection.value} slowDown={model.slowDown.value} />
           <MessageList model={model} />
-          {typing && !closed && (
-            <p class="typing" data-testid="typing" aria-live="polite">
-              {typing.name ?? 'Agent'} is typing…
-            </p>
-          )}
+          {/* Always there, so screen readers hear the text put in (a region mounted with it is often missed). */}
+          <p class="typing" data-testid={typing && !closed ? 'typing' : undefined} aria-live="polite">
+            {typing && !closed ? s.typing(typing.name ?? s.agent) : null}
+          </p>
           {closed ? (
             <Ended model={model} readOnly={readOnly} />
           ) : aiMode ? (

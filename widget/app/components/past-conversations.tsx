@@ -6,9 +6,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Conversation } from '../../../src/index.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { formatDateTime } from '../../format.ts';
+import { useText } from '../i18n/context.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
-
-const when = (iso?: string) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
 export function PastConversations({ model }: { model: WidgetModel }) {
   const { runtime } = model;
@@ -17,9 +18,11 @@ export function PastConversations({ model }: { model: WidgetModel }) {
   const current = runtime.conversation.id.value;
   const root = useRef<HTMLElement>(null);
   useChunkStyles(root, CSS);
+  const { s } = useText();
+  const { v, lang } = useViewText();
 
   useEffect(() => {
-    runtime.conversations.list().then(setList, (failure: { message?: string }) => setError(failure.message ?? 'Could not load your conversations.'));
+    runtime.conversations.list().then(setList, (failure: { message?: string }) => setError(failure.message ?? v.loadFailed));
   }, []);
 
   const open = (id: string) => {
@@ -28,11 +31,11 @@ export function PastConversations({ model }: { model: WidgetModel }) {
   };
 
   return (
-    <section ref={root} class="past" aria-label="Past conversations" data-testid="past-list">
-      <h3 class="past-title">Your conversations</h3>
+    <section ref={root} class="past" aria-label={s.pastConversations} data-testid="past-list">
+      <h3 class="past-title">{v.yourConversations}</h3>
       {error && <p class="upload-error">{error}</p>}
-      {!list && !error && <p class="meta center">Loading…</p>}
-      {list?.length === 0 && <p class="meta center">No conversations yet.</p>}
+      {!list && !error && <p class="meta center">{v.loading}</p>}
+      {list?.length === 0 && <p class="meta center">{v.noConversations}</p>}
       <ul>
         {list?.map((c) => {
           const open_ = c.status !== 'closed';
@@ -40,14 +43,14 @@ export function PastConversations({ model }: { model: WidgetModel }) {
             <li key={c.conversationId}>
               <button type="button" class="past-item" data-testid="past-item" data-status={c.status} onClick={() => open(c.conversationId)}>
                 <span class="past-row">
-                  <strong>{open_ ? 'Open conversation' : 'Ended conversation'}</strong>
-                  <span class="meta">{when(c.lastMessageAt ?? c.createdAt)}</span>
+                  <strong>{open_ ? v.openConversation : v.endedConversation}</strong>
+                  <span class="meta">{formatDateTime(c.lastMessageAt ?? c.createdAt, lang)}</span>
                 </span>
-                <span class="preview">{c.lastMessagePreview || 'No messages'}</span>
+                <span class="preview">{c.lastMessagePreview || v.noMessages}</span>
                 <span class="meta">
-                  {open_ ? 'Continue' : 'Read'}
-                  {c.rating !== undefined && ` · ★ ${c.rating}/5`}
-                  {c.conversationId === current && ' · shown now'}
+                  {open_ ? v.continue : v.readBack}
+                  {c.rating !== undefined && ` · ${v.ratedStars(c.rating)}`}
+                  {c.conversationId === current && ` · ${v.shownNow}`}
                 </span>
               </button>
             </li>
@@ -63,8 +66,8 @@ const CSS = `
 .past{flex:1;overflow-y:auto;padding:8px 12px}
 .past-title{margin:6px 4px 10px;font-size:14px;color:var(--rn-muted);font-weight:600}
 .past ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
-.past-item{display:flex;flex-direction:column;gap:2px;width:100%;padding:10px 12px;border:1px solid var(--rn-line);border-radius:10px;background:#fff;text-align:left;cursor:pointer}
-.past-item:hover,.past-item:focus-visible{border-color:var(--rn-accent);outline:none}
+.past-item{display:flex;flex-direction:column;gap:2px;width:100%;padding:10px 12px;border:1px solid var(--rn-line);border-radius:10px;background:var(--rn-bg);text-align:start;cursor:pointer}
+.past-item:hover{border-color:var(--rn-ink)}
 .past-row{display:flex;justify-content:space-between;gap:8px}
 .preview{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 `;

@@ -5,10 +5,10 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Rating } from '../../../src/types.ts';
 import { PRIMARY_CSS, useChunkStyles } from '../chunk-styles.ts';
+import { useViewText } from '../i18n/view-text.ts';
 import type { WidgetModel } from '../model.ts';
 
 const STARS: Rating[] = [1, 2, 3, 4, 5];
-const WORDS = ['', 'Bad', 'Poor', 'OK', 'Good', 'Great'];
 
 export function RatingForm({ model }: { model: WidgetModel }) {
   const [rating, setRating] = useState<Rating | null>(null);
@@ -18,6 +18,7 @@ export function RatingForm({ model }: { model: WidgetModel }) {
   useChunkStyles(form, PRIMARY_CSS);
   useChunkStyles(form, CSS);
   const [error, setError] = useState<string | null>(null);
+  const { v } = useViewText();
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -27,7 +28,7 @@ export function RatingForm({ model }: { model: WidgetModel }) {
     try {
       await model.runtime.conversation.rate(rating, comment.trim() || undefined);
     } catch (failure) {
-      setError((failure as { message?: string }).message ?? 'Your rating could not be sent.');
+      setError((failure as { message?: string }).message ?? v.ratingFailed);
       setBusy(false);
     }
   };
@@ -35,15 +36,13 @@ export function RatingForm({ model }: { model: WidgetModel }) {
   return (
     <form ref={form} class="rating" data-testid="rating" onSubmit={submit}>
       <fieldset>
-        <legend>How was this conversation?</legend>
+        <legend>{v.howWasIt}</legend>
         <span class="stars-input">
           {STARS.map((n) => (
             <label key={n} class={rating !== null && n <= rating ? 'on' : undefined} data-testid={`rating-${n}`}>
               <input type="radio" name="rn-rating" class="sr-only" value={n} checked={rating === n} onChange={() => setRating(n)} />
               <span aria-hidden="true">★</span>
-              <span class="sr-only">
-                {n} of 5, {WORDS[n]}
-              </span>
+              <span class="sr-only">{v.starLabel(n, v.stars[n - 1] ?? '')}</span>
             </label>
           ))}
         </span>
@@ -54,8 +53,8 @@ export function RatingForm({ model }: { model: WidgetModel }) {
           rows={2}
           maxLength={1000}
           value={comment}
-          placeholder="Anything to add? (optional)"
-          aria-label="Comment (optional)"
+          placeholder={v.commentPlaceholder}
+          aria-label={v.comment}
           data-testid="rating-comment"
           onInput={(event) => setComment(event.currentTarget.value)}
         />
@@ -66,7 +65,7 @@ export function RatingForm({ model }: { model: WidgetModel }) {
         </p>
       )}
       <button type="submit" class="primary" disabled={!rating || busy} data-testid="rating-submit">
-        Send rating
+        {v.sendRating}
       </button>
     </form>
   );
@@ -80,5 +79,5 @@ const CSS = `
 .stars-input{display:inline-flex;gap:2px}
 .stars-input label{font-size:30px;line-height:1;color:#c8ccd2;cursor:pointer;padding:0 2px}
 .stars-input label.on{color:#f2b01e}
-.stars-input label:has(:focus-visible){outline:2px solid var(--rn-accent);border-radius:6px}
+.stars-input label:has(:focus-visible){outline:2px solid var(--rn-ink);border-radius:6px}
 `;
