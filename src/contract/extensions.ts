@@ -142,6 +142,8 @@ export type Conversation = Schemas['Conversation'] & {
   visitorVerified?: boolean;
   /** extensions.md §11: the visitor's 1–5 rating once given. */
   rating?: number;
+  /** extensions.md §10: the page the visitor is on (`pageUrl`, `pageTitle`) and the site's attributes. */
+  visitorMetadata?: Record<string, unknown>;
 };
 
 /** Response data of the history extension (extensions.md §2). */

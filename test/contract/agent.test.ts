@@ -79,6 +79,17 @@ describe('inbox', () => {
     }
   });
 
+  it("shows the page the visitor is on when the conversation is read, not only in the live update", async () => {
+    const v = await api.visitorWithConversation();
+    const read = async () => (await api.call('GET', `/agent-sdk/conversations/${v.conversationId}`, { token: agent })).body.data.conversation;
+    expect(await read()).not.toHaveProperty('visitorMetadata');
+    const page = { pageUrl: 'https://shop.acme.example/boots?size=42', pageTitle: 'Boots', plan: 'pro' };
+    expect((await api.call('POST', '/chat/visitor/sessions', { token: v.token, body: { visitor: {}, metadata: page } })).status).toBe(201);
+    expect((await read()).visitorMetadata).toEqual(page);
+    const listed = (await api.call('GET', '/agent-sdk/conversations', { token: agent })).body.data.conversations;
+    expect(listed.find((c: { conversationId: string }) => c.conversationId === v.conversationId).visitorMetadata).toEqual(page);
+  });
+
   it('answers CONVERSATION_NOT_FOUND for an unknown id', async () => {
     for (const [method, path] of [
       ['GET', '/agent-sdk/conversations/conv_nope'],

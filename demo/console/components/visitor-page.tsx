@@ -10,7 +10,7 @@ const PAGE_KEYS = new Set(['pageUrl', 'pageTitle']);
 
 /** The page details a `conversation.updated` carried, if any (checked: they are the visitor's input). */
 function detailsOf(conversation: Conversation): Record<string, unknown> | undefined {
-  const value: unknown = (conversation as { visitorMetadata?: unknown }).visitorMetadata;
+  const value: unknown = conversation.visitorMetadata;
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 

@@ -50,7 +50,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     // Page details (the widget's `update()`, an SPA route change: extensions.md §10) reach the
     // agents of the visitor's open conversation at once, with the rest of its conversation.
     const open = body.metadata ? await findOpenConversation(deps.db, tenant.id, visitor.id) : undefined;
-    if (open) deps.hub.conversationUpdated(tenant.id, Object.assign(toConversation(open), { visitorMetadata: updated.metadata }));
+    if (open) deps.hub.conversationUpdated(tenant.id, toConversation(open));
     return ok(c, toVisitorProfile(updated), 201);
   });
 

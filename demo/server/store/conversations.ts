@@ -28,13 +28,15 @@ export interface ConversationRow {
   visitor_verified: boolean;
   assigned_agent_name: string | null;
   rating: number | null;
+  /** The visitor's page details and the site's attributes (extensions.md §10). */
+  visitor_metadata: Record<string, unknown> | null;
 }
 
 /** Who is asking: decides which conversations exist for the caller. */
 export type Viewer = { tenantId: string; visitorId: string } | { tenantId: string; visitorId?: undefined };
 
 const SELECT = `SELECT c.*, c.activity::text AS activity, v.name AS visitor_name, v.email AS visitor_email,
-    v.verified AS visitor_verified, a.name AS assigned_agent_name,
+    v.verified AS visitor_verified, v.metadata AS visitor_metadata, a.name AS assigned_agent_name,
     (SELECT (r.metadata->>'rating')::int FROM messages r
       WHERE r.conversation_id = c.id AND r.message_type = 'rating' AND r.deleted_at IS NULL LIMIT 1) AS rating
   FROM conversations c
@@ -181,6 +183,7 @@ export function toConversation(row: ConversationRow): Conversation {
     visitorVerified: row.visitor_verified,
     assignedAgentName: row.assigned_agent_name ?? undefined,
     rating: row.rating ?? undefined,
+    visitorMetadata: row.visitor_metadata && Object.keys(row.visitor_metadata).length ? row.visitor_metadata : undefined,
   });
 }
 
