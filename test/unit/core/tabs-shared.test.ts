@@ -39,16 +39,21 @@ function tab(visitor = 'v1') {
   tabs.push(rt);
   return { rt, frames, readies, errors };
 }
+/** Tab A leads with a connected socket; tab B joins and is connected through it. */
+async function twoConnected() {
+  const a = tab();
+  a.rt.connect();
+  await vi.waitFor(() => expect(a.rt.status.value).toBe('connected'));
+  const b = tab();
+  b.rt.connect();
+  await vi.waitFor(() => expect(b.rt.status.value).toBe('connected'));
+  return { a, b };
+}
 const update: ServerFrame = { type: 'conversation.updated', conversation: { conversationId: 'c1', status: 'open' } };
 
 describe('a shared connection', () => {
   it('gives a joining tab the leader’s status and frames, and carries its frames to the socket', async () => {
-    const a = tab();
-    a.rt.connect();
-    await vi.waitFor(() => expect(a.rt.status.value).toBe('connected'));
-    const b = tab();
-    b.rt.connect();
-    await vi.waitFor(() => expect(b.rt.status.value).toBe('connected'));
+    const { a, b } = await twoConnected();
     expect([a.rt.leader.value, b.rt.leader.value]).toEqual([true, false]);
     // A first join needs no catch-up: the caller's first read comes after it.
     expect(b.readies).not.toHaveBeenCalled();
@@ -82,12 +87,7 @@ describe('a shared connection', () => {
   });
 
   it('moves the socket to the other tab when the leader closes, connected and caught up at once', async () => {
-    const a = tab();
-    a.rt.connect();
-    await vi.waitFor(() => expect(a.rt.status.value).toBe('connected'));
-    const b = tab();
-    b.rt.connect();
-    await vi.waitFor(() => expect(b.rt.status.value).toBe('connected'));
+    const { a, b } = await twoConnected();
 
     const seen: string[] = [];
     b.rt.status.subscribe((s) => seen.push(s));
@@ -115,12 +115,7 @@ describe('a shared connection', () => {
   });
 
   it('tells every tab when the socket cannot get back, not only the one holding it', async () => {
-    const a = tab();
-    a.rt.connect();
-    await vi.waitFor(() => expect(a.rt.status.value).toBe('connected'));
-    const b = tab();
-    b.rt.connect();
-    await vi.waitFor(() => expect(b.rt.status.value).toBe('connected'));
+    const { a, b } = await twoConnected();
     server.onAuth = () => ({ close: 1011 });
     (await server.connection(1)).close(1012);
     await vi.waitFor(() => expect(a.errors.map((e) => e.code)).toEqual(['REALTIME_DISCONNECTED']), { timeout: 3_000 });
