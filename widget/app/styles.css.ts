@@ -42,7 +42,7 @@ background:var(--rn-bg);border-radius:14px;overflow:hidden;box-shadow:0 12px 40p
 .header :focus-visible{outline-color:currentColor;outline-offset:-2px}
 .heading{flex:1;min-width:0}
 .title{margin:0;font-size:16px;font-weight:650;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.availability{margin:2px 0 0;font-size:12px;display:flex;align-items:center;gap:6px}
+.availability{margin:2px 0 0;font-size:12px;display:flex;align-items:center;gap:6px;white-space:nowrap;overflow:hidden}
 .dot{width:8px;height:8px;border-radius:50%;background:#b8bec6;flex:none}
 .dot.online{background:#3ddc6f}.dot.away{background:#ffc233}
 .icon-button,.send,.attach{display:grid;place-items:center;width:36px;height:36px;padding:0;border:0;border-radius:8px;background:none;cursor:pointer}
