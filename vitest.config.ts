@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four layers, run together by `npm test` (after the build, which e2e and build tests use).
+// Six projects, run together by `npm test` (after the build, which e2e and build tests use).
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +23,19 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Issue 8: an attacker's suite (XSS corpus, identity, origins, IDOR, uploads); some files
+          // drive Chromium, so one file at a time.
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },
