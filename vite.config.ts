@@ -9,11 +9,14 @@
  * | `console` | `dist/console/`              | the agent console, served at `/console/`          |
  * | `call`    | `dist/call/`                 | the call page of call links, served at `/call/`   |
  * | `chat`    | `dist/chat/`                 | the hosted chat page, served at `/chat/{slug}`    |
+ * | `sw`      | `dist/chat/sw.js`            | the chat page's service worker (after `chat`)     |
  *
  * `npx vite --mode console` (or `--mode call`) serves that page for development (API calls need the server).
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = import.meta.dirname;
 const dist = path.join(root, 'dist');
@@ -29,6 +32,36 @@ const base: UserConfig = {
 
 /** Packages the npm entries leave to the consumer's bundler. */
 const dependencies = /^(preact|@preact\/signals|@preact\/signals-core|ky|idb-keyval)(\/|$)/;
+
+/**
+ * Writes the precache list over `self.__WB_MANIFEST` in the service worker (workbox's injection
+ * idea, without its build tools): every file the `chat` build put in `dist/chat/assets/`, which
+ * all carry a content hash in their names (so no revision), and the page's icon (served by the
+ * demo site, revised by its content). Any changed file changes the worker's bytes, which is
+ * what makes the browser install it as an update.
+ */
+function precacheManifest(): Plugin {
+  return {
+    name: 'ringnity:precache-manifest',
+    transform(code, id) {
+      if (!id.endsWith(path.join('demo', 'chat', 'sw.ts'))) return null;
+      let files: string[];
+      try {
+        files = readdirSync(path.join(dist, 'chat', 'assets')).sort();
+      } catch {
+        throw new Error('vite.config.ts (mode sw): expected the chat page built in dist/chat/assets (mode chat) first, found none.');
+      }
+      const icon = createHash('sha256').update(readFileSync(at('demo/site/favicon.svg'))).digest('hex').slice(0, 16);
+      const manifest = [
+        ...files.filter((file) => !file.endsWith('.map')).map((file) => ({ url: `/chat/assets/${file}`, revision: null })),
+        { url: '/favicon.svg', revision: icon },
+      ];
+      const found = code.split('self.__WB_MANIFEST').length - 1;
+      if (found !== 1) throw new Error(`vite.config.ts (mode sw): expected \`self.__WB_MANIFEST\` once in demo/chat/sw.ts, found it ${found} times.`);
+      return code.replace('self.__WB_MANIFEST', () => JSON.stringify(manifest));
+    },
+  };
+}
 
 const targets: Record<string, UserConfig> = {
   loader: {
@@ -56,6 +89,9 @@ const targets: Record<string, UserConfig> = {
           // Library mode leaves ES output unminified whatever `build.minify` says (whitespace and
           // comments stay: ≈ 3.4 KB gzip of the app); minify the output itself.
           minify: true,
+          // The app is final output, bundled by nobody after us: the `@__PURE__` annotations the
+          // minifier keeps for later bundlers are dead weight (≈ 0.12 KB gzip).
+          comments: { legal: true, annotation: false, jsdoc: false },
           chunkFileNames: 'chunks/[name]-[hash].js',
           // Preact, signals and the few core modules the lazy core chunks share with the app go
           // into one static chunk: otherwise rolldown splits them into several small files the
@@ -113,6 +149,19 @@ const targets: Record<string, UserConfig> = {
     base: '/chat/',
     build: { outDir: path.join(dist, 'chat'), emptyOutDir: true, target: 'es2022' },
     server: { proxy: { '/api': { target: 'http://127.0.0.1:8192', ws: true } } },
+  },
+  // The chat page's service worker (demo/chat/sw.ts): one classic script at `/chat/sw.js`, its
+  // precache list taken from the `chat` build's output, so it is built after that.
+  sw: {
+    plugins: [precacheManifest()],
+    build: {
+      outDir: path.join(dist, 'chat'),
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      lib: { entry: at('demo/chat/sw.ts'), formats: ['iife'], name: 'RingnityChatWorker', fileName: () => 'sw.js' },
+      rolldownOptions: { output: { minify: true } },
+    },
   },
 };
 

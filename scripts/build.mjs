@@ -11,7 +11,7 @@ import { build } from 'vite';
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 // mode → its outDir under dist (as set in vite.config.ts).
-const modes = { loader: '', app: 'widget', library: '', console: 'console', call: 'call', chat: 'chat' };
+const modes = { loader: '', app: 'widget', library: '', console: 'console', call: 'call', chat: 'chat', sw: 'chat' };
 
 await fs.rm(dist, { recursive: true, force: true });
 

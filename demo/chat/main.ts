@@ -6,6 +6,7 @@ import { mountWidget } from '../../widget/index.ts';
 import { createBridge } from './bridge.ts';
 import { fullPage } from './full-page.ts';
 import { installNativeCommands } from './native-commands.ts';
+import { installUpdatePrompt } from './update-prompt.ts';
 
 /** The tenant slug is the path's last segment: `/chat/acme` → `acme`. */
 const slug = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '');
@@ -17,6 +18,8 @@ const { runtime } = widget;
 const host = target.querySelector('ringnity-widget');
 if (host?.shadowRoot) fullPage(host.shadowRoot, () => post({ type: 'close' }));
 installNativeCommands(window, runtime, post);
+// Offline start and updates that wait for the visitor (sw.ts); the tenant's language, else the browser's.
+installUpdatePrompt(window, { languages: () => [widget.runtime.bootstrap.value?.branding?.locale, ...navigator.languages] });
 
 // `ready` once the chat works: when start() resolves, or, after a failed start the widget
 // retries by itself, when the connection comes up.
