@@ -44,11 +44,11 @@ const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
   let host: HTMLElement | undefined;
   let root: ShadowRoot | undefined;
 
-  const set = (el: Element, attrs: Record<string, string>) => {
-    for (const k in attrs) el.setAttribute(k, attrs[k]!);
-  };
   const button = d.createElement('button');
 
+  // No nonce to pass on: `import()` fetches with this script's nonce (the HTML spec's
+  // descendant fetch options), so the app and its lazy chunks pass a nonce-only or
+  // `'strict-dynamic'` policy; nothing else here creates a script, link or style element.
   const load = (): Promise<void> =>
     (loading ??= import(/* @vite-ignore */ new URL('widget/app.js', src).href)
       .then((app: WidgetAppModule) => {
@@ -57,8 +57,9 @@ const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
       .catch(() => {
         // Reset so the next intent tries again; the launcher stays visible and clickable.
         loading = undefined;
-        button.removeAttribute('aria-busy');
-        set(button, { 'data-failed': '', 'aria-label': 'Chat could not load. Try again' });
+        button.ariaBusy = null;
+        button.dataset.failed = '';
+        button.ariaLabel = 'Chat could not load. Try again';
       }));
 
   if (config) {
@@ -67,27 +68,21 @@ const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
     host = d.createElement('ringnity-widget');
     root = host.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
-    const color = isHexColor(data.color) ? data.color : undefined;
-    sheet.replaceSync(launcherCss(color ?? readColor(config.slug) ?? DEFAULT_COLOR, data));
+    sheet.replaceSync(launcherCss([data.color, readColor(config.slug)].find(isHexColor) ?? DEFAULT_COLOR, data));
     root.adoptedStyleSheets = [sheet];
 
-    set(button, { type: 'button', 'aria-label': 'Open chat', 'data-testid': 'launcher' });
-    const svgNs = 'http://www.w3.org/2000/svg';
-    const svg = d.createElementNS(svgNs, 'svg');
-    const path = d.createElementNS(svgNs, 'path');
-    set(svg, { viewBox: '0 0 24 24', 'aria-hidden': 'true' });
-    set(path, { d: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z' });
-    svg.append(path);
-    button.append(svg);
+    button.type = 'button';
+    button.ariaLabel = 'Open chat';
+    button.dataset.testid = 'launcher';
     // A hidden launcher is not drawn at all: nothing on the page can catch a click.
-    if (data.hideLauncher === undefined || data.hideLauncher === 'false') root.append(button);
+    if ((data.hideLauncher ?? 'false') === 'false') root.append(button);
 
     button.onclick = () => {
       // The app is there but has not drawn its own launcher yet (its command API or the consent
       // chunk is still loading): the click still opens the chat.
       if (handler) return handler('open');
       openNow = true;
-      set(button, { 'aria-busy': 'true' });
+      button.ariaBusy = 'true';
       void load();
     };
     button.onpointerenter = button.onfocus = () => void load();

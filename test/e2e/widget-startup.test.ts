@@ -3,6 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
 import { message, sendText } from './two-sides.ts';
+import { contrast } from '../../widget/ink.ts';
+import { serveHostPage } from './static-host.ts';
 
 const settled = '[data-state="sent"], [data-state="delivered"], [data-state="read"]';
 
@@ -105,6 +107,27 @@ describe('widget start-up', () => {
     await page.goto(`${server.origin}/`);
     const snippet = page.getByTestId('install-snippet');
     await expect.poll(() => snippet.innerText()).toBe(`<script src="${server.origin}/loader.js" data-slug="acme" async></script>`);
+  });
+
+  it("draws the loader's launcher icon readable on a light tenant colour before the app arrives", async () => {
+    const host = await serveHostPage(`<!doctype html><title>Shop</title><script src="${server.origin}/loader.js" data-slug="acme" data-color="#ffd400" async></script>`);
+    try {
+      const { page } = await visitor();
+      // The app never arrives (its request is held, unanswered): the loader's own launcher stays.
+      await page.route('**/widget/app.js', () => undefined);
+      await page.goto(host.origin);
+      const launcher = page.getByTestId('launcher');
+      await launcher.waitFor();
+      const [icon, background] = await launcher.evaluate((button) => {
+        const rgb = (css: string) => `#${(css.match(/\d+/g) ?? []).slice(0, 3).map((n) => (+n).toString(16).padStart(2, '0')).join('')}`;
+        return [rgb(getComputedStyle(button, '::before').backgroundColor), rgb(getComputedStyle(button).backgroundColor)];
+      });
+      expect(background).toBe('#ffd400');
+      // WCAG 1.4.11 (a control's icon): at least 3:1. White on this yellow is 1.4:1.
+      expect(contrast(icon, background)).toBeGreaterThanOrEqual(3);
+    } finally {
+      await host.close();
+    }
   });
 
   it('raised no uncaught error', async () => {

@@ -11,33 +11,10 @@
 import { effect, type ReadonlySignal } from '@preact/signals';
 import { appCss, DARK, DARK_BG } from './styles.css.ts';
 import { followViewport } from './viewport.ts';
+import { contrast, luminance, onColor, rgb } from '../ink.ts';
 
-/**
- * Text drawn on the accent when white does not read on it: black, since for mid-tone colours
- * (`#e91e63`, `#777`) neither white nor a softer near-black reaches 4.5:1, while one of white and
- * black always does.
- */
-export const DARK_TEXT = '#000';
-
-const rgb = (hex: string): number[] => {
-  const h = hex.length === 4 ? hex.replace(/\w/g, '$&$&') : hex;
-  return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-};
-
-/** WCAG relative luminance of a `#rgb`/`#rrggbb` colour. */
-export const luminance = (hex: string): number => {
-  const [r, g, b] = rgb(hex).map((c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-};
-
-/** WCAG contrast ratio of two colours (1 to 21). */
-export const contrast = (a: string, b: string): number => {
-  const [x, y] = [luminance(a), luminance(b)];
-  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
-};
-
-/** The text colour for `accent` backgrounds: white when it reads at 4.5:1, else black. */
-export const onColor = (accent: string): string => (contrast(accent, '#fff') >= 4.5 ? '#fff' : DARK_TEXT);
+// The WCAG arithmetic lives in widget/ink.ts, shared with the loader so both draw the same ink.
+export { contrast, DARK_TEXT, luminance, onColor } from '../ink.ts';
 
 /**
  * `accent` mixed towards black (or white, for a dark `bg`) in 10 % steps until it reads on `bg`
