@@ -10,6 +10,8 @@ import { type TenantSettings, updateTenantSettings } from './store/tenant-settin
 export const DEMO_TENANT_SLUG = 'acme';
 export const DEMO_TENANT_ID = 'client_acme';
 export const DEMO_PUBLIC_KEY = 'pk_demo_acme';
+/** The demo tenant's logo (`demo/site/logo.svg`), as its branding names it. */
+export const DEMO_LOGO_PATH = '/logo.svg';
 export const DEMO_AGENT = { id: 'agent-demo', username: 'demo', password: 'demo', name: 'Alex (demo agent)' } as const;
 
 export interface SeedOptions {
@@ -18,8 +20,11 @@ export interface SeedOptions {
   serverApiKey: string;
   /** Messaging settings to write (absent ones keep their stored value). */
   settings?: Partial<TenantSettings>;
-  /** Branding added to the demo's name, colour and greeting (`theme`, `locale`). */
-  branding?: { theme?: 'light' | 'dark'; locale?: string };
+  /**
+   * Branding added to the demo's name, colour, greeting and logo (`theme`, `locale`; `logoUrl`
+   * replaces the demo logo, `''` leaves the header without one).
+   */
+  branding?: { theme?: 'light' | 'dark'; locale?: string; logoUrl?: string };
 }
 
 export async function seedDemo(db: Database, options: SeedOptions): Promise<void> {
@@ -27,6 +32,9 @@ export async function seedDemo(db: Database, options: SeedOptions): Promise<void
     name: 'Acme Outdoor',
     primaryColor: '#4f46e5',
     greeting: 'Hi! Questions about an order or our gear? We usually reply in a few minutes.',
+    // Served by this server from demo/site; relative, so the widget resolves it against its API
+    // base and it works on whichever origin (or proxy path) the server is reached.
+    logoUrl: DEMO_LOGO_PATH,
     ...options.branding,
   };
   await db.query(

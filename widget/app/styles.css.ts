@@ -41,6 +41,9 @@ background:var(--rn-bg);border-radius:14px;overflow:hidden;box-shadow:0 12px 40p
 .header{display:flex;align-items:center;gap:4px;padding:12px 10px;padding-inline-start:18px;background:var(--rn-accent);color:var(--rn-on)}
 .header :focus-visible{outline-color:currentColor;outline-offset:-2px}
 .heading{flex:1;min-width:0}
+.logo{flex:none;width:28px;height:28px;margin-inline-end:6px;object-fit:contain}
+.logo[hidden]{display:block;visibility:hidden}
+.calls{min-width:36px}.calls[data-n="2"]{min-width:74px}
 .title{margin:0;font-size:16px;font-weight:650;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .availability{margin:2px 0 0;font-size:12px;display:flex;align-items:center;gap:6px;white-space:nowrap;overflow:hidden}
 .dot{width:8px;height:8px;border-radius:50%;background:#b8bec6;flex:none}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ActiveCall, CallDevice } from '../../../src/calls/types.ts';
+import { deviceInUse, deviceName, inputsOf, watchDevices, type InputKind } from '../../../src/calls/devices.ts';
 
 export function CallControls({ call }: { call: ActiveCall }) {
   const muted = call.muted.value;
@@ -28,38 +29,27 @@ export function CallControls({ call }: { call: ActiveCall }) {
   );
 }
 
-/** The track's device, so the picker shows what is in use. */
-const inUse = (stream: MediaStream | null, kind: 'audio' | 'video') =>
-  stream?.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId ?? '';
-
 function DevicePickers({ call, video }: { call: ActiveCall; video: boolean }) {
   const [devices, setDevices] = useState<CallDevice[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const stream = call.localStream.value;
-  // Labels come once permission was given, i.e. once the local stream exists.
-  useEffect(() => {
-    let live = true;
-    call.devices().then(
-      (list) => live && setDevices(list),
-      () => undefined,
-    );
-    return () => void (live = false);
-  }, [call, stream]);
+  // Listed again once permission was given (labels) and when devices are plugged in or out.
+  useEffect(() => watchDevices(call, setDevices), [call]);
 
-  const pick = (kind: 'audioinput' | 'videoinput', deviceId: string) => {
+  const pick = (kind: InputKind, deviceId: string) => {
     setProblem(null);
     call.useDevice(kind, deviceId).catch((error: unknown) => setProblem(`Switching failed: ${error instanceof Error ? error.message : String(error)}`));
   };
-  const picker = (kind: 'audioinput' | 'videoinput', label: string, testId: string, current: string) => {
-    const list = devices.filter((d) => d.kind === kind);
+  const picker = (kind: InputKind, label: string, testId: string) => {
+    const list = inputsOf(devices, kind);
     if (list.length === 0) return null;
     return (
       <label class="call-device">
         <span>{label}</span>
-        <select value={current} onChange={(event) => pick(kind, event.currentTarget.value)} data-testid={testId}>
+        <select value={deviceInUse(stream, kind)} onChange={(event) => pick(kind, event.currentTarget.value)} data-testid={testId}>
           {list.map((d, i) => (
             <option key={d.deviceId} value={d.deviceId}>
-              {d.label || `${label} ${i + 1}`}
+              {deviceName(d, i, label)}
             </option>
           ))}
         </select>
@@ -68,8 +58,8 @@ function DevicePickers({ call, video }: { call: ActiveCall; video: boolean }) {
   };
   return (
     <>
-      {picker('audioinput', 'Microphone', 'call-microphone', inUse(stream, 'audio'))}
-      {video && picker('videoinput', 'Camera', 'call-camera-device', inUse(stream, 'video'))}
+      {picker('audioinput', 'Microphone', 'call-microphone')}
+      {video && picker('videoinput', 'Camera', 'call-camera-device')}
       {problem && (
         <span class="call-problem" role="alert">
           {problem}
