@@ -341,7 +341,7 @@ export function createConversation(options: ConversationOptions): ConversationCo
 
   /** Refuses a write into a conversation of another device (the server would answer 404). */
   function writable() {
-    if (readOnly.value) throw new RuntimeError('CONVERSATION_NOT_FOUND', 'Expected a conversation of this device, but the shown one is read-only here (it belongs to another device of this visitor).');
+    if (readOnly.value) throw new RuntimeError('CONVERSATION_NOT_FOUND', 'Expected a conversation of this device, received a read-only one of another device.');
   }
 
   /** One of the visitor's confirmed messages, by its timeline key. */

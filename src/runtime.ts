@@ -81,6 +81,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   async function run() {
     if (!tenant) throw new RuntimeError('SDK_CLIENT_NOT_FOUND', 'Expected `slug` or `publicKey` in the runtime options, received neither.');
+    // Before any request, so it never goes out in a URL; the message does not repeat it.
+    if ([options.publicKey, options.contextToken].some((v) => v?.startsWith('sk_'))) throw new RuntimeError('SERVER_API_KEY_EXPOSED', 'Expected a public key, received a secret Server API key.');
     const live = options.realtime !== false;
     // Fail before any request when realtime cannot work here (Node 20 has no WebSocket).
     const WebSocket = live ? requireWebSocket(options.WebSocket) : undefined;

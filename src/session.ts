@@ -13,7 +13,7 @@
 import type { CreateRuntimeSessionRequest, RuntimeBootstrap, RuntimeSession, VisitorIdentity } from './contract/extensions.ts';
 import type { HttpClient } from './http.ts';
 import type { Logger } from './lib/log.ts';
-import { pageLocks, type LockManagerLike } from './lib/locks.ts';
+import { exclusive, pageLocks, type LockManagerLike } from './lib/locks.ts';
 import type { RuntimeStorage } from './types.ts';
 
 /** Which tenant: its public slug or its public widget key. */
@@ -33,6 +33,8 @@ export interface SessionOptions extends TenantRef {
   storage: RuntimeStorage;
   visitor?: VisitorIdentity;
   contextToken?: string;
+  /** Asked for a fresh context token before every minting (`RuntimeOptions.getContextToken`). */
+  getContextToken?: () => string | Promise<string>;
   log: Logger;
   /**
    * Share of the token's lifetime after which it is renewed. The lifetime counted is a second
@@ -85,19 +87,22 @@ export function createSession(options: SessionOptions): Session {
     });
 
   async function mint(): Promise<string> {
-    const locks = pageLocks(options.locks);
-    if ((credential ??= await stored()) || !locks) return open();
-    let minted = '';
-    await locks.request(`ringnity:${options.slug ?? options.publicKey}:credential`, {}, async () => {
+    if ((credential ??= await stored())) return open();
+    return exclusive(pageLocks(options.locks), `ringnity:${options.slug ?? options.publicKey}:credential`, async () => {
       credential ??= await stored();
-      minted = await open();
+      return open();
     });
-    return minted;
   }
 
   async function open(): Promise<string> {
     const visitorCredential = credential;
-    const body: CreateRuntimeSessionRequest = { slug: options.slug, apiKey: options.publicKey, visitor: options.visitor, contextToken: options.contextToken, visitorCredential };
+    // Each minting needs a valid context token (a verified visitor is resumed only with one,
+    // extensions.md §3), and a session outlives the context token it was minted with: so the
+    // site's backend is asked for a fresh one every time, the first time too (a token given
+    // with the page may have expired while the chat was closed). No reading of the token's
+    // `exp` to skip a call: the page's clock may be hours off.
+    const contextToken = options.getContextToken ? await options.getContextToken() : options.contextToken;
+    const body: CreateRuntimeSessionRequest = { slug: options.slug, apiKey: options.publicKey, visitor: options.visitor, contextToken, visitorCredential };
     const session = await http.post<RuntimeSession>('sdk/session', body);
     if (session.visitorCredential && session.visitorCredential !== visitorCredential) {
       credential = session.visitorCredential;

@@ -2,7 +2,7 @@
  * Persistent key/value storage behind the 3-method {@link RuntimeStorage} interface: IndexedDB
  * through idb-keyval in browsers, memory elsewhere; React Native or tests pass their own.
  */
-import { createStore, del, get, set } from 'idb-keyval';
+import { createStore, promisifyRequest } from 'idb-keyval';
 import type { RuntimeStorage } from './types.ts';
 
 /**
@@ -11,11 +11,14 @@ import type { RuntimeStorage } from './types.ts';
  */
 export function createIdbStorage(dbName = 'ringnity', storeName = 'kv'): RuntimeStorage {
   let store: ReturnType<typeof createStore> | undefined;
-  const use = () => (store ??= createStore(dbName, storeName));
+  // What idb-keyval's get/set/del do, without them: they pull in its default store, which we
+  // never use (bytes of the core's budget).
+  const run = <T>(mode: IDBTransactionMode, request: (s: IDBObjectStore) => IDBRequest | IDBTransaction) =>
+    (store ??= createStore(dbName, storeName))(mode, (s) => promisifyRequest(request(s)) as Promise<T>);
   return {
-    get: (key) => get(key, use()),
-    set: (key, value) => set(key, value, use()),
-    del: (key) => del(key, use()),
+    get: (key) => run('readonly', (s) => s.get(key)),
+    set: (key, value) => run('readwrite', (s) => (s.put(value, key), s.transaction)),
+    del: (key) => run('readwrite', (s) => (s.delete(key), s.transaction)),
   };
 }
 

@@ -53,6 +53,18 @@ export interface RuntimeOptions {
   /** A visitor context token minted by the site's backend (verified identity). */
   contextToken?: string;
   /**
+   * Asks the site's backend for a new visitor context token (`POST /server/visitor-context-token`
+   * there, never from the page: it needs the Server API key). Called before every session
+   * minting (the start, each renewal ahead of the session's expiry, a renewal after it expired),
+   * so a verified visitor stays verified past any one context token's lifetime; `contextToken`
+   * is then not needed. Without it, a renewal after the given `contextToken` expired fails with
+   * `TOKEN_EXPIRED`.
+   * @default none
+   * @example
+   * getContextToken: () => fetch('/my-backend/ringnity-token').then((r) => r.json()).then((j) => j.token)
+   */
+  getContextToken?: () => string | Promise<string>;
+  /**
    * Persistent storage for the visitor credential and the outbox.
    * @default IndexedDB (idb-keyval) when available, otherwise in memory
    */

@@ -40,6 +40,16 @@ export interface MountWidgetOptions extends WidgetPlacement {
    */
   contextToken?: string;
   /**
+   * Asks your backend for a fresh visitor context token; called before every session minting
+   * (the start and each renewal), so a signed-in visitor stays verified however long the page
+   * stays open. Takes the place of `contextToken`. Mint the token on your server
+   * (`POST /api/server/visitor-context-token` with the Server API key), never in the page.
+   * @default none
+   * @example
+   * getContextToken: async () => (await (await fetch('/me/chat-token', { method: 'POST' })).json()).token
+   */
+  getContextToken?: () => string | Promise<string>;
+  /**
    * Element the widget's host element is appended to. The launcher and panel are
    * `position: fixed`, so this only decides where the host sits in the DOM.
    * @default document.body
@@ -116,7 +126,7 @@ export function mountWidget(options: MountWidgetOptions): MountedWidget {
   const handle = createWidgetHandle(window, createWidgetStorage(!!gate), (storage, contextToken = options.contextToken) => {
     const widget = mountApp({
       root,
-      runtime: { baseUrl, slug, publicKey, contextToken, storage },
+      runtime: { baseUrl, slug, publicKey, contextToken, storage, getContextToken: options.getContextToken },
       color,
       open,
       titleBlink,

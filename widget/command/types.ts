@@ -32,6 +32,8 @@ export interface WidgetPlacement {
 
 /** Options of `Ringnity('boot', options)`; the same names as the script tag's `data-*` attributes. */
 export interface RingnityBootOptions extends WidgetPlacement {
+  /** Called before every session minting for a fresh context token (see `RuntimeOptions.getContextToken`). */
+  getContextToken?: () => string | Promise<string>;
   /** Public tenant slug (`data-slug`). Required unless the script tag carries it. */
   slug?: string;
   /**

@@ -2,7 +2,10 @@
 import { Hono } from 'hono';
 import type { CreateRuntimeSessionRequest, RuntimeBootstrap, RuntimeSession } from '../../../src/contract/extensions.ts';
 import { assertOriginAllowed } from '../auth/origin.ts';
-import { EMAIL_SUBJECT, type TokenClaims } from '../auth/tokens.ts';
+import { originClaim } from '../auth/origin-binding.ts';
+import { verifyContextToken } from '../auth/context-token.ts';
+import { refuseServerKeyFromBrowser, refuseServerKeyInBody } from '../auth/browser-secret.ts';
+import { EMAIL_SUBJECT } from '../auth/tokens.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
 import { byIp } from '../http/rate-limit.ts';
@@ -14,9 +17,12 @@ import { MAX_MESSAGE_LENGTH } from './message-body.ts';
 import { serviceCapabilities } from './services.ts';
 import { UPLOAD_TYPES } from '../attachments/sniff.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
+import { sha256 } from '../ids.ts';
 
 export function sdkRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // A Server API key from a browser is refused here even before the API-wide check (http/api.ts).
+  app.use('*', refuseServerKeyFromBrowser());
 
   app.get('/health', (c) => ok(c, { status: 'ok', serverTime: new Date().toISOString() }));
 
@@ -43,6 +49,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post('/session', byIp(deps, 'sessions'), async (c) => {
     const body = await readJson<CreateRuntimeSessionRequest>(c, 'CreateRuntimeSessionRequestExt');
+    refuseServerKeyInBody([body.apiKey, body.contextToken, body.visitorCredential]);
     const tenant = await resolveTenant(deps, body.slug, body.apiKey);
     assertOriginAllowed(c.req.header('origin'), tenant.allowed_origins, tenant.name);
     const context = body.contextToken === undefined ? undefined : await verifyContextToken(deps, tenant, body.contextToken);
@@ -55,6 +62,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
           phone: context.phone,
         }
       : (body.visitor ?? {});
+    if (context && body.visitorCredential) await forgetTypedIdentity(deps, tenant.id, body.visitorCredential);
     const { visitorId, credential } = await sessionVisitor(deps.db, {
       tenantId: tenant.id,
       credential: body.visitorCredential,
@@ -62,7 +70,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
       metadata: body.metadata ?? {},
       verifiedSubject: context?.sub,
     });
-    const issued = await deps.tokens.sign({ typ: 'visitor', tid: tenant.id, sub: visitorId }, deps.config.sessionTtlSeconds);
+    const issued = await deps.tokens.sign({ typ: 'visitor', tid: tenant.id, sub: visitorId, ...originClaim(c.req.header('origin')) }, deps.config.sessionTtlSeconds);
     const data: RuntimeSession = {
       sessionToken: issued.token,
       expiresIn: issued.expiresIn,
@@ -86,16 +94,17 @@ async function resolveTenant(deps: Deps, slug: string | undefined, apiKey: strin
   return tenant;
 }
 
-/** A context token is minted by the tenant's backend (`/server/visitor-context-token`). */
-async function verifyContextToken(deps: Deps, tenant: TenantRow, token: string): Promise<TokenClaims> {
-  const rejected = (why: string) => new ApiError(401, 'SDK_CONTEXT_TOKEN_INVALID', `The visitor context token was rejected: ${why}.`);
-  let claims: TokenClaims;
-  try {
-    claims = await deps.tokens.verify(token);
-  } catch (error) {
-    throw rejected(error instanceof ApiError && error.code === 'TOKEN_EXPIRED' ? 'it has expired' : 'it is not a token this server signed');
-  }
-  if (claims.typ !== 'context') throw rejected('it is not a visitor context token');
-  if (claims.tid !== tenant.id) throw rejected('it belongs to another tenant');
-  return claims;
+/**
+ * "Chat, then sign in": the anonymous visitor this credential names is about to become verified.
+ * What it typed before (`identify()`, the pre-chat form) must not ride along: a typed external id
+ * kept next to `verified` would link it to that customer's conversations on other devices
+ * (extensions.md §12), and a typed email would show to agents as verified. Only the context
+ * token's fields remain. A verified visitor is untouched (`sessionVisitor` decides whether it
+ * may be resumed at all).
+ */
+async function forgetTypedIdentity(deps: Deps, tenantId: string, credential: string): Promise<void> {
+  await deps.db.query(
+    'UPDATE visitors SET external_id = NULL, name = NULL, email = NULL, phone = NULL WHERE credential_hash = $1 AND tenant_id = $2 AND NOT verified',
+    [sha256(credential), tenantId],
+  );
 }

@@ -1,5 +1,6 @@
 /** `/server/*`: called by a customer's backend with its secret Server API key. */
 import { Hono } from 'hono';
+import { refuseBrowserOnServerApi } from '../auth/browser-secret.ts';
 import { requireServerKey } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
@@ -26,6 +27,8 @@ const MAX_AGENT_TOKEN_SECONDS = 86_400;
 
 export function serverApiRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Before the key is even looked up: a key sent from a browser is leaked, never used.
+  app.use('*', refuseBrowserOnServerApi());
   app.use('*', requireServerKey(deps));
 
   app.post('/sdk-token/agent', async (c) => {

@@ -9,6 +9,7 @@ import type { BootOptions, CommandHandler, LoaderConfig, QueuedCall } from '../.
 import { createWidgetHandle, type MountFn, type WidgetHandle } from '../../command/handle.ts';
 import { clearLocalStorage, createWidgetStorage, wipeStorage } from '../../command/storage.ts';
 import type { RingnityBootOptions } from '../../command/types.ts';
+import type { RuntimeOptions } from '../../../src/types.ts';
 import { mountApp, type ConsentGateProps, type WidgetController } from '../mount.tsx';
 import { placeWidget } from './placement.ts';
 import { mountOptions } from './settings.ts';
@@ -19,7 +20,8 @@ const flag = (value: string | undefined) => value !== undefined && value !== 'fa
 /** `boot()` options in the `data-*` form (strings), so both go through the same checks. */
 function fromBoot(options: RingnityBootOptions, api: string | undefined): Partial<LoaderConfig> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options)) if (value !== undefined && value !== false) out[key] = String(value);
+  // Functions (`getContextToken`) have no `data-*` form: kept apart by the caller.
+  for (const [key, value] of Object.entries(options)) if (value !== undefined && value !== false && typeof value !== 'function') out[key] = String(value);
   if (!out.api && api) out.api = api;
   return out;
 }
@@ -35,6 +37,8 @@ export function command({ host: given, root: givenRoot, config: tagConfig, queue
   let config = tagConfig;
   let open = openNow;
   let taken = mounted;
+  // `boot({ getContextToken })`: asked by the runtime for a fresh context token at every session minting.
+  let getContextToken: RuntimeOptions['getContextToken'];
   // A widget runs or is starting: a second `boot` changes nothing.
   let booted = false;
   // Mounting may wait for the consent chunk and `shutdown` is async (deleting the database): in order.
@@ -51,7 +55,7 @@ export function command({ host: given, root: givenRoot, config: tagConfig, queue
     const shadow = root!;
     const launcher = { ...settings, hideLauncher: flag(settings.hideLauncher), hideWhenOffline: flag(settings.hideWhenOffline) };
     const mount: MountFn = (storage, contextToken) =>
-      placeWidget(mountApp({ ...mountOptions(settings, shadow, open, storage, contextToken), gate, onConsent: storage.release }), shadow, launcher);
+      placeWidget(mountApp({ ...mountOptions(settings, shadow, open, storage, contextToken, getContextToken), gate, onConsent: storage.release }), shadow, launcher);
     handle = createWidgetHandle(window, createWidgetStorage(!!gate), mount, taken && placeWidget(taken, shadow, launcher));
     taken = undefined;
     open = false;
@@ -70,6 +74,7 @@ export function command({ host: given, root: givenRoot, config: tagConfig, queue
   const run = (...[command, ...args]: QueuedCall) => {
     if (command === 'boot') {
       const options = (args[0] ?? {}) as RingnityBootOptions;
+      if (!booted) getContextToken = options.getContextToken;
       const next = { ...config, ...fromBoot(options, config?.api ?? new URL('/api', doc.baseURI).href) } as LoaderConfig;
       if (options.open) open = true;
       // Booting a running (or starting) widget again (a second tag, a framework re-render) changes nothing.

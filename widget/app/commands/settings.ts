@@ -5,7 +5,7 @@
  */
 import type { LoaderConfig } from '../../boot-options.ts';
 import { isHexColor } from '../../color-cache.ts';
-import type { RuntimeStorage } from '../../../src/types.ts';
+import type { RuntimeOptions, RuntimeStorage } from '../../../src/types.ts';
 import type { MountAppOptions } from '../mount.tsx';
 
 export const mountOptions = (
@@ -14,9 +14,11 @@ export const mountOptions = (
   open: boolean,
   storage: RuntimeStorage | undefined,
   contextToken = settings.contextToken,
+  // `boot({ getContextToken })` only: a function has no `data-*` form.
+  getContextToken?: RuntimeOptions['getContextToken'],
 ): MountAppOptions => ({
   root,
-  runtime: { baseUrl: settings.api, slug: settings.slug, contextToken, storage },
+  runtime: { baseUrl: settings.api, slug: settings.slug, contextToken, storage, getContextToken },
   color: isHexColor(settings.color) ? settings.color : undefined,
   open,
   sound: settings.sound === '' || settings.sound === 'true',

@@ -1,0 +1,92 @@
+/**
+ * Issue 8 items 3 and 4, the runtime's side: a verified visitor stays verified past its first
+ * context token (`getContextToken` is asked again for every session minting), and the SDK
+ * refuses to start with a Server API key before anything goes on the network.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRuntime, isRuntimeError } from '../../src/index.ts';
+import { createHttp } from '../../src/http.ts';
+import { createLogger } from '../../src/lib/log.ts';
+import { createSession } from '../../src/session.ts';
+import { createMemoryStorage } from '../../src/storage.ts';
+import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { client, forgeToken } from '../contract/support.ts';
+
+let server: TestServer;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  // Sessions of 2 s: the renewal (at 80 % of the lifetime) comes within a test.
+  server = await startTestServer({ sessionTtlSeconds: 2, log: false });
+  api = client(server);
+});
+afterAll(() => server?.close());
+
+/** What the site's backend does for its signed-in user: mint a context token with the Server API key. */
+async function backendMint(externalId: string): Promise<string> {
+  const res = await api.call('POST', '/server/visitor-context-token', {
+    headers: { authorization: `Bearer ${server.serverApiKey}` },
+    body: { visitor: { externalId, name: 'Kari' } },
+  });
+  return res.body.data.token as string;
+}
+
+const sessionFor = (extra: Parameters<typeof createSession>[0] extends infer O ? Partial<O> : never) =>
+  createSession({ http: createHttp({ baseUrl: server.baseUrl }), storage: createMemoryStorage(), slug: 'acme', log: createLogger(), locks: null, ...extra });
+
+describe('getContextToken', () => {
+  it('is asked again for each renewal, so the verified visitor is resumed, not replaced', async () => {
+    const getContextToken = vi.fn(() => backendMint('kari-1'));
+    const session = sessionFor({ getContextToken });
+    try {
+      await session.getToken();
+      const visitor = session.visitorId();
+      expect(getContextToken).toHaveBeenCalledTimes(1);
+      // The renewal timer (before the session expires) mints again, with a fresh context token.
+      await vi.waitFor(() => expect(getContextToken).toHaveBeenCalledTimes(2), { timeout: 5000, interval: 50 });
+      await vi.waitFor(() => expect(session.visitorId()).toBeDefined());
+      const renewed = await session.getToken();
+      expect(session.visitorId()).toBe(visitor);
+      const me = await api.call('POST', '/chat/visitor/sessions', { token: renewed, body: {} });
+      expect(me.body.data).toMatchObject({ verified: true });
+    } finally {
+      session.destroy();
+    }
+  });
+
+  it('replaces a context token that expired while the page was open (a static one fails with TOKEN_EXPIRED)', async () => {
+    const stale = await forgeToken(server, { typ: 'context', tid: 'client_acme', sub: 'kari-2' }, -3600);
+    const without = sessionFor({ contextToken: stale });
+    const refused = await without.getToken().catch((e: unknown) => e);
+    expect(isRuntimeError(refused) && refused.code).toBe('TOKEN_EXPIRED');
+    without.destroy();
+
+    const getContextToken = vi.fn(() => backendMint('kari-2'));
+    const fresh = sessionFor({ contextToken: stale, getContextToken });
+    try {
+      expect(await fresh.getToken()).toMatch(/^ey/);
+      expect(getContextToken).toHaveBeenCalledTimes(1);
+    } finally {
+      fresh.destroy();
+    }
+  });
+});
+
+describe('a Server API key given to the SDK', () => {
+  for (const field of ['publicKey', 'contextToken'] as const) {
+    it(`as ${field}: start() fails with SERVER_API_KEY_EXPOSED before any request, without repeating the key`, async () => {
+      const fetch = vi.fn(globalThis.fetch);
+      const runtime = createRuntime({ baseUrl: server.baseUrl, slug: field === 'publicKey' ? undefined : 'acme', [field]: server.serverApiKey, fetch, realtime: false, storage: createMemoryStorage() });
+      try {
+        const error = await runtime.start().catch((e: unknown) => e);
+        expect(isRuntimeError(error) && error.code).toBe('SERVER_API_KEY_EXPOSED');
+        expect((error as Error).message).toMatch(/secret Server API key/);
+        expect((error as Error).message).not.toContain(server.serverApiKey);
+        expect(fetch).not.toHaveBeenCalled();
+        expect(runtime.error.value?.code).toBe('SERVER_API_KEY_EXPOSED');
+      } finally {
+        runtime.destroy();
+      }
+    });
+  }
+});
