@@ -2,10 +2,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * A prefixed random id, e.g. `conv_3q2…` (96 bits by default: unguessable, so a foreign id
- * cannot be probed). `bytes` raises it where an id alone opens something (calls: 128 bits).
+ * A prefixed random id, e.g. `conv_3q2…`: 128 random bits (22 base64url characters) by default,
+ * above the 122 of a UUIDv4, so a foreign id cannot be guessed or enumerated (extensions.md §4).
  */
-export function newId(prefix: string, bytes = 12): string {
+export function newId(prefix: string, bytes = 16): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
 

@@ -10,6 +10,7 @@ import { findTenantById, findTenantByServerApiKey } from '../store/tenants.ts';
 import { findVisitorById } from '../store/visitors.ts';
 import { isOwnOrigin } from '../calls/own-origin.ts';
 import { assertOriginAllowed } from './origin.ts';
+import { assertTokenOrigin } from './origin-binding.ts';
 import type { TokenClaims } from './tokens.ts';
 
 export const SESSION_HEADER = 'X-Ringnity-SDK-Session';
@@ -53,6 +54,8 @@ function visitorGuard(deps: Deps, callScope: boolean): MiddlewareHandler<AppEnv>
     if (!tenant) throw sessionGone();
     const origin = c.req.header('origin');
     if (!(scoped && isOwnOrigin(origin, c.req.header('host')))) assertOriginAllowed(origin, tenant.allowed_origins, tenant.name);
+    // A token started in a browser is kept to that browser origin (extensions.md §4).
+    assertTokenOrigin(claims.org, { origin, host: c.req.header('host'), fetchSite: c.req.header('sec-fetch-site') });
     const visitor = await findVisitorById(deps.db, tenant.id, claims.sub);
     if (!visitor) throw sessionGone();
     c.set('visitorAuth', { tenant, visitor, claims });

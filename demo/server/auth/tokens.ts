@@ -39,6 +39,11 @@ export interface TokenClaims {
    * then, while `exp` (later) keeps its calls and socket going (extensions.md §15).
    */
   lexp?: number;
+  /**
+   * A visitor token's origin (extensions.md §4): the normalized `Origin` it was minted from; it
+   * then works only from that origin. Absent on a token minted without `Origin` (native apps).
+   */
+  org?: string;
 }
 
 export interface IssuedToken {

@@ -2,12 +2,14 @@
  * The realtime WebSocket at `/api/realtime` (extensions.md §6): auth in the first frame,
  * ping/pong, server pings that drop dead sockets, close codes, and a bounded send buffer.
  */
+import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import { CLOSE_CODES } from '../../../src/contract/extensions.ts';
 import { isOriginAllowed } from '../auth/origin.ts';
+import { isTokenOriginOk } from '../auth/origin-binding.ts';
 import { isOwnOrigin } from '../calls/own-origin.ts';
 import type { TokenClaims } from '../auth/tokens.ts';
 import type { Deps } from '../http/context.ts';
@@ -242,6 +244,8 @@ interface IncomingFrame {
 }
 
 function parseFrame(text: string): IncomingFrame | undefined {
+  // Frames are relayed (call signals), so a deeply nested one is refused like a deep HTTP body.
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') {
@@ -272,6 +276,10 @@ async function authenticate(deps: Deps, token: string, origin: string | undefine
     const own = claims.scope === 'call' && isOwnOrigin(origin, host);
     if (!own && !isOriginAllowed(origin, tenant.allowed_origins)) {
       throw new ApiError(403, 'SDK_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not on ${tenant.name}'s allowed domains.`);
+    }
+    // Browsers always send `Origin` on a WebSocket handshake, so a bound token needs it to match.
+    if (!isTokenOriginOk(claims.org, { origin, host, fetchSite: undefined })) {
+      throw new ApiError(403, 'SDK_ORIGIN_NOT_ALLOWED', `This session was started on ${claims.org} and cannot open a socket from ${origin ?? 'a client without an Origin header'}.`);
     }
     if (!(await findVisitorById(deps.db, tenant.id, claims.sub))) throw invalidToken('The session no longer exists.');
     return claims;

@@ -7,6 +7,9 @@ import { Hono } from 'hono';
 import type { CallLinkSession, CallSessionResult } from '../../../src/contract/extensions.ts';
 import type { components } from '../../../src/contract/openapi.d.ts';
 import { requireVisitorOrAgent } from '../auth/guards.ts';
+import { originClaim } from '../auth/origin-binding.ts';
+import { assertOriginAllowed } from '../auth/origin.ts';
+import { isOwnOrigin } from '../calls/own-origin.ts';
 import { assertCallService, serviceOf, typeOf } from '../calls/gating.ts';
 import { CALL_LINK_SESSION_AFTER_LINK_SECONDS, assertLinkLive, readCallLink } from '../calls/links.ts';
 import type { CallParty } from '../calls/transitions.ts';
@@ -80,6 +83,10 @@ export function callRoutes(deps: Deps): Hono<AppEnv> {
     const tenant = await findTenantById(deps.db, link.tenantId);
     const visitor = tenant ? await findVisitorById(deps.db, tenant.id, link.visitorId) : undefined;
     if (!tenant || !visitor) throw gone();
+    // The call page is served by this server; any other browser origin must be on the allowlist
+    // (a foreign page holding a forwarded link gets nothing, not even the conversation's ids).
+    const origin = c.req.header('origin');
+    if (!isOwnOrigin(origin, c.req.header('host'))) assertOriginAllowed(origin, tenant.allowed_origins, tenant.name);
     const conversation = await findConversation(deps.db, { tenantId: tenant.id, visitorId: visitor.id }, link.conversationId);
     if (!conversation) throw gone();
     if (conversation.status === 'closed') throw new ApiError(409, 'CONVERSATION_CLOSED', 'This conversation is closed, so its call link no longer works.');
@@ -89,7 +96,7 @@ export function callRoutes(deps: Deps): Hono<AppEnv> {
     assertLinkLive(link.exp);
     const ttlSeconds = link.exp + CALL_LINK_SESSION_AFTER_LINK_SECONDS - Math.floor(Date.now() / 1000);
     const issued = await deps.tokens.sign(
-      { typ: 'visitor', tid: tenant.id, sub: visitor.id, scope: 'call', conv: conversation.id, svc: link.service, lexp: link.exp },
+      { typ: 'visitor', tid: tenant.id, sub: visitor.id, scope: 'call', conv: conversation.id, svc: link.service, lexp: link.exp, ...originClaim(c.req.header('origin')) },
       ttlSeconds,
     );
     const data: CallLinkSession = {
