@@ -1,6 +1,6 @@
 /**
  * The reference server: database, HTTP (Hono on node:http) and the realtime socket on the
- * same port. `createServer` resolves once it is listening; `close()` shuts down gracefully.
+ * same port, and a second port serving uploaded files only (the files origin, extensions.md §7). `createServer` resolves once it is listening; `close()` shuts down gracefully.
  */
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,24 +9,36 @@ import type { SdkToken } from '../../src/contract/extensions.ts';
 import { CLOSE_CODES } from '../../src/contract/extensions.ts';
 import { loadTokenSecret } from './auth/secret.ts';
 import { createTokenService } from './auth/tokens.ts';
-import { type ServerConfig, defaultConfig } from './config.ts';
+import { type ServerConfig, defaultConfig, defaultFilesPort } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import type { Deps } from './http/context.ts';
 import { createApi } from './http/api.ts';
+import { createFilesApp } from './http/files-app.ts';
 import { createDrain } from './http/drain.ts';
 import { type RateLimitStore, createMemoryRateLimitStore } from './limits/store.ts';
-import { createLogger } from './log.ts';
+import { type LogSink, createLogger } from './log.ts';
 import { createHub } from './realtime/hub.ts';
 import { createRealtime } from './realtime/socket.ts';
 import { createTypingRelay } from './realtime/typing.ts';
 import { createAttachmentLinkService } from './attachments/links.ts';
 import { createUploadStorage } from './attachments/storage.ts';
+import { createFilesOrigin } from './attachments/files-origin.ts';
 import { startUploadSweeper } from './attachments/sweep.ts';
 import { demoAllowedOrigins, seedDemo } from './seed.ts';
 import { AGENT_SCOPES } from './store/agents.ts';
 import { createAiService } from './ai/service.ts';
 import { createCallService } from './calls/service.ts';
 import type { Database } from './db/database.ts';
+
+function listen(server: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -35,6 +47,10 @@ export interface RunningServer {
   port: number;
   /** `http://HOST:PORT` */
   url: string;
+  /** The port of the files listener, which serves uploaded files and nothing else (extensions.md §7). */
+  filesPort: number;
+  /** The files origin a client that calls the API on `apiOrigin` is sent to (default: the server's own). */
+  filesOrigin(apiOrigin?: string): string;
   /** The token secret in use (tests sign edge-case tokens with it). */
   tokenSecret: string;
   /**
@@ -54,6 +70,8 @@ export interface ServerServices {
   clock?: () => number;
   /** Where the AI's knowledge articles are read from (a test points it at an empty or broken folder). @default demo/knowledge */
   knowledgeDir?: string;
+  /** Where log lines go when `config.log` is on (a test reads them). @default process.stderr */
+  logSink?: LogSink;
   /** Runs after the demo seed, before the first request (a test adds a second tenant or agent). */
   afterSeed?: (db: Database) => Promise<void>;
 }
@@ -64,9 +82,11 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
   const config: ServerConfig = {
     ...defaults,
     ...options,
+    // A server asked for port N (or a free one) gets its files port to match unless told otherwise.
+    filesPort: options.filesPort ?? (options.port === undefined ? defaults.filesPort : defaultFilesPort(options.port)),
     demoTenantSettings: { ...defaults.demoTenantSettings, ...options.demoTenantSettings },
   };
-  const log = createLogger(config.log);
+  const log = createLogger(config.log, services.logSink);
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const tokenSecret = await loadTokenSecret(db, config.tokenSecret);
   const tokens = createTokenService(tokenSecret);
@@ -77,6 +97,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
   });
   const uploads = createUploadStorage(config.uploadDir);
+  const filesOrigin = createFilesOrigin(config);
   const base: Omit<Deps, 'calls'> = {
     db,
     tokens,
@@ -85,6 +106,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     log,
     links: createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds),
     uploads,
+    filesOrigin,
     typing,
     rateLimitStore: services.rateLimitStore ?? createMemoryRateLimitStore(),
     ai: createAiService({ ...(services.knowledgeDir !== undefined ? { knowledgeDir: services.knowledgeDir } : {}), log: (message, error) => log.error(message, error) }),
@@ -106,17 +128,22 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
   const drain = createDrain();
   const app = createApi(deps, ready, drain.middleware);
   const server = createHttpServer(getRequestListener(app.fetch));
+  const filesServer = createHttpServer(getRequestListener(createFilesApp(deps, ready, drain.middleware).fetch));
   const realtime = createRealtime(deps);
   server.on('upgrade', (request, socket, head) => realtime.handleUpgrade(request, socket, head));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
+  try {
+    await listen(filesServer, config.filesPort, config.host);
+  } catch (error) {
+    // The files port is taken (FILES_PORT): stop what started, say which port.
+    server.close();
+    await deps.calls.close();
+    await db.close();
+    throw error;
+  }
+  filesOrigin.setPort((filesServer.address() as AddressInfo).port);
   try {
     await seedDemo(db, {
       allowedOrigins: demoAllowedOrigins(port, config.extraAllowedOrigins),
@@ -131,6 +158,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
   } catch (error) {
     markFailed(error);
     server.close();
+    filesServer.close();
     await deps.calls.close();
     await db.close();
     throw error;
@@ -144,9 +172,12 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
   });
 
   let closing: Promise<void> | undefined;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   return {
     port,
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url,
+    filesPort: filesOrigin.port(),
+    filesOrigin: (apiOrigin = url) => filesOrigin.originFor(apiOrigin),
     tokenSecret,
     sweepUploads: () => sweeper.sweep(),
     close() {
@@ -155,8 +186,9 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         drain.start();
         // Before the sockets close: a party dropping now is the server stopping, not a lost connection.
         const callsStopped = deps.calls.close();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = Promise.all([server, filesServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
         server.closeIdleConnections();
+        filesServer.closeIdleConnections();
         realtime.close(CLOSE_CODES.serviceRestart, 'Server restarting');
         typing.dispose();
         sweeper.stop();
@@ -173,6 +205,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         if (outcome === 'expired') {
           log.info(`shutdown: cutting ${drain.inFlight()} request(s) and the sockets still open after ${config.shutdownGraceMs} ms`);
           server.closeAllConnections();
+          filesServer.closeAllConnections();
           realtime.terminate();
           // A handler whose client is gone may still be inside its transaction: give it a
           // moment to end before the database goes (it is local, so this is quick).

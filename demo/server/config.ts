@@ -43,6 +43,17 @@ export interface ServerConfig {
    * @default '.data/uploads'
    */
   uploadDir: string;
+  /**
+   * Port of the second listener that serves uploaded files, and nothing else (extensions.md §7):
+   * a file a browser might render never runs on the API's or the pages' origin. 0 picks a free one.
+   * @default {@link defaultFilesPort}: the next port after {@link port} (8193), or 0 when that is 0
+   */
+  filesPort: number;
+  /**
+   * The public origin of the files listener (`https://files.example-usercontent.com` behind a
+   * proxy, ideally another registrable domain). Unset: the API request's host on {@link filesPort}.
+   */
+  filesOrigin?: string;
   /** How long a signed attachment URL stays valid, in seconds. @default 3600 */
   attachmentUrlTtlSeconds: number;
   /** At most one relayed `typing: true` per sender and conversation in this window. @default 2000 */
@@ -52,7 +63,7 @@ export interface ServerConfig {
   /** Settings of the demo tenant, written at every start; `createServer` options are merged over the defaults. */
   demoTenantSettings: Partial<TenantSettings>;
   /** Branding of the demo tenant beyond its name and colour: `theme` (`light`/`dark`; unset: the visitor's) and `locale`. */
-  demoBranding: { theme?: 'light' | 'dark'; locale?: string };
+  demoBranding: { theme?: 'light' | 'dark'; locale?: string; logoUrl?: string };
   /**
    * Token-bucket rate limits per runtime session and per client IP (extensions.md §13); `null`
    * turns one off. Loopback is not exempt.
@@ -83,6 +94,11 @@ export const DEMO_SERVER_API_KEY = 'sk_demo_acme_0123456789abcdef';
 /** Repository root, two folders above this file. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The files port that goes with an API port when none is set: the next one, or a free one for port 0. */
+export function defaultFilesPort(port: number): number {
+  return port === 0 ? 0 : port + 1;
+}
+
 /** Defaults for every option; {@link readEnvConfig} and tests override some. */
 export function defaultConfig(): ServerConfig {
   return {
@@ -97,6 +113,7 @@ export function defaultConfig(): ServerConfig {
     realtimePingIntervalMs: 25_000,
     log: true,
     uploadDir: path.join(REPO_ROOT, '.data', 'uploads'),
+    filesPort: defaultFilesPort(8192),
     attachmentUrlTtlSeconds: 3600,
     typingThrottleMs: 2000,
     typingTimeoutMs: 5000,
@@ -120,7 +137,7 @@ export function defaultConfig(): ServerConfig {
 
 /**
  * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
- * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
+ * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `FILES_PORT`, `FILES_ORIGIN`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
  * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`, `RATE_LIMITS`, `RATE_LIMIT_<NAME>_BURST`,
  * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`, `CALL_RING_TIMEOUT_MS`,
  * `CALL_DROP_GRACE_MS`, `CALL_LINK_TTL_MS`, `ICE_SERVERS`, `DEMO_CALLS` (`voice,video`, `voice`, `video` or `off`).
@@ -136,6 +153,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (env.DEMO_ALLOWED_ORIGINS) config.extraAllowedOrigins = splitList(env.DEMO_ALLOWED_ORIGINS);
   if (env.DEMO_SERVER_API_KEY) config.demoServerApiKey = env.DEMO_SERVER_API_KEY;
   if (env.UPLOAD_DIR) config.uploadDir = path.resolve(env.UPLOAD_DIR);
+  config.filesPort = env.FILES_PORT ? parseInteger('FILES_PORT', env.FILES_PORT, 0, 65535) : defaultFilesPort(config.port);
+  if (env.FILES_ORIGIN) config.filesOrigin = parseOrigin('FILES_ORIGIN', env.FILES_ORIGIN);
   if (env.DEMO_PRE_CHAT_FORM) {
     const form = env.DEMO_PRE_CHAT_FORM;
     if (form !== 'off' && form !== 'optional' && form !== 'required') {
@@ -156,6 +175,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(env.DEMO_LOCALE)) throw new Error(`DEMO_LOCALE must be a BCP 47 tag such as "es" or "ar", got "${env.DEMO_LOCALE}"`);
     config.demoBranding.locale = env.DEMO_LOCALE;
   }
+  // An empty value means no logo.
+  if (env.DEMO_LOGO_URL !== undefined) config.demoBranding.logoUrl = env.DEMO_LOGO_URL;
   if (env.DEMO_MAX_UPLOAD_BYTES) config.demoTenantSettings.maxUploadBytes = parseInteger('DEMO_MAX_UPLOAD_BYTES', env.DEMO_MAX_UPLOAD_BYTES, 1, 2 ** 31 - 1);
   if (env.DEMO_EDIT_WINDOW_SECONDS) {
     config.demoTenantSettings.editWindowSeconds = parseInteger('DEMO_EDIT_WINDOW_SECONDS', env.DEMO_EDIT_WINDOW_SECONDS, 0, 2 ** 31 - 1);
@@ -185,6 +206,20 @@ function parseFlag(name: string, value: string): boolean {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new Error(`${name} must be 1 or 0 (true/false), got "${value}"`);
+}
+
+/** An `http(s)://host[:port]` origin with nothing after it. */
+function parseOrigin(name: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value.replace(/\/$/, '').toLowerCase()) {
+    throw new Error(`${name} must be an origin such as https://files.example.com (no path), got "${value}"`);
+  }
+  return url.origin;
 }
 
 function parseInteger(name: string, value: string, min: number, max: number): number {

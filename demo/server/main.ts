@@ -15,7 +15,16 @@ try {
   process.stderr.write(`Configuration error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
-const server = await createServer(config);
+let server: Awaited<ReturnType<typeof createServer>>;
+try {
+  server = await createServer(config);
+} catch (error) {
+  // A taken port (PORT, or FILES_PORT for the files origin) is the operator's to fix: say so plainly.
+  const taken = error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Could not start: ${message}${taken ? ' (set PORT and FILES_PORT to free ports)' : ''}\n`);
+  process.exit(1);
+}
 const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
 process.stdout.write(
   [
@@ -23,6 +32,7 @@ process.stdout.write(
     `  demo site  ${base}/`,
     `  console    ${base}/console   (sign in demo / demo)`,
     `  API        ${base}/api`,
+    `  files      ${server.filesOrigin(base)}   (uploaded files only; FILES_PORT / FILES_ORIGIN)`,
     `  realtime   ${base.replace(/^http/, 'ws')}/api/realtime`,
     `  calls      page ${base}/call/, ${config.iceServers.length} ICE server(s), ring ${config.callRingTimeoutMs / 1000} s`,
     `  storage    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`}`,

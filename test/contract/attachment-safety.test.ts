@@ -24,7 +24,8 @@ afterAll(() => server?.close());
 
 const uploadPath = (conversationId: string) => `/chat/visitor/conversations/${conversationId}/attachments/upload`;
 const stored = async () => (await readdir(server.uploadDir).catch(() => [] as string[])).sort();
-const GIF_HTML = new Uint8Array(Buffer.from('GIF89a<html><script>alert(1)</script></html>', 'binary'));
+// A 1×1 logical screen (read by the 40-megapixel check), then a page.
+const GIF_HTML = new Uint8Array(Buffer.from('GIF89a\x01\x00\x01\x00<html><script>alert(1)</script></html>', 'binary'));
 
 /** A visitor's conversation with a sent image message; answers its ids and the message. */
 async function sentImage(name = 'a.png', bytes: Uint8Array = PNG, type = 'image/png') {

@@ -21,6 +21,8 @@ describe.skipIf(!url)('on PostgreSQL (TEST_DATABASE_URL)', () => {
       baseUrl: `${running.url}/api`,
       origin: running.url,
       port: running.port,
+      filesOrigin: running.filesOrigin(running.url),
+      filesPort: running.filesPort,
       serverApiKey: DEMO_SERVER_API_KEY,
       publicKey: 'pk_demo_acme',
       slug: 'acme',

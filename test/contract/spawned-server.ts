@@ -13,7 +13,7 @@ import { DEMO_PUBLIC_KEY, DEMO_TENANT_SLUG } from '../../demo/server/seed.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface SpawnedServer extends Omit<TestServer, 'close' | 'tokenSecret' | 'uploadDir' | 'sweepUploads'> {
+export interface SpawnedServer extends Omit<TestServer, 'close' | 'tokenSecret' | 'uploadDir' | 'sweepUploads' | 'filesOrigin' | 'filesPort'> {
   child: ChildProcess;
   /** Everything the server printed to stdout so far. */
   stdout(): string;

@@ -81,6 +81,10 @@ export interface TestServer {
   slug: 'acme';
   /** The HMAC secret tokens are signed with (to forge expired or odd tokens in tests). */
   tokenSecret: string;
+  /** The files origin (`http://127.0.0.1:FILES_PORT`): the only place file bytes are served (extensions.md §7). */
+  filesOrigin: string;
+  /** The files listener's port (a random free one). */
+  filesPort: number;
   /** The upload folder: a fresh temporary folder per server, removed by `close()`. */
   uploadDir: string;
   close(): Promise<void>;
@@ -101,6 +105,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.typing?.throttleMs !== undefined ? { typingThrottleMs: options.typing.throttleMs } : {}),
     ...(options.typing?.timeoutMs !== undefined ? { typingTimeoutMs: options.typing.timeoutMs } : {}),
     port: 0,
+    filesPort: 0,
     host: '127.0.0.1',
     dataDir: options.dataDir ?? 'memory://',
     demoServerApiKey: options.serverApiKey ?? DEMO_SERVER_API_KEY,
@@ -128,6 +133,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     slug: DEMO_TENANT_SLUG,
     tokenSecret: server.tokenSecret,
     uploadDir,
+    filesOrigin: server.filesOrigin(),
+    filesPort: server.filesPort,
     sweepUploads: () => server.sweepUploads(),
     async close() {
       await server.close();

@@ -16,12 +16,14 @@ import { deviceRoutes } from '../routes/devices.ts';
 import { serverApiRoutes } from '../routes/server-api.ts';
 import { visitorRoutes } from '../routes/visitor.ts';
 import { visitorReceiptRoutes } from '../routes/receipts.ts';
-import { attachmentFileRoutes } from '../routes/attachment-files.ts';
+import { attachmentRedirectRoutes } from '../routes/attachment-files.ts';
 import { isUploadPath } from '../routes/uploads.ts';
 import { mountStatic } from '../static.ts';
 import { chatPageRoutes } from '../routes/chat-page.ts';
+import { refuseServerKeyFromBrowser } from '../auth/browser-secret.ts';
 import { helpPages } from '../routes/help-pages.ts';
 import { byIp } from './rate-limit.ts';
+import { pageHeaders } from './page-headers.ts';
 
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -38,6 +40,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   app.onError(errorHandler(deps.log));
   if (track) app.use('*', track);
 
+  // Security headers on every answer, pages included (routes that set their own keep them).
+  app.use('*', pageHeaders());
   // Requests that arrive between listen() and the end of seeding wait for it.
   app.use('*', async (_c, next) => {
     await ready;
@@ -64,6 +68,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
     maxAge: 600,
   });
   for (const prefix of BROWSER_ROUTES) api.use(`${prefix}/*`, browserCors);
+  // A Server API key from a browser is refused on every route before anything runs (extensions.md §5).
+  api.use('*', refuseServerKeyFromBrowser());
   // After CORS (a browser must be able to read a 429 and its Retry-After; preflights are not
   // counted), before the body limit and the routes (a refused request is not read at all).
   // Not `/attachments/*` (signed file links a long history loads many of at once) nor
@@ -78,7 +84,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   api.route('/chat/conversations', visitorReceiptRoutes(deps));
   api.route('/ai/visitor', aiRoutes(deps));
   api.route('/calls', callRoutes(deps));
-  api.route('/attachments', attachmentFileRoutes(deps));
+  // File links only redirect to the files origin (http/files-app.ts); no file bytes are served here.
+  api.route('/attachments', attachmentRedirectRoutes(deps));
   api.route('/agent-sdk', agentRoutes(deps));
   api.route('/server', serverApiRoutes(deps));
   api.all('*', routeNotFound);
@@ -93,7 +100,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
   // The demo shop's help centre: the pages the AI's sources link to.
   app.route('/help', helpPages(deps));
 
-  app.route('/chat', chatPageRoutes(deps.config.rootDir, deps.db));
-  mountStatic(app, deps.config.rootDir);
+  app.route('/chat', chatPageRoutes(deps.config.rootDir, deps.db, (origin) => deps.filesOrigin.originFor(origin)));
+  // The strict-CSP page names the files origin in img-src/media-src (file links redirect there).
+  mountStatic(app, deps.config.rootDir, { filesOrigin: (origin) => deps.filesOrigin.originFor(origin) });
   return app;
 }

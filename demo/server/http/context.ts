@@ -8,6 +8,7 @@ import type { Hub } from '../realtime/hub.ts';
 import type { TypingRelay } from '../realtime/typing.ts';
 import type { AttachmentLinkService } from '../attachments/links.ts';
 import type { UploadStorage } from '../attachments/storage.ts';
+import type { FilesOrigin } from '../attachments/files-origin.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import type { VisitorRow } from '../store/visitors.ts';
 import type { AgentRow } from '../store/agents.ts';
@@ -24,6 +25,8 @@ export interface Deps {
   log: Logger;
   /** Signs and checks attachment URLs. */
   links: AttachmentLinkService;
+  /** The separate origin that serves the files (the API only redirects there). */
+  filesOrigin: FilesOrigin;
   /** Where uploaded files are kept. */
   uploads: UploadStorage;
   /** Typing indicators (routes end one when its sender sends a message). */

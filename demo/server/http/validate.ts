@@ -6,10 +6,14 @@ import type { Context } from 'hono';
 import type { ErrorObject } from 'ajv';
 import { ApiError } from './errors.ts';
 import { schemaValidator } from './contract-schemas.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from './json-depth.ts';
 
 /**
  * Reads the body as JSON and validates it against the contract schema `schema`.
  * An empty body counts as `{}` (endpoints whose body is optional, e.g. close/assign).
+ * Nesting deeper than {@link MAX_JSON_DEPTH} is refused (`JSON_TOO_DEEP`) before parsing.
+ * Fields the schema does not name are ignored (extensions.md §5): handlers read only the
+ * fields they know, so an extra `senderType` or `visitorId` changes nothing.
  */
 export async function readJson<T>(c: Context, schema: string): Promise<T> {
   const text = await c.req.text();
@@ -18,6 +22,12 @@ export async function readJson<T>(c: Context, schema: string): Promise<T> {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected a body of type application/json, got "${type || 'none'}".`);
+    }
+    const depth = jsonDepth(text);
+    if (depth > MAX_JSON_DEPTH) {
+      throw new ApiError(400, 'JSON_TOO_DEEP', `The body nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted.`, [
+        `body: nested deeper than ${MAX_JSON_DEPTH} levels`,
+      ]);
     }
     try {
       value = JSON.parse(text);

@@ -17,6 +17,7 @@ import { conversationNotFound } from '../store/messages.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import { describeRefused, extensionOf, sniff } from '../attachments/sniff.ts';
+import { MAX_IMAGE_PIXELS, imageDimensions } from '../attachments/image-dimensions.ts';
 import { presenter } from './present.ts';
 
 /** Room for the multipart boundaries and part headers around the file. */
@@ -89,8 +90,9 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
 
   const name = cleanName(file.name);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const found = sniff(bytes, name, file.type);
+  const found = await sniff(bytes, name, file.type);
   if (!found) throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', describeRefused(bytes, name, file.type));
+  if (found.kind === 'image') checkImagePixels(bytes, name);
 
   await checkUnsentLimit(deps, target);
   const storageKey = await deps.uploads.save(bytes);
@@ -109,6 +111,22 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
   } catch (error) {
     await deps.uploads.remove(storageKey);
     throw error;
+  }
+}
+
+/** Refuses an image whose header declares no size or more than {@link MAX_IMAGE_PIXELS} (read, never decoded). */
+function checkImagePixels(bytes: Uint8Array, name: string): void {
+  const size = imageDimensions(bytes);
+  if (!size) {
+    throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', `The file "${name}" starts like an image but its header gives no width and height.`);
+  }
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    const mp = Math.round((size.width * size.height) / 100_000) / 10;
+    throw new ApiError(
+      422,
+      'ATTACHMENT_IMAGE_TOO_LARGE',
+      `The image "${name}" is ${size.width} × ${size.height} pixels (${mp} megapixels), over the ${MAX_IMAGE_PIXELS / 1_000_000} megapixel limit.`,
+    );
   }
 }
 
@@ -164,6 +182,7 @@ export function preflight(tenant: TenantRow, input: { filename?: string; content
  */
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, MAX_NAME_LENGTH);
-  return clean || 'file';
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, MAX_NAME_LENGTH);
+  // `.` and `..` name folders, not files.
+  return /^\.*$/.test(clean) ? 'file' : clean;
 }

@@ -16,6 +16,7 @@ import { defaultConfig } from '../../../demo/server/config.ts';
 import type { Database } from '../../../demo/server/db/database.ts';
 import { openDatabase } from '../../../demo/server/db/open.ts';
 import type { Deps } from '../../../demo/server/http/context.ts';
+import { createFilesOrigin } from '../../../demo/server/attachments/files-origin.ts';
 import { createLogger } from '../../../demo/server/log.ts';
 import { createHub } from '../../../demo/server/realtime/hub.ts';
 import { type Realtime, createRealtime } from '../../../demo/server/realtime/socket.ts';
@@ -47,6 +48,7 @@ beforeAll(async () => {
     uploads: createUploadStorage(path.join(os.tmpdir(), 'ringnity-unused-uploads')),
     typing: createTypingRelay({ throttleMs: 2000, timeoutMs: 5000, deliver: (_to, frame) => hub.toAgents(DEMO_TENANT_ID, frame) }),
     rateLimitStore: createMemoryRateLimitStore(),
+    filesOrigin: createFilesOrigin({ filesPort: 0 }),
     issueAgentToken: () => Promise.reject(new Error('not used')),
     // Not used by the socket: an AI with no knowledge base.
     ai: createAiService({ articles: [] }),

@@ -139,6 +139,7 @@ export const text: Text = {
   fileType: (name) => `«${name}» من نوع ملفات لا يمكن إرساله هنا.`,
   errors: {
     ATTACHMENT_TOO_LARGE: 'الملف أكبر من أن يُرسل.',
+    ATTACHMENT_IMAGE_TOO_LARGE: 'هذه الصورة أكبر من أن تُرسل.',
     PAYLOAD_TOO_LARGE: 'الملف أكبر من أن يُرسل.',
     ATTACHMENT_TYPE_NOT_ALLOWED: 'لا يمكن إرسال هذا النوع من الملفات هنا.',
     UNSUPPORTED_MEDIA_TYPE: 'لا يمكن إرسال هذا النوع من الملفات هنا.',

@@ -93,6 +93,7 @@ export const enViews = {
   // Why something failed, by the runtime's error code; another code shows the server's message.
   errors: {
     ATTACHMENT_TOO_LARGE: 'The file is too large to send.',
+    ATTACHMENT_IMAGE_TOO_LARGE: 'This image is too large to send.',
     PAYLOAD_TOO_LARGE: 'The file is too large to send.',
     ATTACHMENT_TYPE_NOT_ALLOWED: 'This type of file cannot be sent here.',
     UNSUPPORTED_MEDIA_TYPE: 'This type of file cannot be sent here.',

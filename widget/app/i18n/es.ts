@@ -122,6 +122,7 @@ export const text: Text = {
   fileType: (name) => `«${name}» es un tipo de archivo que no se puede enviar aquí.`,
   errors: {
     ATTACHMENT_TOO_LARGE: 'El archivo es demasiado grande para enviarlo.',
+    ATTACHMENT_IMAGE_TOO_LARGE: 'Esta imagen es demasiado grande para enviarla.',
     PAYLOAD_TOO_LARGE: 'El archivo es demasiado grande para enviarlo.',
     ATTACHMENT_TYPE_NOT_ALLOWED: 'Este tipo de archivo no se puede enviar aquí.',
     UNSUPPORTED_MEDIA_TYPE: 'Este tipo de archivo no se puede enviar aquí.',

@@ -120,6 +120,7 @@ export const text: Text = {
   fileType: (name) => `“${name}” adalah jenis berkas yang tidak dapat dikirim di sini.`,
   errors: {
     ATTACHMENT_TOO_LARGE: 'Berkas terlalu besar untuk dikirim.',
+    ATTACHMENT_IMAGE_TOO_LARGE: 'Gambar ini terlalu besar untuk dikirim.',
     PAYLOAD_TOO_LARGE: 'Berkas terlalu besar untuk dikirim.',
     ATTACHMENT_TYPE_NOT_ALLOWED: 'Jenis berkas ini tidak dapat dikirim di sini.',
     UNSUPPORTED_MEDIA_TYPE: 'Jenis berkas ini tidak dapat dikirim di sini.',

@@ -1,0 +1,113 @@
+/**
+ * Issue 8 item 8: uploads decided by their bytes, image bombs refused from their headers, and
+ * files served only from the separate files origin with headers that keep them inert.
+ * Real server, real multipart, real files on disk.
+ */
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { HTML, JPEG, PDF, PNG, SVG_WITH_SCRIPT, TEXT, WEBM_VOICE } from '../contract/fixtures/files.ts';
+import { client } from '../contract/support.ts';
+import { gifOf, jpegOf, pngOf, webpOf } from './uploads-support.ts';
+
+const LIMIT = 4096;
+let server: TestServer;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  server = await startTestServer({ log: false, tenantSettings: { maxUploadBytes: LIMIT } });
+  api = client(server);
+});
+afterAll(() => server?.close());
+
+const uploadPath = (conversationId: string) => `/chat/visitor/conversations/${conversationId}/attachments/upload`;
+const stored = async () => (await readdir(server.uploadDir).catch(() => [] as string[])).sort();
+
+async function upload(name: string, type: string, bytes: Uint8Array) {
+  const v = await api.visitorWithConversation();
+  return api.upload(uploadPath(v.conversationId), v.token, { name, type, bytes });
+}
+
+/** Uploads and expects a refusal that stored nothing. */
+async function expectRefused(name: string, type: string, bytes: Uint8Array, status: number, code: string) {
+  const before = await stored();
+  const res = await upload(name, type, bytes);
+  expect([res.status, res.body.success, res.body.code], `${name} (${type})`).toEqual([status, false, code]);
+  expect(typeof res.body.message).toBe('string');
+  expect(await stored()).toEqual(before);
+  return res;
+}
+
+describe('the type comes from the bytes (file-type), never from the name or the declared type', () => {
+  it('refuses HTML, SVG and XML whatever they claim to be, and stores nothing', async () => {
+    const cases: Array<[string, string, Uint8Array]> = [
+      ['photo.png', 'image/png', HTML],
+      ['photo.jpg', 'image/jpeg', HTML],
+      ['notes.txt', 'text/plain', HTML],
+      ['logo.png', 'image/png', SVG_WITH_SCRIPT],
+      ['logo.svg', 'image/svg+xml', SVG_WITH_SCRIPT],
+      ['data.txt', 'text/plain', new Uint8Array(Buffer.from('<?xml version="1.0"?><a/>'))],
+      ['svg.txt', 'text/plain', new Uint8Array(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'))],
+      ['setup.pdf', 'application/pdf', new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0])],
+      ['clip.mp4', 'video/mp4', new Uint8Array([0, 0, 0, 0x18, ...Buffer.from('ftyp<html><script>alert(1)</script>')])],
+    ];
+    for (const [name, type, bytes] of cases) await expectRefused(name, type, bytes, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED');
+  });
+
+  it('stores what the bytes are, whatever the name and declared type say', async () => {
+    const cases: Array<[string, string, Uint8Array, string]> = [
+      ['page.html', 'text/html', PNG, 'image/png'],
+      ['a.png', 'image/png', JPEG, 'image/jpeg'],
+      ['a.bin', 'application/octet-stream', PDF, 'application/pdf'],
+      ['voice.webm', 'audio/webm;codecs=opus', WEBM_VOICE, 'audio/webm'],
+      ['order.txt', '', TEXT, 'text/plain'],
+      ['anim.gif', 'image/png', gifOf(10, 10), 'image/gif'],
+      ['pic', '', webpOf(100, 100), 'image/webp'],
+    ];
+    for (const [name, type, bytes, contentType] of cases) {
+      const res = await upload(name, type, bytes);
+      expect([res.status, res.body.data?.attachment.contentType], name).toEqual([201, contentType]);
+    }
+  });
+});
+
+describe('images over 40 megapixels are refused from their headers', () => {
+  it('refuses PNG, GIF, JPEG and WebP headers declaring more than 40 MP with ATTACHMENT_IMAGE_TOO_LARGE', async () => {
+    const bombs: Array<[string, Uint8Array]> = [
+      ['bomb.png', pngOf(50_000, 50_000)],
+      ['wide.png', pngOf(40_001, 1000)],
+      ['bomb.gif', gifOf(65_535, 65_535)],
+      ['bomb.jpg', jpegOf(10_000, 4001)],
+      ['bomb.webp', webpOf(16_384, 16_384)],
+    ];
+    for (const [name, bytes] of bombs) {
+      expect(bytes.length, name).toBeLessThan(100); // tiny files: only the header says how big they are
+      const res = await expectRefused(name, 'image/png', bytes, 422, 'ATTACHMENT_IMAGE_TOO_LARGE');
+      expect(res.body.message).toMatch(/megapixel/);
+    }
+  });
+
+  it('accepts exactly 40 megapixels, and refuses an image header that gives no size', async () => {
+    expect((await upload('edge.png', 'image/png', pngOf(8000, 5000))).status).toBe(201);
+    const noSize = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...Buffer.from('JFIF'), 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+    await expectRefused('broken.jpg', 'image/jpeg', noSize, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED');
+  });
+});
+
+describe('the size limit: limit + 1 byte is refused with the envelope, the limit is accepted', () => {
+  it('accepts a file of exactly the limit and refuses limit + 1 with 413 ATTACHMENT_TOO_LARGE, storing nothing', async () => {
+    const text = (n: number) => new Uint8Array(n).fill(0x61);
+    expect((await upload('exact.txt', 'text/plain', text(LIMIT))).status).toBe(201);
+    const res = await expectRefused('over.txt', 'text/plain', text(LIMIT + 1), 413, 'ATTACHMENT_TOO_LARGE');
+    expect(res.body.message).toContain('limit');
+  });
+
+  it('refuses a declared size of limit + 1 in the metadata pre-check too', async () => {
+    const v = await api.visitorWithConversation();
+    const path = `/chat/visitor/conversations/${v.conversationId}/attachments`;
+    const over = await api.call('POST', path, { token: v.token, body: { filename: 'a.txt', contentType: 'text/plain', size: LIMIT + 1 } });
+    expect([over.status, over.body.code]).toEqual([413, 'ATTACHMENT_TOO_LARGE']);
+    const exact = await api.call('POST', path, { token: v.token, body: { filename: 'a.txt', contentType: 'text/plain', size: LIMIT } });
+    expect(exact.status).toBe(201);
+  });
+});
