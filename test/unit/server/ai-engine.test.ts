@@ -18,7 +18,7 @@ import { suggestReply } from '../../../demo/server/ai/suggest.ts';
 
 const articles = loadArticles();
 const index = createKnowledgeIndex(articles);
-const labelled = (JSON.parse(readFileSync(new URL('../../../bench/ai-questions.json', import.meta.url), 'utf8')) as { questions: Array<{ q: string; article: string | null }> }).questions;
+const labelled = (JSON.parse(readFileSync(new URL('../../bench/ai-questions.json', import.meta.url), 'utf8')) as { questions: Array<{ q: string; article: string | null }> }).questions;
 
 describe('the knowledge base', () => {
   it('has 18–22 articles of 150–400 words with unique ids', () => {

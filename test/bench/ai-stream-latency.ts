@@ -5,7 +5,7 @@
  * Each run uses a new visitor (a fresh conversation, as a first question would).
  */
 import WebSocket from 'ws';
-import { startTestServer } from '../test/helpers/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 
 export interface StreamLatency {
   /** ms from the POST to the first `ai.delta` (median, 90th percentile). */

@@ -13,15 +13,16 @@
  * - handoff precision and recall ("positive" = handed to a person, right for unanswerable ones);
  * - first-delta latency of a streamed answer through the real server and a real socket
  *   (`POST /ai/visitor/chat` with `stream: true` until the first `ai.delta` frame), median of 20.
- * Run: `npx tsx bench/ai-retrieval.ts [--verbose] [--no-latency]` (or `npm run bench`).
+ * Run: `npx tsx test/bench/ai-retrieval.bench.ts [--verbose] [--no-latency]` (or `npm run bench`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadArticles } from '../demo/server/ai/articles.ts';
-import { composeAnswer } from '../demo/server/ai/compose.ts';
-import { type KnowledgeIndex, createKnowledgeIndex } from '../demo/server/ai/knowledge-index.ts';
+import { loadArticles } from '../../demo/server/ai/articles.ts';
+import { composeAnswer } from '../../demo/server/ai/compose.ts';
+import { type KnowledgeIndex, createKnowledgeIndex } from '../../demo/server/ai/knowledge-index.ts';
 import { measureFirstDelta } from './ai-stream-latency.ts';
+import { report } from './figures.ts';
 
 interface Labelled {
   q: string;
@@ -35,7 +36,7 @@ const index = createKnowledgeIndex(loadArticles());
 const pct = (n: number, d: number) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}% (${n}/${d})`);
 
 /** Scores one question set; answers the table rows and the misses. */
-function score(questions: readonly Labelled[], kb: KnowledgeIndex): { rows: Array<[string, string]>; misses: string[] } {
+function score(questions: readonly Labelled[], kb: KnowledgeIndex): { rows: Array<[string, string]>; misses: string[]; rates: Record<'hit1' | 'hit3' | 'safe' | 'wrong', number> } {
   let answerable = 0;
   let hit1 = 0;
   let hit3 = 0;
@@ -72,8 +73,10 @@ function score(questions: readonly Labelled[], kb: KnowledgeIndex): { rows: Arra
     }
   }
   const total = questions.length;
+  const share = (n: number, d: number) => (d === 0 ? Number.NaN : (100 * n) / d);
   return {
     misses,
+    rates: { hit1: share(hit1, answerable), hit3: share(hit3, answerable), safe: share(right + handoffs, total), wrong: share(wrong, total) },
     rows: [
       ['questions', `${total} (${answerable} answerable, ${total - answerable} unanswerable)`],
       ['retrieval hit@1', pct(hit1, answerable)],
@@ -95,13 +98,19 @@ const print = (title: string, rows: Array<[string, string]>) => {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 };
 
-for (const [file, title] of [
-  ['ai-questions.json', 'Development set (bench/ai-questions.json; the engine was tuned on it)'],
-  ['ai-heldout.json', 'Held-out set (bench/ai-heldout.json; never tuned on)'],
+for (const [file, title, set] of [
+  ['ai-questions.json', 'Development set (test/bench/ai-questions.json; the engine was tuned on it)', 'development'],
+  ['ai-heldout.json', 'Held-out set (test/bench/ai-heldout.json; never tuned on)', 'held-out'],
 ] as const) {
   const { questions } = JSON.parse(readFileSync(path.join(here, file), 'utf8')) as { questions: Labelled[] };
-  const { rows, misses } = score(questions, index);
+  const { rows, misses, rates } = score(questions, index);
   print(title, rows);
+  report(
+    { id: `ai.${set}.hit1`, label: `AI retrieval hit@1, ${set} set`, value: rates.hit1, unit: 'percent' },
+    { id: `ai.${set}.hit3`, label: `AI retrieval hit@3, ${set} set`, value: rates.hit3, unit: 'percent' },
+    { id: `ai.${set}.safe`, label: `AI safe answer rate, ${set} set`, value: rates.safe, unit: 'percent', note: 'right answer or handoff' },
+    { id: `ai.${set}.wrong`, label: `AI wrong answers, ${set} set`, value: rates.wrong, unit: 'percent' },
+  );
   if (verbose) for (const m of misses) console.log(`  - ${m}`);
 }
 
@@ -112,4 +121,8 @@ if (!process.argv.includes('--no-latency')) {
     ['whole streamed answer, ai.done (median)', `${latency.doneMedian.toFixed(1)} ms`],
     ['runs without an ai.delta or ai.done in time', String(latency.failed)],
   ]);
+  report(
+    { id: 'ai.first-delta', label: 'AI first streamed delta after the question', value: latency.median, unit: 'ms', note: 'median of 20, real server' },
+    { id: 'ai.done', label: 'AI whole streamed answer', value: latency.doneMedian, unit: 'ms', note: 'median of 20' },
+  );
 }
