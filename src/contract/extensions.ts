@@ -27,6 +27,9 @@ export const EXTENSION_ERROR_CODES = [
   'ATTACHMENT_NOT_FOUND',
   'ATTACHMENT_LINK_INVALID',
   'ATTACHMENT_LIMIT_REACHED',
+  // extensions.md §5, §7 (issue 8): an image over 40 megapixels; a JSON body nested deeper than 32 levels
+  'ATTACHMENT_IMAGE_TOO_LARGE',
+  'JSON_TOO_DEEP',
   'MESSAGE_EDIT_WINDOW_PASSED',
   'MESSAGE_NOT_EDITABLE',
   'RATING_NOT_ALLOWED',
@@ -42,6 +45,8 @@ export const EXTENSION_ERROR_CODES = [
   'CALL_LINK_INVALID',
   'CALL_DEVICE_NOT_FOUND',
   'CALL_CONNECTION_FAILED',
+  // extensions.md §5 (issue 8): a Server API key sent from a browser, or given to the SDK
+  'SERVER_API_KEY_EXPOSED',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 
@@ -84,6 +89,8 @@ export interface Branding {
   theme?: 'light' | 'dark';
   /** The tenant's interface language (BCP 47), used when the site sets none. */
   locale?: string;
+  /** Logo in the panel header: an http(s) URL, or a path resolved against the API base. */
+  logoUrl?: string;
 }
 
 /** `RuntimeBootstrap` with the branding and sdk objects typed as the reference server fills them. */
