@@ -54,6 +54,13 @@ export interface ServerConfig {
    * proxy, ideally another registrable domain). Unset: the API request's host on {@link filesPort}.
    */
   filesOrigin?: string;
+  /**
+   * The origins clients reach the server by (`https://chat.example.com`, or several), from
+   * `PUBLIC_ORIGIN` (a comma-separated list). A request naming another `Host` is refused
+   * (`http/host-check.ts`), because links and redirects are built from it. Unset: loopback names,
+   * the bind address and, when bound to every interface, this machine's addresses.
+   */
+  publicOrigins?: string[];
   /** How long a signed attachment URL stays valid, in seconds. @default 3600 */
   attachmentUrlTtlSeconds: number;
   /** At most one relayed `typing: true` per sender and conversation in this window. @default 2000 */
@@ -137,7 +144,7 @@ export function defaultConfig(): ServerConfig {
 
 /**
  * Reads `PORT`, `HOST`, `DATA_DIR`, `DATABASE_URL`, `TOKEN_SECRET`, `SESSION_TTL_SECONDS`,
- * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `FILES_PORT`, `FILES_ORIGIN`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
+ * `DEMO_ALLOWED_ORIGINS`, `DEMO_SERVER_API_KEY`, `UPLOAD_DIR`, `FILES_PORT`, `FILES_ORIGIN`, `PUBLIC_ORIGIN`, `DEMO_PRE_CHAT_FORM`, `DEMO_AI_ROUTING`,
  * `DEMO_MAX_UPLOAD_BYTES`, `DEMO_EDIT_WINDOW_SECONDS`, `RATE_LIMITS`, `RATE_LIMIT_<NAME>_BURST`,
  * `RATE_LIMIT_<NAME>_PER_MINUTE`, `RATE_LIMIT_TRUST_PROXY`, `SHUTDOWN_GRACE_MS`, `CALL_RING_TIMEOUT_MS`,
  * `CALL_DROP_GRACE_MS`, `CALL_LINK_TTL_MS`, `ICE_SERVERS`, `DEMO_CALLS` (`voice,video`, `voice`, `video` or `off`).
@@ -148,13 +155,14 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (env.HOST) config.host = env.HOST;
   if (env.DATA_DIR) config.dataDir = path.resolve(env.DATA_DIR);
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
-  if (env.TOKEN_SECRET) config.tokenSecret = env.TOKEN_SECRET;
+  if (env.TOKEN_SECRET) config.tokenSecret = checkTokenSecret(env.TOKEN_SECRET);
   if (env.SESSION_TTL_SECONDS) config.sessionTtlSeconds = parseInteger('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, 1, 86_400);
   if (env.DEMO_ALLOWED_ORIGINS) config.extraAllowedOrigins = splitList(env.DEMO_ALLOWED_ORIGINS);
-  if (env.DEMO_SERVER_API_KEY) config.demoServerApiKey = env.DEMO_SERVER_API_KEY;
+  if (env.DEMO_SERVER_API_KEY) config.demoServerApiKey = checkServerApiKey(env.DEMO_SERVER_API_KEY);
   if (env.UPLOAD_DIR) config.uploadDir = path.resolve(env.UPLOAD_DIR);
   config.filesPort = env.FILES_PORT ? parseInteger('FILES_PORT', env.FILES_PORT, 0, 65535) : defaultFilesPort(config.port);
   if (env.FILES_ORIGIN) config.filesOrigin = parseOrigin('FILES_ORIGIN', env.FILES_ORIGIN);
+  if (env.PUBLIC_ORIGIN) config.publicOrigins = splitList(env.PUBLIC_ORIGIN).map((origin) => parseOrigin('PUBLIC_ORIGIN', origin));
   if (env.DEMO_PRE_CHAT_FORM) {
     const form = env.DEMO_PRE_CHAT_FORM;
     if (form !== 'off' && form !== 'optional' && form !== 'required') {
@@ -190,6 +198,34 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (env.ICE_SERVERS) config.iceServers = parseIceServers(env.ICE_SERVERS);
   if (env.DEMO_CALLS) config.demoTenantSettings.calls = parseCalls(env.DEMO_CALLS);
   return config;
+}
+
+/** Fewest bytes of `TOKEN_SECRET`: one captured token must not allow an offline HMAC brute force. */
+export const MIN_TOKEN_SECRET_BYTES = 32;
+
+/** Refuses a `TOKEN_SECRET` shorter than {@link MIN_TOKEN_SECRET_BYTES} bytes (UTF-8). */
+export function checkTokenSecret(value: string): string {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes < MIN_TOKEN_SECRET_BYTES) {
+    throw new Error(
+      `TOKEN_SECRET must be at least ${MIN_TOKEN_SECRET_BYTES} bytes, got ${bytes}: a short secret lets one captured token be brute-forced offline into forged agent tokens. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))" (or leave it unset to have one generated and kept in the database).`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Refuses a Server API key that is not `sk_` and at least 21 more URL-safe characters: every
+ * real key has that shape, so a key leaking into a browser request or a log line is recognised
+ * by it (`auth/browser-secret.ts`, `redact.ts`) whatever its value.
+ */
+export function checkServerApiKey(value: string): string {
+  if (!/^sk_[A-Za-z0-9_-]{21,}$/.test(value)) {
+    throw new Error(
+      `DEMO_SERVER_API_KEY must be "sk_" followed by at least 21 of A-Z a-z 0-9 _ - (24 characters or more), got ${value.length} characters that are not: the shape is how a leaked key is recognised and redacted.`,
+    );
+  }
+  return value;
 }
 
 function parseCalls(value: string): { voice: boolean; video: boolean } {

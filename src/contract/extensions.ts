@@ -47,6 +47,8 @@ export const EXTENSION_ERROR_CODES = [
   'CALL_CONNECTION_FAILED',
   // extensions.md §5 (issue 8): a Server API key sent from a browser, or given to the SDK
   'SERVER_API_KEY_EXPOSED',
+  // extensions.md §4 (issue 8): a request naming a host this server does not answer to
+  'HOST_NOT_ALLOWED',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 

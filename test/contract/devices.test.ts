@@ -137,12 +137,28 @@ describe('POST /sdk/devices/push-token', () => {
   it("gives a shared phone to its last visitor: every earlier visitor's tokens of that deviceId are disabled, VoIP too", async () => {
     const before = await api.newVisitor();
     const after = await api.newVisitor();
-    await register(before.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'family-ipad' });
+    const shared = apnsToken();
+    await register(before.token, { platform: 'ios', provider: 'apns', token: shared, deviceId: 'family-ipad' });
     await register(before.token, { platform: 'ios', provider: 'apns_voip', token: apnsToken(), deviceId: 'family-ipad' });
-    // The next visitor's app gets a fresh APNs token and has no VoIP token at all.
-    await register(after.token, { platform: 'ios', provider: 'apns', token: apnsToken(), deviceId: 'family-ipad' });
+    // The next visitor's app registers the install's APNs token (it proves the install) and no VoIP token.
+    expect((await register(after.token, { platform: 'ios', provider: 'apns', token: shared, deviceId: 'family-ipad' })).status).toBe(201);
     expect((await unregister(before.token, { deviceId: 'family-ipad' })).body.data).toEqual({ disabled: 0 });
     expect((await unregister(after.token, { deviceId: 'family-ipad' })).body.data).toEqual({ disabled: 1 });
+  });
+
+  it("refuses a deviceId another visitor holds when no token of that install comes with it, changing nothing of theirs", async () => {
+    const owner = await api.newVisitor();
+    const other = await api.newVisitor();
+    const token = fcmToken();
+    await register(owner.token, { platform: 'android', token, deviceId: 'claimed-install' });
+    const claim = await register(other.token, { platform: 'android', token: fcmToken(), deviceId: 'claimed-install' });
+    expect([claim.status, claim.body.success, claim.body.code]).toEqual([409, false, 'SDK_DEVICE_TOKEN_REGISTER_FAILED']);
+    expect(claim.body.message).toMatch(/deviceId/);
+    // Nothing stored for the claimant; the owner's token is still enabled.
+    expect((await unregister(other.token, { deviceId: 'claimed-install' })).status).toBe(404);
+    expect((await unregister(owner.token, { token })).body.data).toEqual({ disabled: 1 });
+    // Once the owner signed out, the install is free for anyone.
+    expect((await register(other.token, { platform: 'android', token: fcmToken(), deviceId: 'claimed-install' })).status).toBe(201);
   });
 
   it('keeps both tokens of one visitor on one install when the providers differ (APNs and VoIP)', async () => {
@@ -181,8 +197,15 @@ describe('POST /sdk/devices/push-token', () => {
       register(v.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
       register(v.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
       register(other.token, { platform: 'android', token: fcmToken(), deviceId: 'racing' }),
-    ]).then((all) => expect(all.map((r) => r.status)).toEqual([201, 201, 201]));
-    const left = (await unregister(v.token, { deviceId: 'racing' })).body.data.disabled + (await unregister(other.token, { deviceId: 'racing' })).body.data.disabled;
+    ]).then((all) => {
+      // Whoever comes first holds the install; the other visitor, bringing no token of it, gets 409.
+      const statuses = all.map((r) => r.status);
+      expect(statuses.every((status) => status === 201 || status === 409), String(statuses)).toBe(true);
+      expect(statuses).toContain(201);
+    });
+    // The refused visitor has no row of the install at all (404): it disables nothing.
+    const disabledBy = async (token: string) => ((await unregister(token, { deviceId: 'racing' })).body.data?.disabled as number | undefined) ?? 0;
+    const left = (await disabledBy(v.token)) + (await disabledBy(other.token));
     expect(left).toBe(1);
   });
 
@@ -296,8 +319,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('push tokens on PostgreSQL (TEST
         ...[a, a, b, b].map((v) => pg.call('POST', PATH, { token: v.token, body: { platform: 'android', token: fcmToken(), deviceId } })),
         ...[a, b].map((v) => pg.call('POST', PATH, { token: v.token, body: { platform: 'android', token: shared, deviceId } })),
       ]);
-      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
-      const left = await Promise.all([a, b].map(async (v) => (await pg.call('DELETE', PATH, { token: v.token, body: { deviceId } })).body.data.disabled as number));
+      // A deviceId held by the other visitor, with no token of that install, is refused (409).
+      for (const r of answers) expect([201, 409]).toContain(r.status);
+      const left = await Promise.all([a, b].map(async (v) => ((await pg.call('DELETE', PATH, { token: v.token, body: { deviceId } })).body.data?.disabled as number | undefined) ?? 0));
       expect(left[0]! + left[1]!, `round ${round}`).toBe(1);
     }
   });

@@ -3,6 +3,7 @@
  * file paths, no SQL), and the server's log, captured line by line during a session full of
  * secrets, is structured (one JSON object per line) and holds no token and no API key.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,12 +122,26 @@ describe('structured logs without secrets', () => {
         api.call('GET', `/chat/visitor/conversations/${visitorToken}/messages`, { token: visitorToken }),
         api.call('GET', `/agent-sdk/conversations/${contextToken}/messages`, { token: agent }),
         api.call('GET', `/agent-sdk/conversations/${DEMO_SERVER_API_KEY}/messages`, { token: agent }),
+        // The visitor credential resumes the visitor and its whole history.
+        api.call('GET', `/chat/visitor/conversations/${credential}/messages`, { token: visitorToken }),
       ]),
     );
-    expect(inPaths.map((r) => r.status)).toEqual([500, 500, 500]);
+    expect(inPaths.map((r) => r.status)).toEqual([500, 500, 500, 500]);
     // The logger itself is handed an error whose message carries secrets (as a driver error may).
     const direct: string[] = [];
     createLogger(true, (line) => void direct.push(line)).error(`failed for ${agent}`, new Error(`token ${contextToken} key ${DEMO_SERVER_API_KEY} header Bearer ${credential}`));
+    // A signed file link (short and real-length signatures), Basic auth, a key glued after `_`, a bare credential.
+    const signature = randomBytes(32).toString('base64url');
+    const basic = Buffer.from('agent@acme:hunter2-password').toString('base64');
+    const gluedKey = `key_${DEMO_SERVER_API_KEY}`;
+    createLogger(true, (line) => void direct.push(line)).error(
+      `fetch http://127.0.0.1:1/attachments/att_x?exp=1&sig=${signature} and ?exp=2&sig=shortSig1 failed`,
+      new Error(`Authorization: Basic ${basic}; config ${gluedKey}; visitor ${credential}`),
+    );
+    const extra = direct.join('');
+    for (const leaked of [signature, 'shortSig1', basic, 'hunter2', credential]) expect(extra).not.toContain(leaked);
+    expect(extra).not.toMatch(/(?<![A-Za-z0-9])sk_[A-Za-z0-9]/);
+    expect(extra).toContain('sig=[redacted]');
 
     const all = [...lines, ...direct];
     expect(lines.length).toBeGreaterThanOrEqual(4);
@@ -138,8 +153,8 @@ describe('structured logs without secrets', () => {
       expect(typeof entry.msg).toBe('string');
       expect(line).not.toMatch(JWT);
       expect(line).not.toContain(DEMO_SERVER_API_KEY);
-      expect(line).not.toMatch(/\bsk_[A-Za-z0-9]/);
-      for (const secret of secrets.slice(0, 4)) expect(line).not.toContain(secret);
+      expect(line).not.toMatch(/(?<![A-Za-z0-9])sk_[A-Za-z0-9]/);
+      for (const secret of secrets) expect(line).not.toContain(secret);
     }
     expect(direct[0]).not.toContain(credential);
     expect(lines.join('')).toContain('[redacted token]');

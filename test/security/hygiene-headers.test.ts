@@ -15,16 +15,21 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function headersOf(path: string): Promise<{ status: number; get(name: string): string | null }> {
+async function headersOf(path: string): Promise<{ status: number; text: string; get(name: string): string | null }> {
   const res = await fetch(`${server.origin}${path}`, { redirect: 'manual' });
-  await res.arrayBuffer();
-  return { status: res.status, get: (name) => res.headers.get(name) };
+  const text = await res.text();
+  return { status: res.status, text, get: (name) => res.headers.get(name) };
 }
 
 describe('page security headers', () => {
   it('console: never framed, same-origin COOP, nosniff, a referrer policy', async () => {
+    // The page itself, not a 404 or a redirect that happens to carry the same headers.
+    const page = await headersOf('/console/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>Ringnity agent console</title>');
     for (const path of ['/console', '/console/']) {
       const h = await headersOf(path);
+      expect([200, 301, 302, 307, 308], path).toContain(h.status);
       expect(h.get('x-frame-options'), path).toBe('DENY');
       expect(h.get('content-security-policy') ?? '', path).toMatch(/frame-ancestors 'none'/);
       expect(h.get('cross-origin-opener-policy'), path).toBe('same-origin');
@@ -35,6 +40,8 @@ describe('page security headers', () => {
 
   it('call page: never framed, no referrer (its fragment holds a link token), same-origin COOP', async () => {
     const h = await headersOf('/call/');
+    expect(h.status).toBe(200);
+    expect(h.text).toContain('<title>Call</title>');
     expect(h.get('x-frame-options')).toBe('DENY');
     expect(h.get('content-security-policy') ?? '').toMatch(/frame-ancestors 'none'/);
     expect(h.get('referrer-policy')).toBe('no-referrer');
@@ -55,11 +62,14 @@ describe('page security headers', () => {
   });
 
   it('hosted chat page: its own CSP and referrer policy are kept, nosniff, no X-Frame-Options over its frame-ancestors', async () => {
+    // `npm test` builds first; a 503 (page not built) fails here instead of skipping the CSP check.
     const h = await headersOf(`/chat/${server.slug}`);
+    expect(h.status, 'the hosted chat page must be built (npm run build)').toBe(200);
     expect(h.get('x-content-type-options')).toBe('nosniff');
     expect(h.get('referrer-policy')).toBe('no-referrer');
     expect(h.get('x-frame-options')).toBeNull();
-    if (h.status === 200) expect(h.get('content-security-policy') ?? '').toMatch(/frame-ancestors 'self'/);
+    expect(h.get('content-security-policy') ?? '').toMatch(/frame-ancestors 'self'/);
+    expect(h.get('content-security-policy') ?? '').toMatch(/script-src 'self'/);
   });
 
   it('API answers, errors and 404s say nosniff too; scripts for host pages get no page rules', async () => {

@@ -123,6 +123,7 @@ describe('visitor B against visitor A', () => {
     await expectSame404('delete A\'s message via B\'s conversation', a.messageId, (id) => as('DELETE', `${conv(b.conversationId)}/messages/${id}`));
     // A's attachment: sent in B's conversation, or uploaded into A's.
     await expectSame404('send A\'s attachment', a.attachmentId, (id) => as('POST', `${conv(b.conversationId)}/messages`, { body: '', messageType: 'image', metadata: { attachmentId: id } }));
+    await expectSame404('ask to upload into', a.conversationId, (id) => as('POST', `${conv(id)}/attachments`, { filename: 'x.png', contentType: 'image/png', size: 10 }));
     await expectSame404('upload into', a.conversationId, (id) => api.upload(`${conv(id)}/attachments/upload`, b.token, { name: 'x.png', type: 'image/png', bytes: PNG }));
     // A's calls.
     await expectSame404('read call', a.callId, (id) => as('GET', `/calls/sessions/${id}`));
@@ -138,6 +139,24 @@ describe('visitor B against visitor A', () => {
     expect(JSON.stringify(open.body)).not.toContain(a.conversationId);
 
     expect(await snapshot(kept.db())).toEqual(before);
+  });
+
+  it('cannot take over or sign out A\'s push registration with A\'s deviceId', async () => {
+    const a = await victim();
+    const b = await api.visitorWithConversation({ name: 'Bob' });
+    const before = await snapshot(kept.db());
+    // A deviceId is a claim, not a proof: with any token but one A's install registered, B is refused.
+    for (const provider of ['fcm', 'apns', 'apns_voip'] as const) {
+      const token = provider === 'fcm' ? `b${'x'.repeat(40)}${randomBytes(8).toString('hex')}` : randomBytes(32).toString('hex');
+      const res = await api.call('POST', '/sdk/devices/push-token', { token: b.token, raw: true, body: { token, deviceId: a.deviceId, platform: 'android', provider } });
+      // Any provider: the whole install is A's (a shared iPad keeps no stranger's VoIP token either).
+      expect([res.status, res.body.success, res.body.code], `${provider}: ${JSON.stringify(res.body)}`).toEqual([409, false, 'SDK_DEVICE_TOKEN_REGISTER_FAILED']);
+    }
+    // A's registration, and everything else, is exactly as it was.
+    expect(await snapshot(kept.db())).toEqual(before);
+    // A still holds an enabled token (DELETE answers how many were enabled).
+    const mine = await api.call('DELETE', '/sdk/devices/push-token', { token: a.token, body: { deviceId: a.deviceId } });
+    expect(mine.body.data).toEqual({ disabled: 1 });
   });
 
   it('cannot open A\'s file without A\'s signed link, nor trade A\'s call id for a session', async () => {

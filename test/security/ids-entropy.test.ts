@@ -5,11 +5,17 @@
  * streams (`prefix_` + 22 base64url characters = 128 bits), call links (a signed token whose
  * `jti` is a UUIDv4) and the visitor credential (192 bits).
  */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../demo/server/ids.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { client } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
+
+/** Visitors (each minting one id of every kind) for the per-position spread check. */
+const RUNS = 30;
+const SERVER_DIR = path.resolve(import.meta.dirname, '../../demo/server');
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -30,9 +36,9 @@ function randomBits(id: string, prefix: string): number {
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('ids in real responses', () => {
-  it('carry at least 122 random bits, and never repeat', async () => {
+  it('carry at least 122 random bits, never repeat, and are random in every position (no time or counter prefix)', async () => {
     const ids: Record<string, string[]> = { vis: [], conv: [], msg: [], att: [], call: [], dev: [], aic: [] };
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const v = await api.visitorWithConversation();
       ids.vis!.push(v.visitorId);
       ids.conv!.push(v.conversationId);
@@ -51,9 +57,29 @@ describe('ids in real responses', () => {
       expect(Buffer.from(v.credential, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
     }
     for (const [prefix, list] of Object.entries(ids)) {
-      expect(list, prefix).toHaveLength(5);
+      expect(list, prefix).toHaveLength(RUNS);
       for (const id of list) expect(randomBits(id, prefix), id).toBeGreaterThanOrEqual(122);
       expect(new Set(list).size, prefix).toBe(list.length);
+      // Length alone would pass a 22-character id led by a timestamp or a counter. Among 30
+      // random ids each of the 21 full characters takes about 24 of the 64 values; a time or
+      // counter prefix takes one or two in its leading positions.
+      const bodies = list.map((id) => id.slice(prefix.length + 1));
+      for (let position = 0; position < 21; position++) {
+        const distinct = new Set(bodies.map((body) => body[position])).size;
+        expect(distinct, `${prefix} position ${position}`).toBeGreaterThanOrEqual(10);
+      }
+    }
+  });
+
+  it('are never minted shorter than 128 bits (no newId call in the server passes fewer than 16 bytes)', async () => {
+    const files = (await readdir(SERVER_DIR, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const text = await readFile(path.join(SERVER_DIR, file), 'utf8');
+      // A second argument to newId under 16 bytes shortens ids below 128 bits.
+      for (const match of text.matchAll(/\bnewId\(\s*'[a-z]+'\s*,\s*(\d+)\s*\)/g)) {
+        expect(Number(match[1]), `${file}: ${match[0]}`).toBeGreaterThanOrEqual(16);
+      }
     }
   });
 

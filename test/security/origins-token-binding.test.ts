@@ -1,7 +1,9 @@
 /**
  * A runtime token is bound to the origin it was started from (extensions.md §4): a token leaked
  * from a page on origin A is refused on origin B (another allowed site of the same tenant), and a
- * script replaying it without an `Origin` header is refused too. A token minted without `Origin`
+ * request without an `Origin` header is refused too (a browser always sends one cross-origin; a
+ * non-browser client can send `Origin: A` itself, so the binding is no defence against one, and
+ * a forged `Host: a.example` is refused in origins-host.test.ts). A token minted without `Origin`
  * (a native app) keeps working without one. Refusals are the error envelope and change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { readEnvConfig } from '../../demo/server/config.ts';
+import { createServer } from '../../demo/server/app.ts';
 import { client } from '../contract/support.ts';
 
 let server: TestServer;
@@ -79,5 +81,32 @@ describe('a Server API key sent from a browser', () => {
     const key = server.serverApiKey;
     expectExposed(await api.call('GET', '/chat/visitor/availability', { headers: { origin, 'X-Ringnity-SDK-Session': key } }));
     expectExposed(await api.call('GET', '/agent-sdk/conversations', { headers: { origin, authorization: `Bearer ${key}` } }));
+  });
+});
+
+describe('what a key in a URL or a weak configuration gets', () => {
+  it('refuses a key in a query string without Origin too (an <img src>, a navigation, a link)', async () => {
+    const key = server.serverApiKey;
+    // Browsers send no Origin on no-cors GETs and navigations; a key in a URL has leaked anyway.
+    expectExposed(await api.call('GET', `/sdk/bootstrap?apiKey=${encodeURIComponent(key)}`));
+    expectExposed(await api.call('GET', `/chat/visitor/availability?k=${encodeURIComponent(key)}`, { headers: { 'sec-fetch-mode': 'no-cors' } }));
+    expectExposed(await api.call('POST', `/server/visitor-context-token?key=${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${key}` }, body: { visitor: { externalId: 'q-1' } } }));
+  });
+
+  it('refuses to start with a Server API key that is not sk_ and 21+ characters, or a TOKEN_SECRET under 32 bytes', () => {
+    for (const bad of ['mysupersecretkey123', 'sk_short', `pk_${'a'.repeat(30)}`, `sk_${'a'.repeat(20)}`, `sk_${'a'.repeat(25)} `]) {
+      expect(() => readEnvConfig({ DEMO_SERVER_API_KEY: bad }), bad).toThrow(/DEMO_SERVER_API_KEY must be "sk_" followed by at least 21/);
+    }
+    expect(readEnvConfig({ DEMO_SERVER_API_KEY: `sk_${'a'.repeat(21)}` }).demoServerApiKey).toBe(`sk_${'a'.repeat(21)}`);
+    for (const bad of ['secret', 'x'.repeat(31), 'é'.repeat(15)]) {
+      expect(() => readEnvConfig({ TOKEN_SECRET: bad }), bad).toThrow(/TOKEN_SECRET must be at least 32 bytes/);
+    }
+    expect(readEnvConfig({ TOKEN_SECRET: 'x'.repeat(32) }).tokenSecret).toBe('x'.repeat(32));
+    // The key is never echoed in the error.
+    expect(() => readEnvConfig({ DEMO_SERVER_API_KEY: 'mysupersecretkey123' })).not.toThrow(/mysupersecretkey123/);
+  });
+
+  it('refuses a short tokenSecret given to createServer directly, before listening', async () => {
+    await expect(createServer({ port: 0, dataDir: 'memory://', log: false, tokenSecret: 'secret' })).rejects.toThrow(/TOKEN_SECRET must be at least 32 bytes/);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { HTML, JPEG, PDF, PNG, SVG_WITH_SCRIPT, TEXT, WEBM_VOICE } from '../contract/fixtures/files.ts';
 import { client } from '../contract/support.ts';
-import { gifOf, jpegOf, pngOf, webpOf } from './uploads-support.ts';
+import { gifFrameBomb, gifOf, jpegOf, pngOf, webpOf } from './uploads-support.ts';
 
 const LIMIT = 4096;
 let server: TestServer;
@@ -55,18 +55,47 @@ describe('the type comes from the bytes (file-type), never from the name or the 
   });
 
   it('stores what the bytes are, whatever the name and declared type say', async () => {
-    const cases: Array<[string, string, Uint8Array, string]> = [
-      ['page.html', 'text/html', PNG, 'image/png'],
-      ['a.png', 'image/png', JPEG, 'image/jpeg'],
-      ['a.bin', 'application/octet-stream', PDF, 'application/pdf'],
-      ['voice.webm', 'audio/webm;codecs=opus', WEBM_VOICE, 'audio/webm'],
-      ['order.txt', '', TEXT, 'text/plain'],
-      ['anim.gif', 'image/png', gifOf(10, 10), 'image/gif'],
-      ['pic', '', webpOf(100, 100), 'image/webp'],
+    // The stored name is the download's name: its extension follows the bytes too.
+    const cases: Array<[string, string, Uint8Array, string, string]> = [
+      ['page.html', 'text/html', PNG, 'image/png', 'page.png'],
+      ['a.png', 'image/png', JPEG, 'image/jpeg', 'a.jpg'],
+      ['a.bin', 'application/octet-stream', PDF, 'application/pdf', 'a.pdf'],
+      ['voice.webm', 'audio/webm;codecs=opus', WEBM_VOICE, 'audio/webm', 'voice.webm'],
+      ['order.txt', '', TEXT, 'text/plain', 'order.txt'],
+      ['anim.gif', 'image/png', gifOf(10, 10), 'image/gif', 'anim.gif'],
+      ['pic', '', webpOf(100, 100), 'image/webp', 'pic.webp'],
     ];
-    for (const [name, type, bytes, contentType] of cases) {
+    for (const [name, type, bytes, contentType, storedName] of cases) {
       const res = await upload(name, type, bytes);
-      expect([res.status, res.body.data?.attachment.contentType], name).toEqual([201, contentType]);
+      expect([res.status, res.body.data?.attachment.contentType, res.body.data?.attachment.name], name).toEqual([201, contentType, storedName]);
+    }
+  });
+
+  it('never keeps an extension a desktop would run or render: the name ends in the found type', async () => {
+    // Text that does not *start* like markup is plain text; named .html it would open as a page.
+    const script = new Uint8Array(Buffer.from('Hello<script>alert(document.domain)</script>'));
+    const cases: Array<[string, string, Uint8Array, string]> = [
+      ['invoice.html', 'text/plain', script, 'invoice.txt'],
+      ['invoice.HTM', 'text/plain', script, 'invoice.txt'],
+      ['receipt.js', 'text/plain', script, 'receipt.txt'],
+      ['receipt.mjs', 'text/plain', script, 'receipt.txt'],
+      ['run.bat', 'text/plain', script, 'run.txt'],
+      ['run.cmd', 'text/plain', script, 'run.txt'],
+      ['pay.hta', 'text/plain', script, 'pay.txt'],
+      ['img.svg', 'text/plain', script, 'img.txt'],
+      ['feed.xml', 'text/plain', script, 'feed.txt'],
+      ['setup.exe', 'application/pdf', PDF, 'setup.pdf'],
+      ['launch.desktop', 'text/plain', script, 'launch.txt'],
+      ['photo.html', 'image/png', PNG, 'photo.png'],
+      ['report.pdf.exe', 'image/png', PNG, 'report.pdf.png'],
+    ];
+    for (const [name, type, bytes, expected] of cases) {
+      const res = await upload(name, type, bytes);
+      expect([res.status, res.body.data?.attachment.name], name).toEqual([201, expected]);
+      // The download is saved under that name.
+      const file = await fetch(res.body.data!.attachment.url);
+      expect(file.headers.get('content-disposition'), name).toContain(`filename*=UTF-8''${encodeURIComponent(expected)}`);
+      await file.arrayBuffer();
     }
   });
 });
@@ -79,6 +108,9 @@ describe('images over 40 megapixels are refused from their headers', () => {
       ['bomb.gif', gifOf(65_535, 65_535)],
       ['bomb.jpg', jpegOf(10_000, 4001)],
       ['bomb.webp', webpOf(16_384, 16_384)],
+      // A 1 × 1 screen with a 16383 × 16383 frame: browsers grow the canvas to the frame (268 MP).
+      ['frame-bomb.gif', gifFrameBomb(1, 1, 16_383, 16_383)],
+      ['frame-64mp.gif', gifFrameBomb(1, 1, 8000, 8000)],
     ];
     for (const [name, bytes] of bombs) {
       expect(bytes.length, name).toBeLessThan(100); // tiny files: only the header says how big they are

@@ -17,6 +17,7 @@ import { JPEG, PDF, PNG, TEXT, WEBM_VOICE } from '../contract/fixtures/files.ts'
 import { client } from '../contract/support.ts';
 import { contentDisposition } from '../../demo/server/attachments/disposition.ts';
 import { gifOf, headerLines, rawUpload, webpOf } from './uploads-support.ts';
+import { rawRequest } from './origins-support.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -89,7 +90,6 @@ describe('a separate files origin', () => {
       ['POST', `${signed.pathname}${signed.search}`],
       ['DELETE', `${signed.pathname}${signed.search}`],
       ['GET', '/attachments/'],
-      ['GET', `/attachments/${file.attachmentId}/../../api/sdk/health`],
     ];
     for (const [method, path] of probes) {
       const res = await fetch(`${server.filesOrigin}${path}`, { method, ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
@@ -98,6 +98,33 @@ describe('a separate files origin', () => {
       expect(safetyOf(res), `${method} ${path}`).toEqual(SAFE);
       expect(text, `${method} ${path}`).not.toMatch(/<html|success":true|sessionToken/i);
     }
+  });
+
+  it('does not walk out of /attachments: dot segments sent byte for byte, plain and encoded', async () => {
+    const file = await uploaded('cat.png', 'image/png', PNG);
+    const signed = new URL((await fetch(file.url, { redirect: 'manual' })).headers.get('location') ?? '');
+    const id = file.attachmentId;
+    // fetch would resolve `..` before sending; node:http sends the path as written.
+    const paths = [
+      `/attachments/${id}/../../api/sdk/health`,
+      `/attachments/../api/sdk/health`,
+      `/attachments/%2e%2e/api/sdk/health`,
+      `/attachments/%2E%2E%2Fapi%2Fsdk%2Fhealth`,
+      `/attachments/..%2f..%2fpackage.json`,
+      `/attachments/..%5c..%5cpackage.json${signed.search}`,
+      `/attachments/${id}%2f..%2f..%2fpackage.json${signed.search}`,
+      `/attachments/%2e%2e%2f%2e%2e%2f.data%2fuploads${signed.search}`,
+      `/attachments/${id}/..${signed.search}`,
+      `/attachments/./${id}/../../loader.js`,
+    ];
+    for (const path of paths) {
+      const res = await rawRequest(server.filesOrigin, 'GET', path, {});
+      expect([400, 403, 404], path).toContain(res.status);
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(res.text, path).not.toMatch(/<html|success":true|"name":\s*"ringnity|sdkVersion|\x89PNG/i);
+    }
+    // The signed path itself works when sent raw (the probes above failed for the traversal, not the client).
+    expect((await rawRequest(server.filesOrigin, 'GET', `${signed.pathname}${signed.search}`, {})).status).toBe(200);
   });
 });
 

@@ -36,6 +36,14 @@ export function gifOf(width: number, height: number): Uint8Array {
   return u8('GIF89a', le16(width), le16(height), [0, 0, 0], ';');
 }
 
+/**
+ * The review's 29-byte GIF bomb: a `screenWidth` × `screenHeight` logical screen (all that
+ * `image-size` reads) and one `frameWidth` × `frameHeight` frame, to which browsers grow the canvas.
+ */
+export function gifFrameBomb(screenWidth: number, screenHeight: number, frameWidth: number, frameHeight: number): Uint8Array {
+  return u8('GIF89a', le16(screenWidth), le16(screenHeight), [0, 0, 0], [0x2c, ...le16(0), ...le16(0), ...le16(frameWidth), ...le16(frameHeight), 0], [2, 2, 0x4c, 0x01, 0], ';');
+}
+
 /** A baseline JPEG header (APP0, SOF0) declaring `width` × `height`. */
 export function jpegOf(width: number, height: number): Uint8Array {
   return u8([0xff, 0xd8, 0xff, 0xe0], '\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0', [0xff, 0xc0, 0x00, 0x0b, 0x08, ...be16(height), ...be16(width), 0x01, 0x01, 0x11, 0x00], [0xff, 0xd9]);

@@ -19,9 +19,11 @@ export interface FilesOrigin {
 /** The path under which the files origin serves signed file links. */
 export const FILES_ROUTE = '/attachments';
 
-export function createFilesOrigin(options: { filesOrigin?: string | undefined; filesPort: number }): FilesOrigin {
+export function createFilesOrigin(options: { filesOrigin?: string | undefined; filesPort: number; publicOrigins?: readonly string[] | undefined }): FilesOrigin {
   let port = options.filesPort;
   const fixed = options.filesOrigin === undefined ? undefined : new URL(options.filesOrigin).origin;
+  // Behind a proxy that ends TLS the request URL says http: the configured public origin knows better.
+  const publicSchemes = new Map((options.publicOrigins ?? []).map((origin) => [new URL(origin).hostname, new URL(origin).protocol]));
   return {
     originFor(apiOrigin) {
       if (fixed) return fixed;
@@ -33,7 +35,7 @@ export function createFilesOrigin(options: { filesOrigin?: string | undefined; f
         api = new URL('http://127.0.0.1');
       }
       // `hostname` keeps an IPv6 address's brackets.
-      return `${api.protocol}//${api.hostname}:${port}`;
+      return `${publicSchemes.get(api.hostname) ?? api.protocol}//${api.hostname}:${port}`;
     },
     setPort(real) {
       port = real;

@@ -11,7 +11,8 @@ import { ApiError } from '../http/errors.ts';
 
 /**
  * What a Server API key looks like (`sk_` and at least 16 more characters, like the demo's
- * `sk_demo_acme_…`). Public keys are `pk_…`, tokens are JWTs, credentials plain base64url.
+ * `sk_demo_acme_…`; configured keys need 21, `config.ts`). Public keys are `pk_…`, tokens are
+ * JWTs, credentials plain base64url.
  */
 export const SERVER_KEY_SHAPE = /(?:^|[^A-Za-z0-9])sk_[A-Za-z0-9_-]{16,}/;
 
@@ -32,14 +33,18 @@ export function refuseServerKeyInBody(values: ReadonlyArray<unknown>): void {
 }
 
 /**
- * Any route: a browser request (with `Origin`) whose headers or query carry something shaped
- * like a Server API key.
+ * Any route: a browser request (with `Origin`) whose headers carry something shaped like a
+ * Server API key, and any request at all whose query does: no route takes a key in a URL, and
+ * one there has leaked into histories, logs and referrers, also from a no-cors `<img src>` or a
+ * navigation, which send no `Origin`. Every configured key has this shape (`config.ts`
+ * `checkServerApiKey`), so the shape test is exact for real keys.
  */
 export function refuseServerKeyFromBrowser(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const query = [...new URL(c.req.url).searchParams.values()];
+    if (hasServerKey(query)) throw serverKeyExposed();
     if (c.req.header('origin') !== undefined) {
-      const query = [...new URL(c.req.url).searchParams.values()];
-      const values = [c.req.header('authorization'), c.req.header('x-ringnity-sdk-session'), c.req.header('cookie'), ...query];
+      const values = [c.req.header('authorization'), c.req.header('x-ringnity-sdk-session'), c.req.header('cookie')];
       if (hasServerKey(values)) throw serverKeyExposed();
     }
     await next();

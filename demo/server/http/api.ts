@@ -24,6 +24,7 @@ import { refuseServerKeyFromBrowser } from '../auth/browser-secret.ts';
 import { helpPages } from '../routes/help-pages.ts';
 import { byIp } from './rate-limit.ts';
 import { pageHeaders } from './page-headers.ts';
+import { requireKnownHost } from './host-check.ts';
 
 /** Largest JSON body; bigger ones are refused as they stream in, not after buffering. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -42,6 +43,8 @@ export function createApi(deps: Deps, ready: Promise<void>, track?: MiddlewareHa
 
   // Security headers on every answer, pages included (routes that set their own keep them).
   app.use('*', pageHeaders());
+  // Links and redirects are built from the request URL, so a forged Host is refused first (L2).
+  app.use('*', requireKnownHost(deps.config));
   // Requests that arrive between listen() and the end of seeding wait for it.
   app.use('*', async (_c, next) => {
     await ready;

@@ -18,6 +18,7 @@ import { settingsOf } from '../store/tenant-settings.ts';
 import type { TenantRow } from '../store/tenants.ts';
 import { describeRefused, extensionOf, sniff } from '../attachments/sniff.ts';
 import { MAX_IMAGE_PIXELS, imageDimensions } from '../attachments/image-dimensions.ts';
+import { storedName } from '../attachments/stored-name.ts';
 import { presenter } from './present.ts';
 
 /** Room for the multipart boundaries and part headers around the file. */
@@ -93,6 +94,8 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
   const found = await sniff(bytes, name, file.type);
   if (!found) throw new ApiError(415, 'ATTACHMENT_TYPE_NOT_ALLOWED', describeRefused(bytes, name, file.type));
   if (found.kind === 'image') checkImagePixels(bytes, name);
+  // The download keeps this name: its extension must be the found type's (M1 of the review).
+  const stored = storedName(name, found.contentType);
 
   await checkUnsentLimit(deps, target);
   const storageKey = await deps.uploads.save(bytes);
@@ -101,7 +104,7 @@ export async function receiveUpload(deps: Deps, c: Context<AppEnv>, target: Uplo
       tenantId: target.tenant.id,
       conversationId: target.conversationId,
       uploader: target.uploader,
-      name,
+      name: stored,
       contentType: found.contentType,
       kind: found.kind,
       size: bytes.byteLength,

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DevicePushToken, DeviceRegistration, DeviceUnregistration } from '../../../src/devices/types.ts';
 import type { Queryable } from '../db/database.ts';
+import { ApiError } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { compact, iso, isoRequired } from './time.ts';
 
@@ -48,8 +49,9 @@ export interface DeviceIdentity {
 /**
  * Registers (or refreshes) a token for `owner` and enables it; run it in a transaction. Whoever
  * held the token enabled before loses it (the phone changed hands); a deviceId is one visitor's
- * at a time, so every other visitor's tokens of that install are disabled, and so is the
- * caller's older token of the same provider (the push service rotated it).
+ * at a time: it moves only with a token that install registered ({@link checkInstallClaim}),
+ * and then every other visitor's tokens of that install are disabled, and so is the caller's
+ * older token of the same provider (the push service rotated it).
  */
 export async function registerDevice(
   tx: Queryable,
@@ -64,6 +66,7 @@ export async function registerDevice(
   const keys = [`t:${provider}:${input.token}`, `v:${owner.visitorId}`, ...(deviceId === null ? [] : [`d:${deviceId}`])];
   for (const key of lockKeys(owner.tenantId, keys)) await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
 
+  if (deviceId !== null) await checkInstallClaim(tx, owner, provider, input.token, deviceId);
   // Before the upsert: the partial unique indexes are checked statement by statement.
   await tx.query(
     `UPDATE device_push_tokens SET enabled = false, updated_at = now()
@@ -98,6 +101,30 @@ export async function registerDevice(
   );
   await enforceCaps(tx, owner, row!.id);
   return toDevice(row!);
+}
+
+/**
+ * A `deviceId` is a claim, not a proof: it is the app's install id, which another visitor may
+ * learn. So it moves an install away from another visitor only together with a push token that
+ * install registered under that `deviceId` (holding the token is the proof of holding the device:
+ * a shared phone keeps its token across sign-ins). A bare `deviceId` that another visitor holds
+ * enabled is refused, and nothing of theirs changes (review finding M3).
+ */
+async function checkInstallClaim(tx: Queryable, owner: DeviceOwner, provider: string, token: string, deviceId: string): Promise<void> {
+  const [claim] = await tx.query<{ held: boolean | null; proven: boolean | null }>(
+    `SELECT bool_or(enabled AND device_id = $3) AS held,
+            bool_or(provider = $4 AND token = $5 AND device_id = $3) AS proven
+     FROM device_push_tokens
+     WHERE tenant_id = $1 AND visitor_id <> $2 AND (device_id = $3 OR (provider = $4 AND token = $5))`,
+    [owner.tenantId, owner.visitorId, deviceId, provider, token],
+  );
+  if (claim?.held && !claim.proven) {
+    throw new ApiError(
+      409,
+      'SDK_DEVICE_TOKEN_REGISTER_FAILED',
+      'This deviceId is registered to another visitor. Register with the push token this install already uses (the app signs the other visitor out), or with a new random deviceId.',
+    );
+  }
 }
 
 /**
