@@ -11,7 +11,9 @@ export function newId(prefix: string, bytes = 16): string {
 
 /** A secret of `bytes` random bytes, base64url (the visitor credential uses 24 bytes = 192 bits). */
 export function newSecret(bytes = 24): string {
-  return randomBytes(bytes).toString('base64url');
+  const secret = randomBytes(bytes).toString('base64url');
+  // A credential must never look like a Server API key (`auth/browser-secret.ts` refuses those).
+  return secret.startsWith('sk_') ? newSecret(bytes) : secret;
 }
 
 /** SHA-256 hex: how credentials and API keys are stored (high-entropy secrets need no slow hash). */

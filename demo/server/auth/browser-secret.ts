@@ -14,7 +14,10 @@ import { ApiError } from '../http/errors.ts';
  * `sk_demo_acme_…`; configured keys need 21, `config.ts`). Public keys are `pk_…`, tokens are
  * JWTs, credentials plain base64url.
  */
-export const SERVER_KEY_SHAPE = /(?:^|[^A-Za-z0-9])sk_[A-Za-z0-9_-]{16,}/;
+// Not after `_`, `-` or `.`: base64url values and JWT signatures contain `sk_` by chance (about
+// 1 in 150,000 credentials or session tokens would be refused for good); a key stands alone or
+// after `=`, a space, a quote (`Bearer sk_…`, `key=sk_…`).
+export const SERVER_KEY_SHAPE = /(?:^|[^A-Za-z0-9_.-])sk_[A-Za-z0-9_-]{16,}/;
 
 export function serverKeyExposed(): ApiError {
   return new ApiError(
