@@ -25,21 +25,35 @@ export function boot(options: BootOptions): CommandHandler {
   const waiting: QueuedCall[] = [];
   const upgrade = () =>
     (loading ??= import('./commands/commander.ts').then(
-      ({ command }) => (handler = command({ ...options, openNow: options.openNow && !widget, queue: waiting }, widget)),
+      // The widget mounts first if it still waits for its task: the command API takes it over.
+      ({ command }) => (early && mount(), (handler = command({ ...options, openNow: options.openNow && !widget, queue: waiting }, widget))),
       // Not loaded (offline): the next call tries again; what waits stays queued.
       () => (loading = undefined),
     ));
+  // Panel calls that came before the mount below, run once it is done.
+  let early: QueuedCall[] | undefined;
   const run: CommandHandler = (...call) => {
     if (handler) return handler(...call);
     const [name] = call;
+    if (early && PANEL.test(name)) return void early.push(call);
     if (widget && PANEL.test(name)) return name == 'toggle' ? widget.toggle() : /^(open|show)$/.test(name) ? widget.open() : widget.close();
     waiting.push(call);
     void upgrade();
   };
   if (root && config && Object.keys(config).every((key) => PLAIN.test(key))) {
-    const mounted = (widget = mountApp(mountOptions(config, root, options.openNow, idbStorage())));
-    mounted.runtime.status.subscribe((status) => status != 'idle' && void upgrade());
+    // Fetched on idle, the app mounts in a task of its own, not in the one that evaluated its
+    // modules: two shorter tasks instead of one long one on the host page (issue 9). A click that
+    // is waiting (`openNow`) gets the panel at once.
+    if (options.openNow) mount();
+    else (early = []), setTimeout(() => early && mount());
   } else void upgrade();
+  function mount() {
+    const calls = early ?? [];
+    early = undefined;
+    const mounted = (widget = mountApp(mountOptions(config!, root!, options.openNow, idbStorage())));
+    mounted.runtime.status.subscribe((status) => status != 'idle' && void upgrade());
+    for (const call of calls) run(...call);
+  }
   for (const call of queue.splice(0)) run(...call);
   return run;
 }

@@ -8,8 +8,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.ts';
+import { sendStaticFile } from '../http/static-file.ts';
 import { resolveInside } from '../static.ts';
-import { normalizeOrigin } from '../auth/origin.ts';
+import { cspSourceOf, normalizeOrigin } from '../auth/origin.ts';
 import type { Queryable } from '../db/database.ts';
 import { findTenantBySlug } from '../store/tenants.ts';
 
@@ -43,17 +44,33 @@ export const CHAT_PAGE_CSP = [
   "form-action 'none'",
 ].join('; ');
 
+/** The service worker's own policy: no scripts of any kind, requests to this server only. */
+export const WORKER_CSP = "default-src 'none'; connect-src 'self'";
+
 /** An origin as CSP may carry it: anything else (`;`, quotes, paths) could smuggle in a directive. */
-const CSP_ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
+const CSP_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/;
 
 /**
  * The page's CSP for a tenant: it may be framed by the server's own pages and the tenant's
  * allowed domains (the list the origin guard checks API calls against), never by any other
  * site, which could otherwise lay the chat under a decoy and steer the visitor's clicks.
  */
-export function chatPageCsp(allowedOrigins: readonly string[]): string {
-  const origins = allowedOrigins.map((entry) => normalizeOrigin(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
-  return `${CHAT_PAGE_CSP}; frame-ancestors ${["'self'", ...new Set(origins)].join(' ')}`;
+export function chatPageCsp(allowedOrigins: readonly string[], filesOrigin?: string, logoUrl?: unknown): string {
+  const origins = allowedOrigins.map((entry) => cspSourceOf(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
+  let csp = `${CHAT_PAGE_CSP}; frame-ancestors ${["'self'", ...new Set(origins)].join(' ')}`;
+  // Attachment links redirect to the files origin, and CSP checks the redirect's target too.
+  const files = filesOrigin === undefined ? undefined : normalizeOrigin(filesOrigin);
+  if (files && CSP_ORIGIN.test(files)) csp = csp.replace("img-src 'self'", `img-src 'self' ${files}`).replace("media-src 'self'", `media-src 'self' ${files}`);
+  // A tenant logo on a CDN (branding.logoUrl); a relative one is covered by 'self'.
+  const logo = logoOrigin(logoUrl);
+  if (logo) csp = csp.replace("img-src 'self'", `img-src 'self' ${logo}`);
+  return csp;
+}
+
+function logoOrigin(logoUrl: unknown): string | undefined {
+  if (typeof logoUrl !== 'string' || !/^https?:\/\//i.test(logoUrl)) return undefined;
+  const origin = normalizeOrigin(logoUrl);
+  return origin && CSP_ORIGIN.test(origin) ? origin : undefined;
 }
 
 const HEADERS = {
@@ -62,19 +79,38 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
+/** The page's files: {@link sendStaticFile} sets their caching headers. */
+const ASSET_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
+
+const typeOf = (file: string): string => TYPES[path.extname(file)] ?? 'application/octet-stream';
+
 /**
  * Mounted at `/chat`, before the static catch-all. With `db` the page may be framed by the
  * tenant's allowed domains; without it only by this server's own pages.
  */
-export function chatPageRoutes(rootDir: string, db?: Queryable): Hono<AppEnv> {
+export function chatPageRoutes(rootDir: string, db?: Queryable, filesOrigin?: (requestOrigin: string) => string): Hono<AppEnv> {
   const dir = path.join(rootDir, 'dist', 'chat');
   const app = new Hono<AppEnv>();
 
+  // Only what is inside assets/: an encoded `..` (`/chat/assets/..%2Findex.html`) would otherwise
+  // reach the page without its CSP (no frame-ancestors), or the worker under another URL.
   app.get('/assets/*', async (c) => {
-    const file = resolveInside(dir, c.req.path.slice(c.req.path.indexOf('/assets/') + 1));
-    const body = file ? await readFile(file).catch(() => undefined) : undefined;
-    if (!file || !body) return c.text('Not found', 404, HEADERS);
-    return c.body(new Uint8Array(body), 200, { ...HEADERS, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    const file = resolveInside(path.join(dir, 'assets'), c.req.path.slice(c.req.path.indexOf('/assets/') + '/assets/'.length));
+    // Every file here is named by its content hash (the worker precaches them as such): kept for good.
+    const sent = file ? await sendStaticFile(c, file, { contentType: typeOf(file), cache: 'immutable', headers: ASSET_HEADERS }) : undefined;
+    return sent ?? c.text('Not found', 404, HEADERS);
+  });
+
+  // The page's service worker (demo/chat/sw.ts). Never cached by HTTP (`no-cache`), so the
+  // browser's update check always sees the current build; its scope is `/chat/` (its own folder).
+  // Its own CSP: it runs no other script and talks only to this server.
+  app.get('/sw.js', async (c) => {
+    const sent = await sendStaticFile(c, path.join(dir, 'sw.js'), {
+      contentType: TYPES['.js']!,
+      cache: 'revalidate',
+      headers: { ...ASSET_HEADERS, 'Service-Worker-Allowed': '/chat/', 'Content-Security-Policy': WORKER_CSP },
+    });
+    return sent ?? c.text('Not found', 404, HEADERS);
   });
 
   app.get('/:slug{[^/]+}', async (c) => {
@@ -84,7 +120,7 @@ export function chatPageRoutes(rootDir: string, db?: Queryable): Hono<AppEnv> {
     if (html === undefined) return c.text('The chat page is not built: run `npm run build`.', 503, HEADERS);
     // An unknown slug still gets the page (it shows the widget's own "not found" state), framed by nobody else.
     const tenant = db ? await findTenantBySlug(db, slug) : undefined;
-    return c.html(html, 200, { ...HEADERS, 'Content-Security-Policy': chatPageCsp(tenant?.allowed_origins ?? []) });
+    return c.html(html, 200, { ...HEADERS, 'Content-Security-Policy': chatPageCsp(tenant?.allowed_origins ?? [], filesOrigin?.(new URL(c.req.url).origin), tenant?.branding?.logoUrl) });
   });
 
   return app;

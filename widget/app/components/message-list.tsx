@@ -2,7 +2,10 @@
  * The conversation: the tenant's greeting, then every message oldest first. Follows the newest
  * message while the visitor is at the bottom (or just sent one), leaves the scroll alone while
  * they read back, and reads earlier pages when they scroll near the top, keeping what they
- * look at in place. Screen readers hear new messages from others only (a separate live region),
+ * look at in place. Past `WINDOW_FROM` messages a lazily loaded windowing takes over
+ * (`list-windowing.ts`): it renders a bounded window that moves as the visitor scrolls, so a
+ * conversation of 10,000 messages costs what one of 150 does, and the first chunk stays small.
+ * Screen readers hear new messages from others only (a separate live region),
  * not a page of history: each one as a node added to the region, so two equal replies ("OK") are
  * both heard, and so is every message of a burst.
  */
@@ -13,6 +16,7 @@ import type { CoreText } from '../i18n/en.ts';
 import type { WidgetModel } from '../model.ts';
 import { lazy } from '../lazy.tsx';
 import { MessageBubble } from './message-bubble.tsx';
+import type { Windowing } from './list-windowing.ts';
 
 const StreamingAnswer = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.StreamingAnswer));
 
@@ -20,6 +24,8 @@ const StreamingAnswer = lazy(() => import('../ai/ai-mode.tsx').then((m) => m.Str
 const STICKY_PX = 48;
 // How close to the top starts reading the previous page.
 const OLDER_PX = 120;
+// Messages held before the windowing is loaded (short conversations never need it).
+const WINDOW_FROM = 200;
 // Announcements kept in the live region (older ones are dropped; they were heard).
 const KEEP = 5;
 
@@ -37,11 +43,16 @@ export function MessageList({ model }: { model: WidgetModel }) {
   const lastKey = useRef('');
   const [announced, setAnnounced] = useState<{ key: string; text: string }[]>([]);
   const { s } = useText();
+  const windowing = useRef<Windowing>();
+  const [, redraw] = useState(0);
+  const [start, end] = windowing.current?.range(messages) ?? [0, messages.length];
 
   useLayoutEffect(() => {
     const el = list.current;
     const last = messages[messages.length - 1];
-    if (el && anchor.current !== null) {
+    if (el && windowing.current) {
+      windowing.current.settle(el, messages, atBottom.current);
+    } else if (el && anchor.current !== null) {
       el.scrollTop = el.scrollHeight - anchor.current;
     } else if (el && (atBottom.current || last?.senderType === 'visitor')) {
       el.scrollTop = el.scrollHeight;
@@ -55,12 +66,23 @@ export function MessageList({ model }: { model: WidgetModel }) {
       if (fresh.length) setAnnounced((shown) => [...shown, ...fresh.map((m) => ({ key: m.key, text: spoken(m, s) }))].slice(-KEEP));
     }
     lastKey.current = last?.key ?? '';
-  }, [messages]);
+    if (el && messages.length > WINDOW_FROM && !windowing.current) {
+      import('./list-windowing.ts').then(
+        (m) => {
+          windowing.current ??= m.createWindowing(el, conversation.messages.value, atBottom.current, () => redraw((n) => n + 1));
+          redraw((n) => n + 1);
+        },
+        // Not loaded (offline): every message stays rendered, and the next change tries again.
+        () => undefined,
+      );
+    }
+  }, [messages, start, end]);
 
   const onScroll = () => {
     const el = list.current!;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
-    if (el.scrollTop < OLDER_PX && anchor.current === null && conversation.hasOlder.value) {
+    if (windowing.current) windowing.current.scrolled(el, atBottom.current, conversation);
+    else if (el.scrollTop < OLDER_PX && anchor.current === null && conversation.hasOlder.value) {
       anchor.current = el.scrollHeight - el.scrollTop;
       conversation
         .loadOlder()
@@ -77,12 +99,12 @@ export function MessageList({ model }: { model: WidgetModel }) {
   return (
     <>
       <div ref={list} class="list" role="log" aria-live="off" aria-label={s.messages} tabIndex={0} data-testid="message-list" onScroll={onScroll}>
-        {greeting && !conversation.hasOlder.value && <p class="greeting">{greeting}</p>}
+        {greeting && !start && !conversation.hasOlder.value && <p class="greeting">{greeting}</p>}
         {loading && <p class="meta center">{s.loadingMessages}</p>}
-        {messages.map((message) => (
+        {messages.slice(start, end).map((message) => (
           <MessageBubble key={message.key} message={message} model={model} onRetry={retry} />
         ))}
-        {model.ai.value && <StreamingAnswer model={model} />}
+        {model.ai.value && end === messages.length && <StreamingAnswer model={model} />}
       </div>
       <div class="sr-only" aria-live="polite" aria-relevant="additions" data-testid="announcer">
         {announced.map((a) => (
