@@ -8,15 +8,13 @@ import type { Message } from '../../../src/contract/extensions.ts';
 import { createMemoryStorage, type ChatMessage } from '../../../src/index.ts';
 import { startVisitor } from './visitor.ts';
 import { useRealServer } from './real-server.ts';
+import { pngOfSize } from '../../contract/fixtures/files.ts';
 
 const real = useRealServer();
 const { runtimes } = real;
 
-const png = (size: number) => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Blob([bytes], { type: 'image/png' });
-};
+/** A real PNG header (the server reads the bytes), `size` bytes long. */
+const png = pngOfSize;
 type Planted = { url?: string; expiresAt?: string; name?: string };
 const fileOf = (m: Message) => m.metadata?.attachment as Planted | undefined;
 

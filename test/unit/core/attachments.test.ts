@@ -3,16 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage, isRuntimeError, type UploadTransport } from '../../../src/index.ts';
 import { startVisitor } from './visitor.ts';
 import { useRealServer } from './real-server.ts';
+import { pngOfSize } from '../../contract/fixtures/files.ts';
 
 const real = useRealServer();
 const { runtimes } = real;
 
-/** A PNG by its signature, `size` bytes long. */
-const png = (size: number) => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Blob([bytes], { type: 'image/png' });
-};
+/** A real PNG header (the server reads the bytes), `size` bytes long. */
+const png = pngOfSize;
 
 /**
  * A real HTTP/1.1 upload with node:http, reporting progress as the body's chunks are written

@@ -7,15 +7,13 @@ import { xhrTransport } from '../../../src/uploads/xhr.ts';
 import type { FileSend } from '../../../src/index.ts';
 import { startVisitor } from './visitor.ts';
 import { useRealServer } from './real-server.ts';
+import { pngOfSize } from '../../contract/fixtures/files.ts';
 
 const real = useRealServer();
 const { runtimes } = real;
 
-const png = (size: number) => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Blob([bytes], { type: 'image/png' });
-};
+/** A real PNG header (the server reads the bytes), `size` bytes long. */
+const png = pngOfSize;
 const urlOf = (input: Parameters<typeof fetch>[0]) => String(input instanceof Request ? input.url : input);
 const visitorTypes = async (id: string) => (await real.agent.messages(id)).filter((m) => m.senderType === 'visitor').map((m) => m.messageType ?? 'text');
 

@@ -11,17 +11,15 @@ import { createHttp } from '../../../src/http.ts';
 import { createMemoryStorage, type RuntimeStorage, type UploadTransport } from '../../../src/index.ts';
 import { xhrTransport } from '../../../src/uploads/xhr.ts';
 import { fail, ok, startFaultServer, tick, until, type FaultServer, type Reply } from './fault-server.ts';
+import { pngOfSize } from '../../contract/fixtures/files.ts';
 
 let server: FaultServer;
 beforeAll(async () => (server = await startFaultServer()));
 afterAll(() => server.close());
 afterEach(() => vi.useRealTimers());
 
-const png = (size: number) => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Blob([bytes], { type: 'image/png' });
-};
+/** A real PNG header (the server reads the bytes), `size` bytes long. */
+const png = pngOfSize;
 const info = (n: number): AttachmentInfo => ({
   attachmentId: `att-${n}`,
   name: 'photo.png',
