@@ -87,24 +87,26 @@ export function createSession(options: SessionOptions): Session {
     });
 
   async function mint(): Promise<string> {
-    if ((credential ??= await stored())) return open();
-    return exclusive(pageLocks(options.locks), `ringnity:${options.slug ?? options.publicKey}:credential`, async () => {
-      credential ??= await stored();
-      return open();
-    });
-  }
-
-  async function open(): Promise<string> {
-    const visitorCredential = credential;
     // Each minting needs a valid context token (a verified visitor is resumed only with one,
     // extensions.md §3), and a session outlives the context token it was minted with: so the
     // site's backend is asked for a fresh one every time, the first time too (a token given
     // with the page may have expired while the chat was closed). No reading of the token's
-    // `exp` to skip a call: the page's clock may be hours off.
-    const contextToken = options.getContextToken ? await options.getContextToken() : options.contextToken;
+    // `exp` to skip a call: the page's clock may be hours off. Asked before the first-visit
+    // lock, so a slow backend never holds up the other tabs.
+    const contextToken = options.getContextToken ? await (await import('./context-token.ts')).askContextToken(options.getContextToken) : options.contextToken;
+    if ((credential ??= await stored())) return open(contextToken);
+    return exclusive(pageLocks(options.locks), `ringnity:${options.slug ?? options.publicKey}:credential`, async () => {
+      credential ??= await stored();
+      return open(contextToken);
+    });
+  }
+
+  async function open(contextToken?: string): Promise<string> {
+    const visitorCredential = credential;
     const body: CreateRuntimeSessionRequest = { slug: options.slug, apiKey: options.publicKey, visitor: options.visitor, contextToken, visitorCredential };
     const session = await http.post<RuntimeSession>('sdk/session', body);
-    if (session.visitorCredential && session.visitorCredential !== visitorCredential) {
+    // Not after shutdown(): it removed the stored credential, and a late answer must not bring it back.
+    if (!destroyed && session.visitorCredential && session.visitorCredential !== visitorCredential) {
       credential = session.visitorCredential;
       await storage.set(CREDENTIAL_KEY, credential).catch((e: unknown) => log('session: storage', e));
     }
@@ -118,7 +120,8 @@ export function createSession(options: SessionOptions): Session {
       const renewIn = Math.max(lifetime * 0.4, (lifetime - 1000) * (options.refreshAt ?? 0.8));
       timer = setTimeout(() => void refresh().catch((e: unknown) => log('session renewal failed', e)), renewIn);
     }
-    log('session for visitor', session.visitorId, 'valid for', session.expiresIn, 's');
+    // Terse: the core is at its size budget (the visitor and the lifetime in s say it all).
+    log('session', session.visitorId, session.expiresIn);
     options.onToken?.(token);
     return token;
   }

@@ -19,7 +19,11 @@ const host = target.querySelector('ringnity-widget');
 if (host?.shadowRoot) fullPage(host.shadowRoot, () => post({ type: 'close' }));
 installNativeCommands(window, runtime, post);
 // Offline start and updates that wait for the visitor (sw.ts); the tenant's language, else the browser's.
-installUpdatePrompt(window, { languages: () => [widget.runtime.bootstrap.value?.branding?.locale, ...navigator.languages] });
+installUpdatePrompt(window, {
+  languages: () => [widget.runtime.bootstrap.value?.branding?.locale, ...navigator.languages],
+  // Reaches into the widget's class names like full-page.ts (its test fails if they change).
+  below: () => host?.shadowRoot?.querySelector('.header')?.getBoundingClientRect().bottom ?? 0,
+});
 
 // `ready` once the chat works: when start() resolves, or, after a failed start the widget
 // retries by itself, when the connection comes up.

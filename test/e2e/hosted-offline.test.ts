@@ -5,7 +5,7 @@
  * visitor takes it, and the chat keeps working meanwhile.
  */
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,14 +161,28 @@ describe('a new version of the hosted chat page', () => {
   });
 
   let builds = 1;
-  let original: string | undefined;
-  /** Publishes the next build: a changed worker that can say which build it is. */
-  async function publishBuild(): Promise<string> {
+  /**
+   * Publishes the next build, as a deploy does: every hashed file under a new name (the
+   * references in the page, the files and the worker's manifest follow), the old names gone
+   * from the server, and a worker that can say which build it is. Answers the build's id and
+   * the files it retired.
+   */
+  async function publishBuild(): Promise<{ id: string; retired: string[] }> {
     const id = `build-${++builds}`;
-    const sw = path.join(root, 'dist', 'chat', 'sw.js');
-    original ??= await readFile(sw, 'utf8');
-    await writeFile(sw, `${original}\n;self.addEventListener('message',(e)=>{if(e.data&&e.data.type==='BUILD')e.ports[0].postMessage('${id}')});\n`);
-    return id;
+    const dir = path.join(root, 'dist', 'chat');
+    const assets = path.join(dir, 'assets');
+    const names = await readdir(assets);
+    const renamed = new Map(names.map((name) => [name, name.replace(/(\.build-\d+)?\.(js|css)$/, `.${id}.$2`)]));
+    const rename = (text: string) => text.replace(/[\w.-]+\.(?:js|css)/g, (name) => renamed.get(name) ?? name);
+    for (const name of names) {
+      await writeFile(path.join(assets, renamed.get(name)!), rename(await readFile(path.join(assets, name), 'utf8')));
+      await rm(path.join(assets, name));
+    }
+    await writeFile(path.join(dir, 'index.html'), rename(await readFile(path.join(dir, 'index.html'), 'utf8')));
+    const sw = path.join(dir, 'sw.js');
+    const worker = rename((await readFile(sw, 'utf8')).replace(/\n;self\.addEventListener\('message'.*$/s, ''));
+    await writeFile(sw, `${worker}\n;self.addEventListener('message',(e)=>{if(e.data&&e.data.type==='BUILD')e.ports[0].postMessage('${id}')});\n`);
+    return { id, retired: names.map((name) => `/chat/assets/${name}`) };
   }
 
   it('shows a prompt every visitor can read and use (axe, with the page in Arabic)', async () => {
@@ -193,9 +207,18 @@ describe('a new version of the hosted chat page', () => {
         return result.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
       });
       expect(violations).toEqual([]);
-      // Reachable from the keyboard.
-      await prompt.getByRole('button').focus();
-      await expect(prompt.getByRole('button').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      // On a phone it covers nothing of the header (the title, the call and close buttons) and
+      // keeps inside the screen.
+      const header = (await page.locator('.header').boundingBox())!;
+      const box = (await prompt.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(header.y + header.height);
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      // Reachable with the Tab key from the chat.
+      await page.getByTestId('composer-input').click();
+      const onButton = () => prompt.getByRole('button').evaluate((el) => el === document.activeElement);
+      for (let presses = 0; presses < 20 && !(await onButton()); presses++) await page.keyboard.press('Tab');
+      await expect(onButton()).resolves.toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -214,7 +237,7 @@ describe('a new version of the hosted chat page', () => {
       // Anything only this page load holds: gone after a reload.
       await page.evaluate(() => void ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
 
-      const next = await publishBuild();
+      const { id: next } = await publishBuild();
       // The page asks for updates when it comes back to the front.
       await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
       const prompt = page.getByTestId('update-prompt');
@@ -254,4 +277,86 @@ describe('a new version of the hosted chat page', () => {
       await context.close();
     }
   });
+
+  it('opens offline after a release the visitor never took: the kept page names the previous files', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { page } = await chatPage(context);
+    try {
+      await page.goto(`${server.url}/chat/acme`);
+      await page.getByTestId('composer-input').waitFor();
+      await controlled(page);
+      const { retired } = await publishBuild();
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await page.getByTestId('update-prompt').waitFor({ timeout: 15_000 });
+      // The visitor closes the tab without updating, with the network already gone: the new
+      // version activates offline, so the kept page copy still names the previous files.
+      await context.setOffline(true);
+      await page.close();
+      const { page: again, errors } = await chatPage(context);
+      // Stands in for the browser evicting its HTTP cache: only the worker's caches are left.
+      await (await context.newCDPSession(again)).send('Network.clearBrowserCache');
+      const opened = await again.goto(`${server.url}/chat/acme`);
+      expect(opened?.status()).toBe(200);
+      expect(opened?.fromServiceWorker()).toBe(true);
+      expect(await again.content()).toContain(retired.find((url) => /\/index-.*\.js$/.test(url)));
+      await again.getByTestId('composer-input').waitFor();
+      // The tenant's kept bootstrap heads the chat, which says it cannot connect yet (a page
+      // opened in an already offline context may not see `navigator.onLine` false: either word).
+      await again.getByRole('dialog', { name: /acme/i }).waitFor();
+      await expect(again.getByTestId('connection-banner').getAttribute('data-status')).resolves.toMatch(/^(offline|reconnecting)$/);
+      await again.getByTestId('composer-input').fill('Written after the release');
+      expect(errors.filter((e) => !/Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|FAILED)/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('in a second tab, after the first took the update: the files it has not loaded still load, and its Update reloads it', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const a = await chatPage(context);
+    const b = await chatPage(context);
+    try {
+      for (const { page } of [a, b]) {
+        await page.goto(`${server.url}/chat/acme`);
+        await page.getByTestId('composer-input').waitFor();
+        await controlled(page);
+      }
+      const { id, retired } = await publishBuild();
+      for (const { page } of [a, b]) {
+        await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+        await page.getByTestId('update-prompt').waitFor({ timeout: 15_000 });
+      }
+      const reloaded = a.page.waitForEvent('load');
+      await a.page.getByTestId('update-prompt').getByRole('button').click();
+      await reloaded;
+      await controlled(a.page);
+      // The new version now controls B too; a chunk B has not loaded (the Arabic words) is gone
+      // from the server, and still comes from the worker.
+      await vi.waitFor(async () => expect(await buildOf(b.page)).toBe(id), { timeout: 15_000 });
+      const arabic = retired.find((url) => /\/ar-[^/]*\.js$/.test(url))!;
+      await expect(fetch(`${server.url}${arabic}`).then((r) => r.status)).resolves.toBe(404);
+      await expect(b.page.evaluate((url) => fetch(url).then((r) => r.status), arabic)).resolves.toBe(200);
+      // B's prompt still works: it reloads into the new version.
+      const bReloaded = b.page.waitForEvent('load');
+      await b.page.getByTestId('update-prompt').getByRole('button').click();
+      await bReloaded;
+      await b.page.getByTestId('composer-input').waitFor();
+      await expect(b.page.getByTestId('update-prompt').count()).resolves.toBe(0);
+      await expect(buildOf(b.page)).resolves.toBe(id);
+      expect([...a.errors, ...b.errors, ...a.violations, ...b.violations]).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
+
+/** The build the worker controlling `page` says it is (publishBuild's id). */
+const buildOf = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (e) => resolve(String(e.data));
+        navigator.serviceWorker.controller!.postMessage({ type: 'BUILD' }, [channel.port2]);
+      }),
+  );

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
@@ -127,6 +129,76 @@ describe('widget start-up', () => {
       expect(contrast(icon, background)).toBeGreaterThanOrEqual(3);
     } finally {
       await host.close();
+    }
+  });
+
+  it("keeps the loader's launcher icon visible in forced colours (Windows High Contrast)", async () => {
+    const host = await serveHostPage(`<!doctype html><title>Shop</title><script src="${server.origin}/loader.js" data-slug="acme" async></script>`);
+    try {
+      const { page } = await visitor();
+      await page.route('**/widget/app.js', () => undefined);
+      // What Windows High Contrast does to the page: Chromium's own emulation (CDP Emulation.setEmulatedMedia).
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.goto(host.origin);
+      const launcher = page.getByTestId('launcher');
+      await launcher.waitFor();
+      await expect(page.evaluate(() => matchMedia('(forced-colors: active)').matches)).resolves.toBe(true);
+      const [icon, background] = await launcher.evaluate((button) => [getComputedStyle(button, '::before').backgroundColor, getComputedStyle(button).backgroundColor]);
+      // The icon is drawn, in a colour other than the button's.
+      expect(icon).not.toBe('rgba(0, 0, 0, 0)');
+      expect(icon).not.toBe(background);
+      const rgb = (css: string) => `#${(css.match(/\d+/g) ?? []).slice(0, 3).map((n) => (+n).toString(16).padStart(2, '0')).join('')}`;
+      expect(contrast(rgb(icon), rgb(background))).toBeGreaterThanOrEqual(3);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("keeps boot({ getContextToken }) on a tag with data-slug: the signed-in visitor's token goes with the session", async () => {
+    // A shop on an origin of its own, which a server of its own allows (the page is written
+    // once that server's address is known).
+    let html = '';
+    const shop = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const shopOrigin = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    const own = await startTestServer({ allowedOrigins: [shopOrigin] });
+    let shopper: BrowserContext | undefined;
+    try {
+      // What the site's backend does for its signed-in user.
+      const minted = await fetch(`${own.baseUrl}/server/visitor-context-token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${own.serverApiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ visitor: { externalId: 'kari-tag', name: 'Kari' } }),
+      });
+      const token = ((await minted.json()) as { data: { token: string } }).data.token;
+      // The README's first tag, with the Security section's boot call added.
+      html = `<!doctype html><title>Shop</title>
+        <script>
+          window.Ringnity = window.Ringnity || function () { (Ringnity.q = Ringnity.q || []).push(arguments); };
+          window.asked = 0;
+          Ringnity('boot', { getContextToken: async () => { window.asked++; return ${JSON.stringify(token)}; } });
+        </script>
+        <script src="${own.origin}/loader.js" data-slug="acme" async></script>`;
+      const { page, context } = await visitor();
+      shopper = context;
+      const sessions: string[] = [];
+      page.on('request', (r) => void (new URL(r.url()).pathname === '/api/sdk/session' && sessions.push(r.postData() ?? '')));
+      await page.goto(shopOrigin);
+      await page.getByTestId('launcher').click();
+      await page.getByTestId('composer-input').waitFor();
+      // The widget the chat runs on mints with the callback's token. (A click before the command
+      // API arrived may still have started the first screen's widget without it.)
+      const carried = () => sessions.map((body) => (JSON.parse(body) as { contextToken?: string }).contextToken);
+      await vi.waitFor(() => expect(carried().at(-1)).toBe(token), { timeout: 10_000 });
+      await expect(page.evaluate(() => (window as unknown as { asked: number }).asked)).resolves.toBeGreaterThan(0);
+      // And the chat works as that visitor.
+      await sendText(page, 'Signed in, from the tag');
+      await message(page, 'visitor', 'Signed in, from the tag').and(page.locator(settled)).waitFor();
+    } finally {
+      // Closed before its server, so its socket's reconnecting is no error of the page.
+      await shopper?.close();
+      await own.close();
+      await new Promise((resolve) => shop.close(resolve));
     }
   });
 

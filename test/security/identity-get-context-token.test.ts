@@ -90,3 +90,67 @@ describe('a Server API key given to the SDK', () => {
     });
   }
 });
+
+describe('a getContextToken that goes wrong', () => {
+  /** Starts a runtime with `getContextToken`; answers the start's error, the error events and the session requests. */
+  async function startWith(getContextToken: () => string | Promise<string>) {
+    const fetch = vi.fn(globalThis.fetch);
+    const runtime = createRuntime({ baseUrl: server.baseUrl, slug: 'acme', getContextToken, fetch, realtime: false, storage: createMemoryStorage() });
+    const events: unknown[] = [];
+    runtime.on('error', (e) => void events.push(e));
+    try {
+      const error = await runtime.start().catch((e: unknown) => e);
+      const sessions = fetch.mock.calls.filter(([url]) => String(url instanceof Request ? url.url : url).includes('sdk/session'));
+      return { error: isRuntimeError(error) ? error : undefined, events, sessions, sent: JSON.stringify(fetch.mock.calls.map(([url, init]) => [String(url), String(init?.body ?? '')])), stuck: runtime.error.value };
+    } finally {
+      runtime.destroy();
+    }
+  }
+
+  it('throws (the visitor signed out on the site): a final SDK_CONTEXT_TOKEN_INVALID naming the callback, no visitor made', async () => {
+    const { error, events, sessions, stuck } = await startWith(() => {
+      throw new Error('backend said 401');
+    });
+    expect([error?.code, error?.retryable]).toEqual(['SDK_CONTEXT_TOKEN_INVALID', false]);
+    expect(error?.message).toMatch(/getContextToken\(\).*backend said 401/);
+    expect(events).toEqual([error]);
+    // Final: the widget shows it rather than retrying (and calling the site's backend) forever.
+    expect(stuck).toBe(error);
+    expect(sessions).toEqual([]);
+  });
+
+  it('gives undefined (a misspelt field): an error, never a silent anonymous visitor', async () => {
+    const { error, sessions } = await startWith(() => (({ tokn: 'x' }) as { token?: string }).token as string);
+    expect([error?.code, error?.retryable]).toEqual(['SDK_CONTEXT_TOKEN_INVALID', false]);
+    expect(error?.message).toContain('received undefined');
+    expect(sessions).toEqual([]);
+  });
+
+  it('gives the Server API key: refused before it goes out, and not repeated', async () => {
+    const { error, sessions, sent } = await startWith(() => server.serverApiKey);
+    expect(error?.code).toBe('SERVER_API_KEY_EXPOSED');
+    expect(error?.message).not.toContain(server.serverApiKey);
+    expect(sessions).toEqual([]);
+    expect(sent).not.toContain(server.serverApiKey);
+  });
+
+  it('answers after shutdown: the late session does not store a visitor credential again', async () => {
+    const storage = createMemoryStorage();
+    let answer: ((token: string) => void) | undefined;
+    const session = createSession({
+      http: createHttp({ baseUrl: server.baseUrl }),
+      storage,
+      slug: 'acme',
+      log: createLogger(),
+      locks: null,
+      getContextToken: () => new Promise<string>((resolve) => (answer = resolve)),
+    });
+    const minted = session.getToken();
+    await vi.waitFor(() => expect(answer).toBeDefined());
+    // shutdown() while the site's backend is still answering: it has just removed the storage.
+    session.destroy();
+    answer!(await backendMint('kari-late'));
+    await minted;
+    await expect(storage.get('visitorCredential')).resolves.toBeUndefined();
+  });
+});

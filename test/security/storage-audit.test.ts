@@ -2,8 +2,9 @@
  * Issue 8 item 6: tokens at rest. After a full visitor session in Chromium (messages sent, a
  * file uploaded, the page reloaded) everything the site's origin keeps is read: localStorage,
  * sessionStorage, every IndexedDB database, store, key and value (blobs read as text), Cache
- * Storage and cookies (HttpOnly too). The runtime token (a JWT, kept in memory only) is nowhere;
- * the anonymous visitor credential (≥ 128 random bits) is, until `shutdown()` removes it.
+ * Storage (requests and answer bodies) and cookies (HttpOnly too). The runtime token (a JWT, kept
+ * in memory only) is nowhere; the anonymous visitor credential (≥ 128 random bits) is, until
+ * `shutdown()` removes it. The same on the hosted chat page, whose service worker fills Cache Storage.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -27,7 +28,9 @@ afterAll(async () => {
 });
 
 /** Everything the page's origin stores, as one string per place (values made JSON-able). */
-async function everythingStored(p: Page): Promise<Record<string, string>> {
+const everythingStored = (p: Page) => everythingStoredIn(context, p);
+
+async function everythingStoredIn(ctx: BrowserContext, p: Page): Promise<Record<string, string>> {
   const inPage = await p.evaluate(async () => {
     const plain = async (value: unknown): Promise<unknown> => {
       if (value instanceof Blob) return { blob: value.type, text: await value.text() };
@@ -61,7 +64,13 @@ async function everythingStored(p: Page): Promise<Record<string, string>> {
       db.close();
     }
     const caches: Record<string, string[]> = {};
-    if ('caches' in window) for (const key of await window.caches.keys()) caches[key] = (await (await window.caches.open(key)).keys()).map((r) => r.url);
+    // Every kept request with its answer's body (the hosted page's service worker keeps pages,
+    // the bootstrap, images and scripts).
+    if ('caches' in window)
+      for (const key of await window.caches.keys()) {
+        const cache = await window.caches.open(key);
+        caches[key] = await Promise.all((await cache.keys()).map(async (r) => `${r.url} ${[...r.headers].join()} ${await (await cache.match(r))?.text()}`));
+      }
     return {
       localStorage: JSON.stringify(Object.entries(localStorage)),
       sessionStorage: JSON.stringify(Object.entries(sessionStorage)),
@@ -70,7 +79,7 @@ async function everythingStored(p: Page): Promise<Record<string, string>> {
       documentCookie: document.cookie,
     };
   });
-  return { ...inPage, cookies: JSON.stringify(await context.cookies()) };
+  return { ...inPage, cookies: JSON.stringify(await ctx.cookies()) };
 }
 
 const JWT = /eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/;
@@ -120,5 +129,39 @@ describe('what the widget leaves on the device', () => {
         expect(text, place).not.toMatch(JWT);
       }
     });
+  });
+});
+
+describe('what the hosted chat page and its service worker leave on the device', () => {
+  it('keeps no runtime token in any cache (bodies read), and the visitor credential in IndexedDB only', async () => {
+    const hosted = await browser.newContext();
+    const { page: chat } = await openPage(hosted);
+    try {
+      const sessions: Array<{ sessionToken: string; visitorCredential: string }> = [];
+      chat.on('response', (r) => {
+        if (new URL(r.url()).pathname.endsWith('/api/sdk/session')) void r.json().then((b: { data: (typeof sessions)[number] }) => sessions.push(b.data), () => undefined);
+      });
+      await chat.goto(`${server.origin}/chat/${server.slug}`);
+      await chat.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', undefined, { timeout: 15_000 });
+      await sendText(chat, 'Asked from the hosted page');
+      await message(chat, 'visitor', 'Asked from the hosted page').and(chat.locator('[data-state="sent"],[data-state="delivered"],[data-state="read"]')).waitFor();
+      // Loaded through the worker this time: what it keeps at runtime is kept now.
+      await chat.reload();
+      await message(chat, 'visitor', 'Asked from the hosted page').waitFor();
+      await vi.waitFor(() => expect(sessions.length).toBeGreaterThan(1));
+
+      const stored = await everythingStoredIn(hosted, chat);
+      // The worker did keep things (the page, the bootstrap, the scripts), so the check is not empty.
+      expect(stored.cacheStorage).toContain(`/chat/${server.slug}`);
+      expect(stored.cacheStorage).toContain('/api/sdk/bootstrap');
+      const credential = sessions[0]!.visitorCredential;
+      for (const [place, text] of Object.entries(stored)) {
+        expect(text, place).not.toMatch(JWT);
+        for (const { sessionToken } of sessions) expect(text, place).not.toContain(sessionToken);
+      }
+      expect(Object.entries(stored).filter(([, text]) => text.includes(credential)).map(([place]) => place)).toEqual(['indexedDB']);
+    } finally {
+      await hosted.close();
+    }
   });
 });

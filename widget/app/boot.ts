@@ -40,7 +40,9 @@ export function boot(options: BootOptions): CommandHandler {
     waiting.push(call);
     void upgrade();
   };
-  if (root && config && Object.keys(config).every((key) => PLAIN.test(key))) {
+  // A queued `boot({ getContextToken })` must reach the runtime before any session starts, so the
+  // quick path (mount at once) is not taken: the command chunk mounts with the callback.
+  if (root && config && Object.keys(config).every((key) => PLAIN.test(key)) && !queue.some(([name, o]) => name === 'boot' && typeof (o as { getContextToken?: unknown } | undefined)?.getContextToken === 'function')) {
     // Fetched on idle, the app mounts in a task of its own, not in the one that evaluated its
     // modules: two shorter tasks instead of one long one on the host page (issue 9). A click that
     // is waiting (`openNow`) gets the panel at once.

@@ -7,9 +7,13 @@ const API = 'https://chat.example.com/base/api';
 describe('tenant logo URL', () => {
   it('draws http(s) logos, and resolves a relative one against the API base', () => {
     expect(logoUrl('https://cdn.acme.example/logo.png', API)).toBe('https://cdn.acme.example/logo.png');
-    expect(logoUrl('http://acme.example/l.svg', API)).toBe('http://acme.example/l.svg');
     expect(logoUrl('/logo.svg', API)).toBe('https://chat.example.com/logo.svg');
     expect(logoUrl('brand/logo.svg', API)).toBe('https://chat.example.com/base/api/brand/logo.svg');
+  });
+
+  it('draws an http: logo only when the widget itself is served over http: (no mixed content)', () => {
+    expect(logoUrl('http://acme.example/l.svg', API)).toBeNull();
+    expect(logoUrl('http://acme.example/l.svg', 'http://127.0.0.1:8192/api')).toBe('http://acme.example/l.svg');
   });
 
   it.each([

@@ -75,6 +75,15 @@ export function command({ host: given, root: givenRoot, config: tagConfig, queue
     if (command === 'boot') {
       const options = (args[0] ?? {}) as RingnityBootOptions;
       if (!booted) getContextToken = options.getContextToken;
+      else if (options.getContextToken && !getContextToken) {
+        // A tag with `data-slug` booted already, and the first screen may have mounted its widget
+        // without the callback: mount again with it (as `identify({ contextToken })` does), so a
+        // signed-in visitor is never silently anonymous. The callback wins over a static token.
+        getContextToken = options.getContextToken;
+        const again: QueuedCall = ['identify', { contextToken: config?.contextToken }];
+        if (handle) handle.run(...again);
+        else if (taken) waiting.push(again);
+      }
       const next = { ...config, ...fromBoot(options, config?.api ?? new URL('/api', doc.baseURI).href) } as LoaderConfig;
       if (options.open) open = true;
       // Booting a running (or starting) widget again (a second tag, a framework re-render) changes nothing.

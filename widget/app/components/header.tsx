@@ -65,8 +65,11 @@ export function Header({ title, model, onClose }: HeaderProps) {
             {availabilityText(availability, s)}
           </p>
         ) : (
-          // Its line's height, kept until it is known: the panel's content does not move down when it comes.
-          <p class="availability">{'\u00a0'}</p>
+          // Its line's height, kept until it is known: the panel's content does not move down when
+          // it comes. Hidden from screen readers, which would read it as "blank".
+          <p class="availability" aria-hidden="true">
+            {'\u00a0'}
+          </p>
         )}
       </div>
       {calls > 0 && (
