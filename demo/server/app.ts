@@ -16,8 +16,9 @@ import { createApi } from './http/api.ts';
 import { createFilesApp } from './http/files-app.ts';
 import { createDrain } from './http/drain.ts';
 import { type RateLimitStore, createMemoryRateLimitStore } from './limits/store.ts';
+import { createDatabaseRateLimitStore } from './limits/db-store.ts';
 import { type LogSink, createLogger } from './log.ts';
-import { createHub } from './realtime/hub.ts';
+import { type ClusterTimings, createCluster } from './cluster/setup.ts';
 import { createRealtime } from './realtime/socket.ts';
 import { createTypingRelay } from './realtime/typing.ts';
 import { createAttachmentLinkService } from './attachments/links.ts';
@@ -64,7 +65,7 @@ export interface RunningServer {
 
 /** Parts a test or a scaled-out deployment swaps in; configuration stays plain data. */
 export interface ServerServices {
-  /** Where rate-limit counters live. @default an in-memory store (per instance) */
+  /** Where rate-limit counters live. @default the database on PostgreSQL (shared by instances), else in memory */
   rateLimitStore?: RateLimitStore;
   /** The clock (ms) that ages unsent uploads. @default Date.now */
   clock?: () => number;
@@ -74,6 +75,8 @@ export interface ServerServices {
   logSink?: LogSink;
   /** Runs after the demo seed, before the first request (a test adds a second tenant or agent). */
   afterSeed?: (db: Database) => Promise<void>;
+  /** Heartbeat and reaping of the instances sharing the database (a test shortens them). */
+  cluster?: ClusterTimings;
 }
 
 /** Starts the server; options override {@link defaultConfig}. */
@@ -90,12 +93,18 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const tokenSecret = await loadTokenSecret(db, config.tokenSecret);
   const tokens = createTokenService(tokenSecret);
-  const hub = createHub();
-  const typing = createTypingRelay({
-    throttleMs: config.typingThrottleMs,
-    timeoutMs: config.typingTimeoutMs,
-    deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
-  });
+  const links = createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds);
+  // Realtime events go through the database (NOTIFY/LISTEN), so every instance sharing it hears them.
+  const cluster = createCluster(db, { links, onError: (message, error) => log.error(message, error), ...services.cluster });
+  const hub = cluster.hub;
+  const typing = cluster.typing(
+    createTypingRelay({
+      throttleMs: config.typingThrottleMs,
+      timeoutMs: config.typingTimeoutMs,
+      deliver: (to, frame) => (to.role === 'agent' ? hub.toAgents(to.tenantId, frame) : hub.toVisitor(to.tenantId, to.visitorId, frame)),
+    }),
+  );
+  await cluster.start();
   const uploads = createUploadStorage(config.uploadDir);
   const filesOrigin = createFilesOrigin(config);
   const base: Omit<Deps, 'calls'> = {
@@ -104,11 +113,14 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     hub,
     config,
     log,
-    links: createAttachmentLinkService(tokenSecret, config.attachmentUrlTtlSeconds),
+    links,
     uploads,
     filesOrigin,
     typing,
-    rateLimitStore: services.rateLimitStore ?? createMemoryRateLimitStore(),
+    // On PostgreSQL instances may share the database: their counters are shared too.
+    rateLimitStore:
+      services.rateLimitStore ??
+      (config.databaseUrl ? createDatabaseRateLimitStore(db, { onError: (message, error) => log.error(message, error) }) : createMemoryRateLimitStore()),
     ai: createAiService({ ...(services.knowledgeDir !== undefined ? { knowledgeDir: services.knowledgeDir } : {}), log: (message, error) => log.error(message, error) }),
     async issueAgentToken(tenant, agent, ttlSeconds): Promise<SdkToken> {
       const issued = await tokens.sign({ typ: 'agent', tid: tenant.id, sub: agent.id, scopes: AGENT_SCOPES }, ttlSeconds);
@@ -140,6 +152,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     // The files port is taken (FILES_PORT): stop what started, say which port.
     server.close();
     await deps.calls.close();
+    await cluster.close();
     await db.close();
     throw error;
   }
@@ -160,6 +173,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
     server.close();
     filesServer.close();
     await deps.calls.close();
+    await cluster.close();
     await db.close();
     throw error;
   }
@@ -217,6 +231,7 @@ export async function createServer(options: Partial<ServerConfig> = {}, services
         // A call change a timer had started finishes (with its record) before the database goes.
         await callsStopped;
         await deps.calls.close();
+        await cluster.close();
         await db.close();
       })();
       return closing;

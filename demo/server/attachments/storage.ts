@@ -2,9 +2,13 @@
  * The bytes of uploaded files, in the upload folder (`UPLOAD_DIR`, default `.data/uploads`),
  * which no static route serves. File names on disk are random keys, never anything the
  * uploader sent, so a name cannot point outside the folder.
+ *
+ * Several instances share one folder (`UPLOAD_DIR` on a shared volume): a key written by one is
+ * read by any. {@link UploadStorage} is all the server asks of storage, so an S3-compatible store
+ * (keys as object names, `open` as a ranged GET, `size` as a HEAD) can stand in for the folder.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { newSecret } from '../ids.ts';
@@ -16,7 +20,12 @@ export interface UploadStorage {
   open(key: string, start?: number, end?: number): Readable;
   /** Removes a stored file; a missing one is fine. */
   remove(key: string): Promise<void>;
-  /** The file's path (for `stat`). */
+  /** The stored file's size in bytes; undefined when it is missing. */
+  size(key: string): Promise<number | undefined>;
+  /**
+   * The file's path (for `stat`).
+   * @deprecated Only a folder has paths: use {@link UploadStorage.size}, which an object store can answer too.
+   */
   pathOf(key: string): string;
 }
 
@@ -46,6 +55,10 @@ export function createUploadStorage(dir: string): UploadStorage {
       return createReadStream(fileOf(key), { start, end });
     },
     pathOf: fileOf,
+    async size(key) {
+      const info = await stat(fileOf(key)).catch(() => undefined);
+      return info?.isFile() ? info.size : undefined;
+    },
     async remove(key) {
       await rm(fileOf(key), { force: true });
     },

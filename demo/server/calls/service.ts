@@ -4,6 +4,12 @@
  * restarted server re-arms them from the database ({@link CallService.recover}). A timer whose
  * write fails is retried, and a periodic sweep catches what still slipped through, so no call
  * stays live for good.
+ *
+ * Several instances on one database: each may arm the same call's timers (the sweep adopts live
+ * calls it does not watch yet, e.g. of an instance that died); the transitions are atomic
+ * (`UPDATE … WHERE status IN …`), so one wins and the others find nothing to do. Signals are
+ * checked against the call's row and relayed through the hub (so across instances); the agent
+ * console that holds a call's signaling is kept in the row.
  */
 import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import type { Deps } from '../http/context.ts';
@@ -48,11 +54,6 @@ interface Talking {
   agentId: string;
   /** One grace per party, each from that party's own drop: a second drop does not shorten the first party's. */
   grace: Partial<Record<Party, NodeJS.Timeout>>;
-  /**
-   * The agent socket that signals for this call: the first of the answering agent's sockets to
-   * send a signal (the console that took the call). Until then the visitor's offer goes to all of them.
-   */
-  agentSocket?: Subscriber;
 }
 
 /** Timings a test shortens; production uses the defaults. */
@@ -73,6 +74,8 @@ export function createCallService(deps: Omit<Deps, 'calls'>, options: CallServic
   );
   let sweeper: NodeJS.Timeout | undefined;
   let closed = false;
+  // Each socket's signals are checked against the database in arrival order (an offer before its candidates).
+  const signalChains = new WeakMap<Subscriber, Promise<void>>();
   const isClosed = () => closed;
 
   const publish = (row: CallRow) => {
@@ -187,10 +190,42 @@ export function createCallService(deps: Omit<Deps, 'calls'>, options: CallServic
   deps.hub.onPresence((s, isPresent) => {
     for (const [id, call] of talking) {
       if (call.tenantId !== s.tenantId) continue;
-      if (!isPresent && call.agentSocket === s) call.agentSocket = undefined;
       if ((s.role === 'visitor' && s.subject === call.visitorId) || (s.role === 'agent' && s.subject === call.agentId)) checkParties(id);
     }
   });
+
+  /**
+   * Relays a signal between the parties of an answered call (extensions.md §15), checked against
+   * its row; anything else is dropped without a word. The first console of the agent to signal
+   * holds the call (kept in the row, so across instances); another one of theirs is not heard
+   * until the holder's socket is gone.
+   */
+  async function relaySignal(from: Subscriber, callId: string, signal: CallSignal): Promise<void> {
+    const row = await findCall(deps.db, { tenantId: from.tenantId }, callId);
+    if (!row || row.status !== 'answered' || !row.agent_id || closed) return;
+    // A call-link socket signals only for its own conversation's call.
+    if (from.callScope !== undefined && from.callScope !== row.conversation_id) return;
+    const frame: ServerFrame = { type: 'call.signal', callId, from: from.role, signal };
+    const holder = row.signal_socket ?? null;
+    if (from.role === 'visitor' && from.subject === row.visitor_id) {
+      // Until a console of the agent signals, the visitor's offer goes to all of them.
+      if (holder !== null && deps.hub.isLive(holder)) deps.hub.toSocket(holder, frame);
+      else deps.hub.toAgent(row.tenant_id, row.agent_id, frame);
+      return;
+    }
+    if (from.role !== 'agent' || from.subject !== row.agent_id) return;
+    const me = deps.hub.socketId(from);
+    if (holder !== me) {
+      if (holder !== null && deps.hub.isLive(holder)) return;
+      // Compare-and-set: of two consoles signalling at once (on two instances), one holds the call.
+      const won = await deps.db.query(
+        `UPDATE call_sessions SET signal_socket = $2 WHERE id = $1 AND status = 'answered' AND signal_socket IS NOT DISTINCT FROM $3 RETURNING id`,
+        [callId, me, holder],
+      );
+      if (won.length === 0) return;
+    }
+    deps.hub.toVisitorCall(row.tenant_id, row.visitor_id, row.conversation_id, frame);
+  }
 
   const service: CallService = {
     async create(input) {
@@ -236,22 +271,11 @@ export function createCallService(deps: Omit<Deps, 'calls'>, options: CallServic
 
     signal(from, callId, raw) {
       if (typeof callId !== 'string') return;
-      const call = talking.get(callId);
-      if (!call || call.tenantId !== from.tenantId) return;
-      // A call-link socket signals only for its own conversation's call.
-      if (from.callScope !== undefined && from.callScope !== call.conversationId) return;
       const signal: CallSignal | undefined = readSignal(raw);
       if (!signal) return;
-      const frame: ServerFrame = { type: 'call.signal', callId, from: from.role, signal };
-      if (from.role === 'visitor' && from.subject === call.visitorId) {
-        if (call.agentSocket) call.agentSocket.send(JSON.stringify(frame));
-        else deps.hub.toAgent(call.tenantId, call.agentId, frame);
-      } else if (from.role === 'agent' && from.subject === call.agentId) {
-        // The first console of the agent to signal holds the call; another one of theirs is not heard.
-        call.agentSocket ??= from;
-        if (call.agentSocket !== from) return;
-        deps.hub.toVisitorCall(call.tenantId, call.visitorId, call.conversationId, frame);
-      }
+      const relay = () => relaySignal(from, callId, signal);
+      const chain = (signalChains.get(from) ?? Promise.resolve()).then(relay).catch((error: unknown) => deps.log.error('relaying a call signal failed', error));
+      signalChains.set(from, chain);
     },
 
     async recover() {
@@ -271,6 +295,8 @@ export function createCallService(deps: Omit<Deps, 'calls'>, options: CallServic
         if (closed) break;
         if (await finalize(row, MISSED)) missed++;
       }
+      // Answered calls another instance took (it may have died) are watched here too.
+      for (const row of await listLiveCalls(deps.db)) if (row.status === 'answered' && !talking.has(row.id)) watch(row);
       for (const id of talking.keys()) checkParties(id);
       return missed;
     },

@@ -19,4 +19,11 @@ export interface Database extends Queryable {
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * `LISTEN channel`: `onPayload` gets every `NOTIFY` payload on it, in commit order (also this
+   * connection's own). `onGap` is told when notifications may have been missed (the listening
+   * connection dropped and was opened again). Resolves once listening; the result stops it.
+   * Both adapters have it; a test double may leave it out (the server then delivers in-process).
+   */
+  listen?(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
 }

@@ -1,11 +1,16 @@
 /** PostgreSQL adapter through `pg`, used when `DATABASE_URL` is set. */
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database.ts';
+import { createListener } from './pg-listen.ts';
 
 export async function openPostgres(connectionString: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle pooled connection the server drops (restart, failover, admin kill) emits 'error' on
+  // the pool; unhandled, that would crash the process. The pool replaces it on the next query.
+  pool.on('error', () => undefined);
   // Fail at startup, not on the first request, when the database is unreachable.
   await pool.query('SELECT 1');
+  const listeners: Array<() => Promise<void>> = [];
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query<T>(sql, params as unknown[]);
@@ -31,6 +36,14 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         client.release();
       }
     },
-    close: () => pool.end(),
+    async listen(channel, onPayload, onGap) {
+      const stop = await createListener(connectionString, channel, onPayload, onGap);
+      listeners.push(stop);
+      return stop;
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((stop) => stop()));
+      await pool.end();
+    },
   };
 }

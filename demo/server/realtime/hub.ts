@@ -2,6 +2,9 @@
  * Who is subscribed to what. A visitor socket gets frames for that visitor's conversations;
  * an agent socket gets frames for every conversation of its tenant. Routes publish after their
  * transaction committed, so a frame never announces data a reader cannot see yet.
+ *
+ * This is one process's delivery. The server wraps it in the cluster hub (`../cluster/cluster-hub.ts`),
+ * which sends every event through the database first, so instances sharing it all hear it.
  */
 import type { Conversation, Message, ServerFrame } from '../../../src/contract/extensions.ts';
 
@@ -20,6 +23,8 @@ export interface Subscriber {
   readonly callScope?: string;
   /** Told of every `conversation.updated` it is sent (a socket drops what it cached about it). */
   conversationChanged?(conversation: Conversation): void;
+  /** Closes the socket (frames may have been missed: the client reconnects and resumes from `seq`). */
+  close?(code: number, reason: string): void;
 }
 
 export interface Hub {
@@ -50,9 +55,35 @@ export interface Hub {
   onPresence(listener: (subscriber: Subscriber, present: boolean) => void): void;
   /** Every subscriber (for shutdown). */
   all(): Subscriber[];
+  /** The subscriber's id, unique across instances (the agent socket that holds a call's signaling is named by it). */
+  socketId(subscriber: Subscriber): string;
+  /** Whether the socket `socketId` (of any instance) is still open. */
+  isLive(socketId: string): boolean;
+  /** A frame for one socket, wherever it is. */
+  toSocket(socketId: string, frame: ServerFrame): void;
 }
 
-export function createHub(): Hub {
+/** The sockets of this process: what the cluster hub delivers to once an event came back from the database. */
+export interface LocalHub extends Hub {
+  /** Whether a frame for the tenant's agents (or for `visitorId`) would reach anyone here: a reader skips the rows otherwise. */
+  hasAudience(tenantId: string, visitorId?: string): boolean;
+}
+
+export interface HubOptions {
+  /** Prefix of socket ids (the instance id in a cluster). @default 'local' */
+  idPrefix?: string;
+}
+
+export function createHub(options: HubOptions = {}): LocalHub {
+  const prefix = options.idPrefix ?? 'local';
+  const ids = new WeakMap<Subscriber, string>();
+  const live = new Map<string, Subscriber>();
+  let counter = 0;
+  const idOf = (s: Subscriber) => {
+    let id = ids.get(s);
+    if (id === undefined) ids.set(s, (id = `${prefix}/${++counter}`));
+    return id;
+  };
   const visitors = new Map<string, Set<Subscriber>>();
   const agents = new Map<string, Set<Subscriber>>();
   // Tenant id → its visitor sockets, so a tenant-wide frame does not scan every tenant's visitors.
@@ -83,6 +114,7 @@ export function createHub(): Hub {
       let set = map.get(key);
       if (!set) map.set(key, (set = new Set()));
       set.add(s);
+      live.set(idOf(s), s);
       if (s.role === 'visitor') {
         let all = tenantVisitors.get(s.tenantId);
         if (!all) tenantVisitors.set(s.tenantId, (all = new Set()));
@@ -95,6 +127,7 @@ export function createHub(): Hub {
       const key = keyOf(s);
       const set = map.get(key);
       if (set?.delete(s) && set.size === 0) map.delete(key);
+      live.delete(idOf(s));
       const all = s.role === 'visitor' ? tenantVisitors.get(s.tenantId) : undefined;
       if (all?.delete(s) && all.size === 0) tenantVisitors.delete(s.tenantId);
       for (const listener of presence) listener(s, false);
@@ -140,6 +173,16 @@ export function createHub(): Hub {
     },
     all() {
       return [...visitors.values(), ...agents.values()].flatMap((set) => [...set]);
+    },
+    socketId: idOf,
+    isLive(socketId) {
+      return live.has(socketId);
+    },
+    toSocket(socketId, frame) {
+      live.get(socketId)?.send(JSON.stringify(frame));
+    },
+    hasAudience(tenantId, visitorId) {
+      return agents.has(tenantId) || (visitorId !== undefined && visitors.has(`${tenantId}/${visitorId}`));
     },
   };
 }

@@ -146,6 +146,9 @@ export function createRealtime(deps: Deps): Realtime {
                 }
                 ws.send(text);
               },
+              close(code, reason) {
+                ws.close(code, reason);
+              },
               conversationChanged(conversation) {
                 // A closed or reassigned conversation is checked again on the next typing frame.
                 const party = parties.get(conversation.conversationId);

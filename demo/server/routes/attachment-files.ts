@@ -7,7 +7,6 @@
  * everything else is a download; `nosniff` and a sandboxing CSP stop a browser from treating a
  * file as a page. Single byte ranges work, so audio and video can seek.
  */
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import type { AppEnv, Deps } from '../http/context.ts';
@@ -64,8 +63,8 @@ export function attachmentFileRoutes(deps: Deps): Hono<AppEnv> {
     const row = await findAttachment(deps.db, id);
     const gone = () => new ApiError(404, 'ATTACHMENT_NOT_FOUND', `The attachment ${id} was deleted.`);
     if (!row || row.deleted_at) throw gone();
-    const info = await stat(deps.uploads.pathOf(row.storage_key)).catch(() => undefined);
-    if (!info) throw gone();
+    const size = await deps.uploads.size(row.storage_key);
+    if (size === undefined) throw gone();
 
     const inline = INLINE_TYPES.has(row.content_type);
     const headers: Record<string, string> = {
@@ -77,15 +76,15 @@ export function attachmentFileRoutes(deps: Deps): Hono<AppEnv> {
       'Cache-Control': 'private, max-age=3600',
       'Accept-Ranges': 'bytes',
     };
-    const range = parseRange(c.req.header('range'), info.size);
+    const range = parseRange(c.req.header('range'), size);
     if (range === 'unsatisfiable') {
-      return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${info.size}` });
+      return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${size}` });
     }
-    const [start, end] = range ?? [0, info.size - 1];
+    const [start, end] = range ?? [0, size - 1];
     const stream = deps.uploads.open(row.storage_key, start, end);
     const body = Readable.toWeb(stream) as ReadableStream<Uint8Array>;
     headers['Content-Length'] = String(end - start + 1);
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
     return c.body(body, range ? 206 : 200, headers);
   });
 

@@ -30,6 +30,8 @@ export interface CallRow {
   ended_by: EndedBy | null;
   metadata: Record<string, unknown> | null;
   ring_deadline: Date | string;
+  /** The agent socket (hub socket id) holding an answered call's signaling; null until its first signal. */
+  signal_socket?: string | null;
 }
 
 /** Statuses from which nothing changes any more. */

@@ -50,6 +50,11 @@ export async function findConversation(db: Queryable, viewer: Viewer, id: string
   return rows[0];
 }
 
+/** Conversations by id, any tenant (the cluster hub re-reads what an event names; it checks the tenant). */
+export async function findConversationsByIds(db: Queryable, ids: readonly string[]): Promise<ConversationRow[]> {
+  return db.query<ConversationRow>(`${SELECT} WHERE c.id = ANY($1::text[])`, [ids]);
+}
+
 /** The visitor's open conversation, if any (there is at most one). */
 export async function findOpenConversation(db: Queryable, tenantId: string, visitorId: string): Promise<ConversationRow | undefined> {
   const rows = await db.query<ConversationRow>(

@@ -435,7 +435,10 @@ describe('a call whose socket missed a frame', () => {
       await vi.waitFor(() => expect([call.phase.value, agentCall.phase.value]).toEqual(['connected', 'connected']), patient);
       const offers = visitor.sent.filter(({ frame }) => frame.type === 'call.signal' && frame.signal.kind === 'offer');
       expect(offers).toHaveLength(2);
-      expect(peerConnections.map((pc) => pc.offersCreated)).toEqual([1, 0]);
+      // Which side's peer connection exists first depends on frame timing (a database round trip
+      // after the HTTP answer since frames go through the cluster bus); exactly one offer is made.
+      expect(peerConnections.find((pc) => pc.localDescription?.type === 'offer')?.offersCreated).toBe(1);
+      expect(peerConnections.reduce((n, pc) => n + pc.offersCreated, 0)).toBe(1);
       await call.hangUp();
     });
   });

@@ -1,0 +1,160 @@
+/**
+ * The cluster bus and presence on a real database: PGlite in this process, and PostgreSQL too
+ * when TEST_DATABASE_URL is set. Events arrive in publish order, in batches; payloads stay small
+ * and hold ids, never a message body or a signal's SDP; presence of one instance is seen by
+ * another, and a silent instance is reaped with its sockets.
+ */
+import pg from 'pg';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
+import { CLUSTER_CHANNEL, createBus } from '../../../demo/server/cluster/bus.ts';
+import { createClusterHub } from '../../../demo/server/cluster/cluster-hub.ts';
+import type { Envelope } from '../../../demo/server/cluster/events.ts';
+import { createPresence } from '../../../demo/server/cluster/presence.ts';
+import type { Database } from '../../../demo/server/db/database.ts';
+import { openDatabase } from '../../../demo/server/db/open.ts';
+import { createHub, type Subscriber } from '../../../demo/server/realtime/hub.ts';
+
+const url = process.env.TEST_DATABASE_URL;
+const engines: Array<[string, () => Promise<Database>]> = [['PGlite', () => openDatabase({ dataDir: 'memory://' })]];
+if (url) engines.push(['PostgreSQL', () => freshPostgres(url)]);
+
+let fresh = 0;
+/** A database of its own on the server (a short staleMs here must not reap other test files' servers). */
+async function freshPostgres(serverUrl: string): Promise<Database> {
+  const name = `ringnity_bus_${process.pid}_${Date.now()}_${fresh++}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(serverUrl);
+  target.pathname = `/${name}`;
+  const db = await openDatabase({ dataDir: 'memory://', databaseUrl: target.toString() });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+// A first run after a migration change builds PGlite's template (seconds): not inside a test's time.
+beforeAll(() => openDatabase({ dataDir: 'memory://' }).then((db) => db.close()), 120_000);
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+const onError = (message: string, error: unknown) => {
+  throw new Error(`${message}: ${String(error)}`);
+};
+
+describe.each(engines)('on %s', (_name, open) => {
+  async function database() {
+    const db = await open();
+    cleanups.push(() => db.close());
+    return db;
+  }
+
+  it('delivers a burst in publish order, in fewer batches than events, identical events included', async () => {
+    const db = await database();
+    const bus = createBus(db, { instanceId: 'one', onError });
+    const batches: Envelope[][] = [];
+    await bus.start(async (events) => void batches.push(events), () => undefined);
+    cleanups.push(() => bus.close());
+    for (let n = 0; n < 200; n++) bus.publish({ k: 'ts', role: 'visitor', sub: 'same', c: n % 2 === 0 ? 'even' : 'odd' });
+    await vi.waitFor(() => expect(batches.flat()).toHaveLength(200));
+    expect(batches.flat().map((e) => e.n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    expect(batches.length).toBeLessThan(200);
+  });
+
+  it('keeps frames with content out of the NOTIFY payload: a 20 KB signal is stored and named by id', async () => {
+    const db = await database();
+    const payloads: string[] = [];
+    const stop = await db.listen!(CLUSTER_CHANNEL, (payload) => payloads.push(payload));
+    cleanups.push(stop);
+    const bus = createBus(db, { instanceId: 'one', onError });
+    const local = createHub({ idPrefix: 'one' });
+    const presence = createPresence(db, bus, { heartbeatMs: 60_000, staleMs: 180_000, onError });
+    const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
+    await bus.start((events) => hub.deliver(events), () => undefined);
+    await presence.start();
+    cleanups.push(async () => {
+      await presence.close();
+      await bus.close();
+    });
+    const received: string[] = [];
+    const agent: Subscriber = { role: 'agent', tenantId: 'client_acme', subject: 'agent-demo', send: (text) => received.push(text) };
+    hub.add(agent);
+
+    const sdp = `v=0 ${'a=candidate secret-ish\r\n'.repeat(800)}`;
+    hub.toAgent('client_acme', 'agent-demo', { type: 'call.signal', callId: 'call_1', from: 'visitor', signal: { kind: 'offer', sdp } });
+    hub.toAgents('client_acme', { type: 'typing', conversationId: 'conv_1', by: 'visitor', typing: true });
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    // In publish order, though the first one waited for its row.
+    expect(JSON.parse(received[0]!)).toMatchObject({ type: 'call.signal', signal: { sdp } });
+    expect(JSON.parse(received[1]!)).toMatchObject({ type: 'typing' });
+    expect(payloads.length).toBeGreaterThanOrEqual(3); // presence, stored signal, typing
+    for (const payload of payloads) {
+      expect(Buffer.byteLength(payload)).toBeLessThan(1000);
+      expect(payload).not.toContain('secret-ish');
+    }
+  });
+
+  it("sees another instance's sockets, forgets them when it leaves, and reaps one that went silent", async () => {
+    const db = await database();
+    const make = async (id: string) => {
+      const bus = createBus(db, { instanceId: id, onError });
+      const local = createHub({ idPrefix: id });
+      const presence = createPresence(db, bus, { heartbeatMs: 50, staleMs: 1000, onError });
+      const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
+      await bus.start((events) => hub.deliver(events), () => undefined);
+      await presence.start();
+      return { bus, presence, hub };
+    };
+    const one = await make('one');
+    const two = await make('two');
+    cleanups.push(async () => {
+      for (const side of [one, two]) {
+        await side.presence.close();
+        await side.bus.close();
+      }
+    });
+    const changes: string[] = [];
+    two.hub.onPresence((s, present) => changes.push(`${s.subject} ${present ? 'came' : 'went'}`));
+    const visitor: Subscriber = { role: 'visitor', tenantId: 't', subject: 'vis_1', send: () => undefined, callScope: 'conv_9' };
+    one.hub.add(visitor);
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1', 'conv_9')).toBe(true));
+    // A call-link socket counts for its own conversation only.
+    expect(two.hub.hasSocket('visitor', 't', 'vis_1', 'conv_other')).toBe(false);
+    one.hub.remove(visitor);
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(false));
+    expect(changes).toEqual(['vis_1 came', 'vis_1 went']);
+
+    // Instance one leaves: two forgets its sockets at once.
+    one.hub.add(visitor);
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(true));
+    await one.presence.close();
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(false));
+
+    // Instance ghost is killed (SIGKILL: no goodbye) with an agent socket open: once its
+    // heartbeat is older than staleMs, two reaps it, its rows and its socket.
+    const ghost = createBus(db, { instanceId: 'ghost', onError });
+    await db.query("INSERT INTO cluster_instances (id) VALUES ('ghost')");
+    await db.query("INSERT INTO cluster_sockets (socket_id, instance_id, role, tenant_id, subject) VALUES ('ghost/1', 'ghost', 'agent', 't', 'agent_1')");
+    ghost.publish({ k: 'p', s: 'ghost/1', role: 'agent', t: 't', sub: 'agent_1', on: true });
+    await vi.waitFor(() => expect(two.hub.hasSocket('agent', 't', 'agent_1')).toBe(true));
+    await db.query("UPDATE cluster_instances SET heartbeat_at = now() - interval '1 hour' WHERE id = 'ghost'");
+    await vi.waitFor(() => expect(two.hub.hasSocket('agent', 't', 'agent_1')).toBe(false));
+    expect(await db.query("SELECT 1 FROM cluster_sockets WHERE instance_id = 'ghost'")).toHaveLength(0);
+    expect(changes.at(-1)).toBe('agent_1 went');
+    // A late word from the reaped instance is not believed.
+    ghost.publish({ k: 'p', s: 'ghost/2', role: 'agent', t: 't', sub: 'agent_1', on: true });
+    await ghost.flushed();
+    // Notifications arrive in commit order: once a later instance's word is in, ghost's was handled.
+    createBus(db, { instanceId: 'later', onError }).publish({ k: 'p', s: 'later/1', role: 'visitor', t: 't', sub: 'marker', on: true });
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'marker')).toBe(true));
+    expect(two.hub.hasSocket('agent', 't', 'agent_1')).toBe(false);
+  });
+});
