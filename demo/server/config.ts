@@ -36,6 +36,12 @@ export interface ServerConfig {
   realtimeAuthTimeoutMs: number;
   /** Interval of server-side WebSocket pings; a socket that missed the previous one is dropped. @default 25000 */
   realtimePingIntervalMs: number;
+  /**
+   * Open realtime sockets one visitor or agent may hold on one instance; the next is refused with
+   * `RATE_LIMITED` and close 4008 (extensions.md §6). `REALTIME_MAX_SOCKETS_PER_SUBJECT`.
+   * @default 20
+   */
+  realtimeMaxSocketsPerSubject: number;
   /** Log requests that failed with a 500 and server lifecycle events to stderr. @default true */
   log: boolean;
   /**
@@ -118,6 +124,7 @@ export function defaultConfig(): ServerConfig {
     rootDir: REPO_ROOT,
     realtimeAuthTimeoutMs: 10_000,
     realtimePingIntervalMs: 25_000,
+    realtimeMaxSocketsPerSubject: 20,
     log: true,
     uploadDir: path.join(REPO_ROOT, '.data', 'uploads'),
     filesPort: defaultFilesPort(8192),
@@ -191,6 +198,9 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   }
   config.rateLimits = rateLimitsFromEnv(env, config.rateLimits);
   if (env.RATE_LIMIT_TRUST_PROXY) config.trustProxy = parseFlag('RATE_LIMIT_TRUST_PROXY', env.RATE_LIMIT_TRUST_PROXY);
+  if (env.REALTIME_MAX_SOCKETS_PER_SUBJECT) {
+    config.realtimeMaxSocketsPerSubject = parseInteger('REALTIME_MAX_SOCKETS_PER_SUBJECT', env.REALTIME_MAX_SOCKETS_PER_SUBJECT, 1, 10_000);
+  }
   if (env.SHUTDOWN_GRACE_MS) config.shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 0, 600_000);
   if (env.CALL_RING_TIMEOUT_MS) config.callRingTimeoutMs = parseInteger('CALL_RING_TIMEOUT_MS', env.CALL_RING_TIMEOUT_MS, 1000, 600_000);
   if (env.CALL_DROP_GRACE_MS) config.callDropGraceMs = parseInteger('CALL_DROP_GRACE_MS', env.CALL_DROP_GRACE_MS, 1000, 600_000);

@@ -49,6 +49,8 @@ export const EXTENSION_ERROR_CODES = [
   'SERVER_API_KEY_EXPOSED',
   // extensions.md §4 (issue 8): a request naming a host this server does not answer to
   'HOST_NOT_ALLOWED',
+  // extensions.md §5 (issue 10): `/sdk/health` when the database or the cluster listener is down
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type ExtensionErrorCode = (typeof EXTENSION_ERROR_CODES)[number];
 

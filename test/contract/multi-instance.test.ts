@@ -70,12 +70,13 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
       const res = await fetch(`${s.baseUrl}/sdk/health`);
       expect(res.status).toBe(200);
     }
-    const { rows } = await admin.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name ORDER BY name`);
+    // Counted in the test's own database (`admin` is connected to TEST_DATABASE_URL's).
+    const check = new pg.Client({ connectionString: databaseUrl });
+    await check.connect();
+    const { rows } = await check.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name ORDER BY name`);
     expect(rows.length).toBeGreaterThanOrEqual(6);
     expect(rows.every((row) => row.n === 1)).toBe(true);
     // Every instance registered (the shared token secret shows below: tokens minted on one are used on another).
-    const check = await new pg.Client({ connectionString: databaseUrl });
-    await check.connect();
     expect((await check.query('SELECT count(*)::int AS n FROM cluster_instances')).rows[0].n).toBe(3);
     await check.end();
     [a, b] = servers as [SpawnedServer, SpawnedServer];

@@ -14,6 +14,8 @@ import type { Database } from '../db/database.ts';
 import { type ClusterEvent, type Envelope, readEnvelope } from './events.ts';
 
 export const CLUSTER_CHANNEL = 'ringnity_cluster';
+/** Health probes' payloads start with this (never JSON, so no instance reads one as an event). */
+const PROBE_PREFIX = 'probe:';
 
 export interface Bus {
   /** This instance's id (also in every envelope it sends). */
@@ -27,6 +29,12 @@ export interface Bus {
   start(onEvents: (events: Envelope[]) => Promise<void>, onGap: () => void): Promise<void>;
   /** Resolves when everything published so far was sent (tests, shutdown). */
   flushed(): Promise<void>;
+  /**
+   * Whether this instance still hears the bus: a probe sent through `NOTIFY` comes back on its
+   * `LISTEN` connection within `timeoutMs` (false when that connection is down or the database
+   * does not answer). Other instances ignore the probe (it is no {@link Envelope}).
+   */
+  probe(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -48,7 +56,15 @@ export function createBus(db: Database, options: BusOptions): Bus {
   let draining: Promise<void> | undefined;
   let handler: ((events: Envelope[]) => Promise<void>) | undefined;
 
+  // Probes in flight, by nonce: resolved when their NOTIFY comes back.
+  const probes = new Map<string, () => void>();
+  let probeCounter = 0;
+
   const receive = (payload: string) => {
+    if (payload.startsWith(PROBE_PREFIX)) {
+      probes.get(payload)?.();
+      return;
+    }
     const envelope = readEnvelope(payload);
     if (!envelope || !handler) return;
     inbox.push(envelope);
@@ -109,6 +125,26 @@ export function createBus(db: Database, options: BusOptions): Bus {
       if (db.listen) stopListening = await db.listen(CLUSTER_CHANNEL, receive, onGap);
     },
     flushed,
+    async probe(timeoutMs) {
+      if (!db.listen || !handler || closed) return !closed && handler !== undefined;
+      const nonce = `${PROBE_PREFIX}${instanceId}:${probeCounter++}`;
+      let timer: NodeJS.Timeout | undefined;
+      // A database that never answers must not hold the probe: the deadline wins the race.
+      const deadline = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const heard = new Promise<boolean>((resolve) => probes.set(nonce, () => resolve(true)));
+      try {
+        const sent = db.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, nonce]).then(
+          () => heard,
+          () => false,
+        );
+        return await Promise.race([sent, deadline]);
+      } finally {
+        clearTimeout(timer);
+        probes.delete(nonce);
+      }
+    },
     async close() {
       await flushed();
       closed = true;

@@ -12,6 +12,7 @@ import type { TypingRelay } from '../realtime/typing.ts';
 import { createBus } from './bus.ts';
 import { type ClusterHub, createClusterHub } from './cluster-hub.ts';
 import { createPresence } from './presence.ts';
+import { registerListenerProbe } from './health.ts';
 
 /** Timings a test shortens. */
 export interface ClusterTimings {
@@ -78,6 +79,7 @@ export function createCluster(
         },
       );
       await presence.start();
+      registerListenerProbe(db, (timeoutMs) => bus.probe(timeoutMs));
       sweeper = setInterval(() => {
         db.query('DELETE FROM cluster_frames WHERE created_at < now() - make_interval(secs => $1)', [frameTtlMs / 1000]).catch((error: unknown) =>
           options.onError('cluster: deleting old frames failed', error),
@@ -86,6 +88,7 @@ export function createCluster(
       sweeper.unref();
     },
     async close() {
+      registerListenerProbe(db, undefined);
       clearInterval(sweeper);
       await presence.close();
       await bus.close();

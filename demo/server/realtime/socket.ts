@@ -19,6 +19,7 @@ import { findTypingParty } from '../store/conversations.ts';
 import { findTenantById } from '../store/tenants.ts';
 import { findVisitorById } from '../store/visitors.ts';
 import type { Subscriber } from './hub.ts';
+import { createUpgradeGate, refuseUpgrade } from './upgrade-gate.ts';
 
 export const REALTIME_PATH = '/api/realtime';
 /** A socket whose unsent data exceeds this is closed with 4008 rather than buffered without end. */
@@ -40,6 +41,10 @@ export interface Realtime {
 export function createRealtime(deps: Deps): Realtime {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const alive = new WeakMap<WebSocket, boolean>();
+  const gate = createUpgradeGate(deps);
+  // Open sockets per `role:tenant:subject` on this instance: one visitor or agent cannot hold
+  // an unbounded number (each costs memory, a heartbeat and a share of every broadcast).
+  const perSubject = new Map<string, number>();
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -60,6 +65,8 @@ export function createRealtime(deps: Deps): Realtime {
     const host = request.headers.host;
     let subscriber: Subscriber | undefined;
     let authStarted = false;
+    /** The per-subject count this socket holds (set once it is ready). */
+    let countedAs: string | undefined;
     let expiryTimer: NodeJS.Timeout | undefined;
     // Typing frames are checked against the database; a chain keeps them in arrival order.
     let typingChain = Promise.resolve();
@@ -132,6 +139,18 @@ export function createRealtime(deps: Deps): Realtime {
         void authenticate(deps, frame.token, origin, host).then(
           (claims) => {
             if (ws.readyState !== ws.OPEN) return;
+            const key = `${claims.typ}:${claims.tid}:${claims.sub}`;
+            const open = perSubject.get(key) ?? 0;
+            if (open >= deps.config.realtimeMaxSocketsPerSubject) {
+              fail(CLOSE_CODES.slowConsumer, {
+                type: 'error',
+                code: 'RATE_LIMITED',
+                message: `Too many open sockets for this ${claims.typ}: at most ${deps.config.realtimeMaxSocketsPerSubject}. Close one first.`,
+              });
+              return;
+            }
+            perSubject.set(key, open + 1);
+            countedAs = key;
             const callScope = callScopeOf(claims);
             subscriber = {
               role: claims.typ === 'agent' ? 'agent' : 'visitor',
@@ -208,6 +227,11 @@ export function createRealtime(deps: Deps): Realtime {
     ws.on('close', () => {
       clearTimeout(authTimer);
       clearTimeout(expiryTimer);
+      if (countedAs !== undefined) {
+        const left = (perSubject.get(countedAs) ?? 1) - 1;
+        if (left > 0) perSubject.set(countedAs, left);
+        else perSubject.delete(countedAs);
+      }
       if (subscriber) {
         deps.hub.remove(subscriber);
         deps.typing.disconnected(ws);
@@ -223,7 +247,19 @@ export function createRealtime(deps: Deps): Realtime {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      // A client that hangs up while the gate waits must not crash the process.
+      socket.on('error', () => socket.destroy());
+      gate(request).then(
+        (refusal) => {
+          if (socket.destroyed) return;
+          if (refusal) refuseUpgrade(socket, refusal);
+          else wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+        },
+        (error: unknown) => {
+          deps.log.error('realtime upgrade check failed', error);
+          refuseUpgrade(socket, new ApiError(500, 'INTERNAL_ERROR', 'The server failed to handle this request. Try again later.'));
+        },
+      );
     },
     close(code, reason) {
       clearInterval(heartbeat);
@@ -267,7 +303,8 @@ function callScopeOf(claims: TokenClaims): string | undefined {
 
 /**
  * Verifies the auth frame's token: a live visitor (from an allowed origin; a call-scoped one
- * also from the server's own, where its call page is served) or agent.
+ * also from the server's own, where its call page is served) or agent (from the server's own
+ * origin, or without `Origin`).
  */
 async function authenticate(deps: Deps, token: string, origin: string | undefined, host: string | undefined): Promise<TokenClaims> {
   const claims = await deps.tokens.verify(token);
@@ -288,6 +325,12 @@ async function authenticate(deps: Deps, token: string, origin: string | undefine
     return claims;
   }
   if (claims.typ === 'agent') {
+    // The console is served by this server: an agent token is only used from its own origin (or
+    // from a client without a browser's `Origin`), so a page elsewhere that got hold of one
+    // cannot open the tenant's whole event stream from the visitor's browser (review L6).
+    if (origin !== undefined && !isOwnOrigin(origin, host)) {
+      throw new ApiError(403, 'SDK_ORIGIN_NOT_ALLOWED', `An agent socket can only be opened from this server's own origin, not from ${origin.slice(0, 100)}.`);
+    }
     if (!(await findAgent(deps.db, tenant.id, { agentId: claims.sub }))) throw invalidToken('The agent no longer exists.');
     return claims;
   }

@@ -18,13 +18,25 @@ import { serviceCapabilities } from './services.ts';
 import { UPLOAD_TYPES } from '../attachments/sniff.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
 import { sha256 } from '../ids.ts';
+import { checkHealth } from '../cluster/health.ts';
+
+/** How long `/sdk/health` waits for the database and for its own bus probe. */
+const HEALTH_TIMEOUT_MS = 1000;
 
 export function sdkRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // A Server API key from a browser is refused here even before the API-wide check (http/api.ts).
   app.use('*', refuseServerKeyFromBrowser());
 
-  app.get('/health', (c) => ok(c, { status: 'ok', serverTime: new Date().toISOString() }));
+  // A load balancer's check: 503 when the database or the cluster's listener does not answer in time.
+  app.get('/health', async (c) => {
+    const unhealthy = await checkHealth(deps.db, HEALTH_TIMEOUT_MS);
+    if (unhealthy === 'database') throw new ApiError(503, 'SERVICE_UNAVAILABLE', `The database did not answer within ${HEALTH_TIMEOUT_MS} ms.`);
+    if (unhealthy === 'listener') {
+      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `This instance does not hear realtime events (its LISTEN connection is down); it reconnects on its own.`);
+    }
+    return ok(c, { status: 'ok', serverTime: new Date().toISOString() });
+  });
 
   app.get('/bootstrap', async (c) => {
     const tenant = await resolveTenant(deps, c.req.query('slug'), c.req.query('apiKey'));
