@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
-import { message, openChat, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { agentHeaders, message, openChat, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
 
 // Issue 3, items 6, 7 and 9: nobody online, leaving an email, identity shown to the agent as
 // unverified, and a long history read page by page without the scroll jumping.
@@ -46,13 +46,7 @@ describe('availability, identity and long history', () => {
   it('reads a long conversation page by page on scroll-up without jumping', async () => {
     const { server } = t;
     // 150 agent messages through the agent API (what the console would send).
-    const login = await fetch(`${server.origin}/demo/agent-login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'demo', password: 'demo' }),
-    });
-    const token = ((await login.json()) as { data: { token: string } }).data.token;
-    const headers = { 'Content-Type': 'application/json', 'X-Ringnity-SDK-Session': token };
+    const headers = await agentHeaders(server);
     const list = await fetch(`${server.baseUrl}/agent-sdk/conversations?status=open`, { headers });
     const id = ((await list.json()) as { data: { conversations: { conversationId: string; lastMessagePreview?: string }[] } }).data.conversations.find(
       (c) => c.lastMessagePreview?.includes('call me back'),

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noRateLimits } from '../../demo/server/limits/rules.ts';
-import { HUMAN_ONLY, message, openChat, openTwoSides, sendText, type TwoSides } from './two-sides.ts';
+import { agentHeaders, HUMAN_ONLY, message, openChat, openTwoSides, sendText, type TwoSides } from './two-sides.ts';
 
 const TOTAL = 2000;
 const line = (n: number) => `Long line ${n}`;
@@ -77,13 +77,7 @@ describe('a 2,000-message conversation', () => {
     await sendText(t.visitor.page, 'first words');
     await t.visitor.page.locator('[data-testid="message"][data-sender="visitor"]:not([data-state="sending"])', { hasText: 'first words' }).waitFor();
     // The agent answers 1,999 times through the agent API (what the console sends).
-    const login = await fetch(`${server.origin}/demo/agent-login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'demo', password: 'demo' }),
-    });
-    const token = ((await login.json()) as { data: { token: string } }).data.token;
-    const headers = { 'Content-Type': 'application/json', 'X-Ringnity-SDK-Session': token };
+    const headers = await agentHeaders(server);
     const open = await fetch(`${server.baseUrl}/agent-sdk/conversations?status=open`, { headers });
     const id = ((await open.json()) as { data: { conversations: { conversationId: string; lastMessagePreview?: string }[] } }).data.conversations.find((c) =>
       c.lastMessagePreview?.includes('first words'),

@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fillStrictCspPage, newNonce, strictCsp, type StrictCspOptions } from '../../demo/server/strict-csp.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium } from './browser.ts';
-import { message, noisePng, sendText } from './two-sides.ts';
+import { agentHeaders, message, noisePng, sendText } from './two-sides.ts';
 
 const TEMPLATE = readFileSync(path.join(import.meta.dirname, '../../demo/site/strict-csp.html'), 'utf8');
 const settled = '[data-state="sent"], [data-state="delivered"], [data-state="read"]';
@@ -105,13 +105,7 @@ describe('strict CSP host page', () => {
 
   /** The demo agent answers the conversation whose last message contains `text` (the agent API, as the console would). */
   async function agentReplies(server: TestServer, text: string, reply: string): Promise<void> {
-    const login = await fetch(`${server.origin}/demo/agent-login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'demo', password: 'demo' }),
-    });
-    const token = ((await login.json()) as { data: { token: string } }).data.token;
-    const headers = { 'Content-Type': 'application/json', 'X-Ringnity-SDK-Session': token };
+    const headers = await agentHeaders(server);
     const list = await fetch(`${server.baseUrl}/agent-sdk/conversations?status=open`, { headers });
     const { conversations } = ((await list.json()) as { data: { conversations: { conversationId: string; lastMessagePreview?: string }[] } }).data;
     const id = conversations.find((c) => c.lastMessagePreview?.includes(text))!.conversationId;

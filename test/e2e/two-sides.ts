@@ -126,3 +126,14 @@ export async function recordProgress(page: Page): Promise<void> {
 
 export const progressSeen = (page: Page): Promise<number[]> =>
   page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
+
+/** Headers for the agent API as the demo agent (the console's sign-in), for tests that answer or read without the console. */
+export async function agentHeaders(server: Pick<TestServer, 'origin'>): Promise<Record<string, string>> {
+  const login = await fetch(`${server.origin}/demo/agent-login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'demo', password: 'demo' }),
+  });
+  const token = ((await login.json()) as { data: { token: string } }).data.token;
+  return { 'Content-Type': 'application/json', 'X-Ringnity-SDK-Session': token };
+}

@@ -4,15 +4,14 @@
  * X's files, answer or end X's calls, mint call links and listen to X on the socket. Every
  * attempt answers what an unknown id answers and changes nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { type TestSocket, connect } from '../contract/socket.ts';
-import { type CallResult, client, forgeToken } from '../contract/support.ts';
+import { client, forgeToken } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
-import { keepDatabase, seedTenant, snapshot } from './idor-support.ts';
+import { expectSame404, keepDatabase, seedTenant, snapshot } from './idor-support.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -32,18 +31,6 @@ afterAll(async () => {
   for (const s of sockets.splice(0)) s.close();
   await server?.close();
 });
-
-const unknownLike = (id: string) => `${id.slice(0, id.indexOf('_') + 1)}${randomBytes(16).toString('base64url')}`;
-const shape = (res: CallResult, id: string) => ({ status: res.status, body: JSON.stringify(res.body).replaceAll(id, '<id>') });
-
-async function expectSame404(label: string, foreignId: string, attempt: (id: string) => Promise<CallResult>): Promise<void> {
-  const unknownId = unknownLike(foreignId);
-  const foreign = shape(await attempt(foreignId), foreignId);
-  const unknown = shape(await attempt(unknownId), unknownId);
-  expect(foreign.status, `${label}: ${foreign.body}`).toBe(404);
-  expect(foreign.body, label).not.toContain('ROUTE_NOT_FOUND');
-  expect(foreign, label).toEqual(unknown);
-}
 
 describe('an agent of tenant Y against tenant X', () => {
   it('reaches none of X\'s conversations, messages, files or calls: each answer equals an unknown id\'s', async () => {

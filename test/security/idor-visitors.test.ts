@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { type TestSocket, connect } from '../contract/socket.ts';
-import { type CallResult, client } from '../contract/support.ts';
+import { client } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
-import { keepDatabase, snapshot } from './idor-support.ts';
+import { expectSame404, keepDatabase, snapshot, unknownLike } from './idor-support.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -28,23 +28,6 @@ afterAll(async () => {
   for (const s of sockets.splice(0)) s.close();
   await server?.close();
 });
-
-/** An id of the same shape as `id` that names nothing. */
-const unknownLike = (id: string) => `${id.slice(0, id.indexOf('_') + 1)}${randomBytes(16).toString('base64url')}`;
-
-/** The envelope as text with the asked-for id blanked: what an attacker can tell apart. */
-const shape = (res: CallResult, id: string) => ({ status: res.status, body: JSON.stringify(res.body).replaceAll(id, '<id>') });
-
-/** Sends `attempt` with A's id and with an unknown one: both must be the same 404. */
-async function expectSame404(label: string, foreignId: string, attempt: (id: string) => Promise<CallResult>): Promise<void> {
-  const unknownId = unknownLike(foreignId);
-  const foreign = shape(await attempt(foreignId), foreignId);
-  const unknown = shape(await attempt(unknownId), unknownId);
-  expect(foreign.status, `${label}: ${foreign.body}`).toBe(404);
-  // The 404 of a resource, not of a mistyped route (which would prove nothing).
-  expect(foreign.body, label).not.toContain('ROUTE_NOT_FOUND');
-  expect(foreign, label).toEqual(unknown);
-}
 
 /** Every frame a socket receives, in order (the queue in socket.ts hides what was skipped). */
 function recorder(socket: TestSocket): ServerFrame[] {
