@@ -8,6 +8,7 @@
  *
  * Runs when TEST_DATABASE_URL names a PostgreSQL it may create databases on (CI starts one).
  */
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import { type TestSocket, connect } from './socket.ts';
 import { client } from './support.ts';
 
 const url = process.env.TEST_DATABASE_URL;
+const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../demo/server/db/migrations');
 const DROP_GRACE_MS = 1000;
 
 describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)', () => {
@@ -73,9 +75,15 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
     // Counted in the test's own database (`admin` is connected to TEST_DATABASE_URL's).
     const check = new pg.Client({ connectionString: databaseUrl });
     await check.connect();
-    const { rows } = await check.query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name ORDER BY name`);
-    expect(rows.length).toBeGreaterThanOrEqual(6);
-    expect(rows.every((row) => row.n === 1)).toBe(true);
+    // Exactly the files on disk, each recorded once. Applied twice (no lock), a migration fails
+    // (CREATE TABLE, ADD COLUMN are not idempotent) and that instance never starts, so three
+    // answering instances plus this list mean each ran once, one instance at a time.
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const { rows } = await check.query<{ name: string }>(`SELECT name FROM schema_migrations ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual(files);
+    // The last migration's change is there once.
+    const epoch = await check.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'cluster_instances' AND column_name = 'epoch'`);
+    expect(epoch.rows).toHaveLength(1);
     // Every instance registered (the shared token secret shows below: tokens minted on one are used on another).
     expect((await check.query('SELECT count(*)::int AS n FROM cluster_instances')).rows[0].n).toBe(3);
     await check.end();
@@ -165,7 +173,17 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
     const balancer = proxy;
     const agent = await client(b).agentToken();
     const agentSocket = track(await connect(b.baseUrl, agent));
-    runtime = createRuntime({ baseUrl: `${balancer.origin}/api`, slug: a.slug, WebSocket, storage: createMemoryStorage() });
+    // Every frame the runtime's sockets receive, by socket (numbered in opening order).
+    const visitorFrames: Array<{ socket: number; frame: ServerFrame }> = [];
+    let opened = 0;
+    class RecordingSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        const socket = opened++;
+        this.on('message', (data: WebSocket.RawData) => visitorFrames.push({ socket, frame: JSON.parse(String(data)) as ServerFrame }));
+      }
+    }
+    runtime = createRuntime({ baseUrl: `${balancer.origin}/api`, slug: a.slug, WebSocket: RecordingSocket, storage: createMemoryStorage() });
     await runtime.start();
     const rt = runtime;
     const sent: string[] = [];
@@ -187,9 +205,11 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
 
     // A dies mid-burst (sends queued, some in flight); the balancer notices (its next
     // connections go to B), as nginx marks an upstream down.
+    let afterKill = Number.POSITIVE_INFINITY;
     const kill = async () => {
       a.child.kill('SIGKILL');
       expect((await a.exited).signal).toBe('SIGKILL');
+      afterKill = opened;
       balancer.retarget(b.port);
       balancer.reset();
     };
@@ -199,8 +219,13 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
       // A person's pace, so the burst spans the kill.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // The runtime is back on a socket to B before the agent speaks: B must deliver to it live.
+    await vi.waitFor(() => expect(opened > afterKill && rt.status.value === 'connected').toBe(true), { timeout: 30_000 });
     await agentSays('f-agent-02');
     await agentSays('f-agent-03');
+    const live = (body: string) =>
+      visitorFrames.some(({ socket, frame }) => socket >= afterKill && frame.type === 'message.created' && frame.message.body === body);
+    await vi.waitFor(() => expect(['f-agent-02', 'f-agent-03'].filter(live)).toEqual(['f-agent-02', 'f-agent-03']), { timeout: 15_000 });
 
     await vi.waitFor(
       () => {

@@ -1,9 +1,10 @@
 /**
  * The `Hub` the routes publish to, for one instance among several on one database (or alone on
- * PGlite: the same path). Every publish becomes a bus event naming rows by id; every instance,
- * this one included, hears it, reads the rows it needs (one query per kind for a whole burst,
- * and none when no socket here wants them) and hands the frame to its own sockets through the
- * local hub. Socket presence is cluster-wide (see presence.ts).
+ * PGlite: the same events, delivered in-process). Every publish becomes a bus event naming rows
+ * by id; every instance hears it and hands the frame to its own sockets through the local hub.
+ * The publisher uses the objects the route gave it; the others read the rows they need (one
+ * query per kind for a whole burst, none when no socket there wants them). Socket presence is
+ * cluster-wide (see presence.ts).
  */
 import type { Conversation, Message, ServerFrame } from '../../../src/contract/extensions.ts';
 import type { AttachmentLinkService } from '../attachments/links.ts';
@@ -12,7 +13,7 @@ import { type ConversationRow, findConversationsByIds, toConversation } from '..
 import { type MessageRow, attachmentOwners, toMessage } from '../store/messages.ts';
 import type { Hub, LocalHub, Subscriber } from '../realtime/hub.ts';
 import type { Bus } from './bus.ts';
-import { type Audience, type ClusterEvent, type Envelope, type FrameEvent, INLINE_FRAME_TYPES, MAX_INLINE_BYTES } from './events.ts';
+import { type Audience, type ClusterEvent, type Delivered, type FrameEvent, type Held, INLINE_FRAME_TYPES, MAX_INLINE_BYTES } from './events.ts';
 import type { ClusterPresence, SocketInfo } from './presence.ts';
 
 export interface ClusterHubOptions {
@@ -27,7 +28,9 @@ export interface ClusterHubOptions {
 
 export interface ClusterHub extends Hub {
   /** Delivers a batch of events heard on the bus (in order). */
-  deliver(events: Envelope[]): Promise<void>;
+  deliver(events: Delivered[]): Promise<void>;
+  /** Reloads the others' sockets from the database (after a LISTEN gap, and now and then), telling presence listeners what changed. */
+  resyncPresence(): Promise<void>;
 }
 
 export function createClusterHub(options: ClusterHubOptions): ClusterHub {
@@ -39,6 +42,11 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
 
   /** Inline when it carries ids and states only and is small; else stored, the event naming its row. */
   const frame = (audience: Audience, value: ServerFrame) => {
+    // Alone, nothing goes on a wire: every frame is "inline" (the object itself).
+    if (bus.inProcess) {
+      bus.publish({ k: 'f', ...audience, f: value } as FrameEvent);
+      return;
+    }
     const text = JSON.stringify(value);
     if (INLINE_FRAME_TYPES.has(value.type) && Buffer.byteLength(text) <= MAX_INLINE_BYTES) {
       bus.publish({ k: 'f', ...audience, f: value } as FrameEvent);
@@ -48,6 +56,7 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
       db.query<{ id: string }>('INSERT INTO cluster_frames (frame) VALUES ($1) RETURNING id::text AS id', [text]).then(([row]) =>
         row ? ({ k: 'f', ...audience, r: row.id } as FrameEvent) : undefined,
       ),
+      { frame: value },
     );
   };
 
@@ -90,15 +99,16 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
     }
   };
 
-  async function deliver(events: Envelope[]): Promise<void> {
-    // One read per kind for the whole batch, only for what a socket here will get.
+  async function deliver(events: Delivered[]): Promise<void> {
+    // One read per kind for the whole batch, only for what a socket here will get and this
+    // instance does not hold already (it published it).
     const messageIds = new Set<string>();
     const conversationIds = new Set<string>();
     const frameIds = new Set<string>();
     for (const event of events) {
-      if (event.k === 'm' && local.hasAudience(event.t, event.v)) messageIds.add(event.id);
-      if (event.k === 'c' && local.hasAudience(event.t, event.v)) conversationIds.add(event.c);
-      if (event.k === 'f' && 'r' in event && wanted(event)) frameIds.add(event.r);
+      if (event.k === 'm' && !event.held?.message && local.hasAudience(event.t, event.v)) messageIds.add(event.id);
+      if (event.k === 'c' && !event.held?.conversation && local.hasAudience(event.t, event.v)) conversationIds.add(event.c);
+      if (event.k === 'f' && 'r' in event && !event.held?.frame && wanted(event)) frameIds.add(event.r);
     }
     const [messages, conversations, frames] = await Promise.all([
       messageIds.size > 0 ? db.query<MessageRow>('SELECT * FROM messages WHERE id = ANY($1::text[])', [[...messageIds]]) : [],
@@ -113,20 +123,26 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
     for (const event of events) {
       switch (event.k) {
         case 'm': {
-          const row = messageById.get(event.id);
-          if (!row) break;
-          const message: Message = toMessage(row, options.links.forOrigin(event.o ?? ''), owners);
+          const held = event.held?.message;
+          const row = held ? undefined : messageById.get(event.id);
+          const message: Message | undefined = held ?? (row ? toMessage(row, options.links.forOrigin(event.o ?? ''), owners) : undefined);
+          if (!message) break;
           if (event.e === 'message.created') local.messageCreated(event.t, event.v, message);
           else local.messageChanged(event.e, event.t, event.v, message);
           break;
         }
         case 'c': {
+          if (event.held?.conversation) {
+            local.conversationUpdated(event.t, event.held.conversation);
+            break;
+          }
           const row = conversationById.get(event.c);
           if (row && row.tenant_id === event.t) local.conversationUpdated(event.t, toConversation(row));
           break;
         }
         case 'f': {
           if ('f' in event) toLocal(event, event.f);
+          else if (event.held?.frame) toLocal(event, event.held.frame);
           else {
             const text = frameById.get(event.r);
             if (text !== undefined) toLocal(event, JSON.parse(text) as ServerFrame);
@@ -144,10 +160,13 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
     }
   }
 
-  const publish = (event: ClusterEvent) => bus.publish(event);
+  const publish = (event: ClusterEvent, held: Held) => bus.publish(event, held);
 
   return {
     deliver,
+    async resyncPresence() {
+      for (const change of await presence.resync()) tell(remote(change.info), change.present);
+    },
     add(s) {
       local.add(s);
       presence.added(local.socketId(s), { role: s.role, tenantId: s.tenantId, subject: s.subject, ...(s.callScope !== undefined ? { callScope: s.callScope } : {}) });
@@ -159,13 +178,13 @@ export function createClusterHub(options: ClusterHubOptions): ClusterHub {
       tell(s, false);
     },
     messageCreated(tenantId, visitorId, message) {
-      publish({ k: 'm', e: 'message.created', t: tenantId, v: visitorId, c: message.conversationId, id: message.messageId, ...originOf(message) });
+      publish({ k: 'm', e: 'message.created', t: tenantId, v: visitorId, c: message.conversationId, id: message.messageId, ...originOf(message) }, { message });
     },
     messageChanged(type, tenantId, visitorId, message) {
-      publish({ k: 'm', e: type, t: tenantId, v: visitorId, c: message.conversationId, id: message.messageId, ...originOf(message) });
+      publish({ k: 'm', e: type, t: tenantId, v: visitorId, c: message.conversationId, id: message.messageId, ...originOf(message) }, { message });
     },
     conversationUpdated(tenantId, conversation: Conversation) {
-      publish({ k: 'c', t: tenantId, c: conversation.conversationId, ...(conversation.visitorId ? { v: conversation.visitorId } : {}) });
+      publish({ k: 'c', t: tenantId, c: conversation.conversationId, ...(conversation.visitorId ? { v: conversation.visitorId } : {}) }, { conversation });
     },
     toAgents: (t, value) => frame({ to: 'agents', t }, value),
     toVisitor: (t, v, value) => frame({ to: 'visitor', t, v }, value),

@@ -3,7 +3,7 @@
  * sockets by id, never a message body, a signal's SDP or a token: a reader fetches what it needs.
  * Short keys keep a burst's payloads small (PostgreSQL refuses a payload of 8000 bytes or more).
  */
-import type { ServerFrame } from '../../../src/contract/extensions.ts';
+import type { Conversation, Message, ServerFrame } from '../../../src/contract/extensions.ts';
 
 /** Whose sockets a frame is for (the {@link Hub} method that published it). */
 export type Audience =
@@ -54,10 +54,11 @@ export interface PresenceEvent {
   on: boolean;
 }
 
-/** An instance stopped or was reaped: every socket it had is gone. */
+/** An instance stopped or was reaped: every socket it had in epoch `ge` (0 when absent) or before is gone. */
 export interface GoneEvent {
   k: 'g';
   g: string;
+  ge?: number;
 }
 
 /** A sender sent a message: the instance whose socket keeps its typing indicator ends it. */
@@ -70,8 +71,25 @@ export interface TypingStopEvent {
 
 export type ClusterEvent = MessageEvent | ConversationEvent | FrameEvent | PresenceEvent | GoneEvent | TypingStopEvent;
 
-/** On the wire: the event plus its sender instance `i` and counter `n` (identical payloads in one transaction would be folded into one). */
-export type Envelope = ClusterEvent & { i: string; n: number };
+/**
+ * On the wire: the event plus its sender instance `i` and counter `n` (identical payloads in one
+ * transaction would be folded into one), and the sender's epoch `ep` (0 when absent): an instance
+ * reaped while alive rejoins in the next epoch, so its older words stay disbelieved, its new ones not.
+ */
+export type Envelope = ClusterEvent & { i: string; n: number; ep?: number };
+
+/**
+ * What the publishing instance already holds for its event (never on the wire): delivering to its
+ * own sockets uses it instead of reading the rows back. Other instances read by id.
+ */
+export interface Held {
+  message?: Message;
+  conversation?: Conversation;
+  frame?: ServerFrame;
+}
+
+/** An envelope as delivered to this instance: with what it held when this instance published it. */
+export type Delivered = Envelope & { held?: Held };
 
 /** PostgreSQL's limit is 8000 bytes; a frame is inlined only well below it. */
 export const MAX_INLINE_BYTES = 4000;

@@ -3,7 +3,11 @@
  * and the bus's presence events, so `hasSocket` stays a synchronous look-up (a call's drop grace
  * asks it). Each instance registers in `cluster_instances` and beats every `heartbeatMs`; any
  * instance reaps one silent for `staleMs` (killed with SIGKILL, frozen, cut off): its rows are
- * deleted, a gone event tells the others, and a call's signaling it held is freed.
+ * deleted, a gone event tells the others, and a call's signaling it held is freed. An instance
+ * that finds itself reaped though alive (its beat stalled) rejoins in the next epoch and tells
+ * its sockets again. The heartbeat runs on its own chain, never behind a burst of socket writes.
+ *
+ * Alone on a database one process holds (PGlite), presence is this instance's sockets, in memory.
  */
 import type { Database } from '../db/database.ts';
 import type { Bus } from './bus.ts';
@@ -18,6 +22,8 @@ export interface SocketInfo {
 
 interface Entry extends SocketInfo {
   instanceId: string;
+  /** The instance's epoch when it told of this socket. */
+  epoch: number;
 }
 
 export interface ClusterPresence {
@@ -25,10 +31,15 @@ export interface ClusterPresence {
   added(socketId: string, info: SocketInfo): void;
   removed(socketId: string): void;
   /** Applies another instance's event; answers the sockets that came (`present`) or went. */
-  apply(event: (PresenceEvent | GoneEvent) & { i: string }): Array<{ socketId: string; info: SocketInfo; present: boolean }>;
+  apply(event: (PresenceEvent | GoneEvent) & { i: string; ep?: number }): Array<{ socketId: string; info: SocketInfo; present: boolean }>;
   /** Whether `subject` has a socket on any instance (for a visitor and `conversationId`: not a call-link socket of another conversation). */
   has(role: 'visitor' | 'agent', tenantId: string, subject: string, conversationId?: string): boolean;
   isLive(socketId: string): boolean;
+  /**
+   * Replaces what this instance knows of the others' sockets with `cluster_sockets` (presence
+   * events can be lost: a LISTEN gap, a publish given up); answers what came and went.
+   */
+  resync(): Promise<Array<{ socketId: string; info: SocketInfo; present: boolean }>>;
   /** Registers this instance, loads the others' sockets, starts the heartbeat. */
   start(): Promise<void>;
   /** Stops the heartbeat and removes this instance's rows (its sockets are closed by then). */
@@ -43,14 +54,17 @@ export interface PresenceOptions {
 
 export function createPresence(db: Database, bus: Bus, options: PresenceOptions): ClusterPresence {
   const me = bus.instanceId;
+  const alone = bus.inProcess;
   const sockets = new Map<string, Entry>();
   const bySubject = new Map<string, Set<string>>();
-  // Instances that left or were reaped: a presence event of theirs arriving late is not believed.
-  const gone = new Set<string>();
+  // Instances that left or were reaped, with the epoch they were in: a presence event of theirs
+  // from that epoch or before, arriving late, is not believed (one from a later epoch is: it rejoined).
+  const gone = new Map<string, number>();
   const keyOf = (role: string, tenantId: string, subject: string) => `${role}\n${tenantId}\n${subject}`;
   // This instance's writes in order: a socket that closes at once is never inserted after its delete.
   let writes: Promise<unknown> = Promise.resolve();
   let heartbeat: NodeJS.Timeout | undefined;
+  let beating: Promise<void> | undefined;
   let closed = false;
 
   const write = (work: () => Promise<unknown>, what: string) => {
@@ -73,7 +87,26 @@ export function createPresence(db: Database, bus: Bus, options: PresenceOptions)
     if (set?.delete(socketId) && set.size === 0) bySubject.delete(key);
     return entry;
   };
-  const infoOf = ({ instanceId: _instanceId, ...info }: Entry): SocketInfo => info;
+  const infoOf = ({ instanceId: _instanceId, epoch: _epoch, ...info }: Entry): SocketInfo => info;
+  // Sockets others told of while a resync reads the table: its snapshot does not overrule them.
+  let toldDuringResync: Set<string> | undefined;
+  type SocketRow = { socket_id: string; instance_id: string; epoch: number; role: 'visitor' | 'agent'; tenant_id: string; subject: string; call_scope: string | null };
+  const remoteRows = () =>
+    db.query<SocketRow>(
+      `SELECT s.socket_id, s.instance_id, i.epoch, s.role, s.tenant_id, s.subject, s.call_scope
+       FROM cluster_sockets s JOIN cluster_instances i ON i.id = s.instance_id WHERE s.instance_id <> $1`,
+      [me],
+    );
+  const entryOf = (row: SocketRow): Entry => ({
+    role: row.role,
+    tenantId: row.tenant_id,
+    subject: row.subject,
+    ...(row.call_scope !== null ? { callScope: row.call_scope } : {}),
+    instanceId: row.instance_id,
+    epoch: row.epoch,
+  });
+  const announce = (socketId: string, info: SocketInfo) =>
+    bus.publish({ k: 'p', s: socketId, role: info.role, t: info.tenantId, sub: info.subject, ...(info.callScope !== undefined ? { cs: info.callScope } : {}), on: true });
 
   const insertSocket = (socketId: string, info: SocketInfo) =>
     db.query(
@@ -84,33 +117,46 @@ export function createPresence(db: Database, bus: Bus, options: PresenceOptions)
 
   const register = async () => {
     await db.query(
-      'INSERT INTO cluster_instances (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()',
-      [me],
+      'INSERT INTO cluster_instances (id, epoch) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), epoch = EXCLUDED.epoch',
+      [me, bus.epoch],
     );
   };
 
-  /** Beats; re-registers (with its sockets) if another instance reaped this one meanwhile; reaps the silent. */
+  /**
+   * Beats; rejoins in the next epoch if another instance reaped this one meanwhile (the others
+   * forgot its sockets and disbelieve its old epoch: each socket is stored and told again, in
+   * order with the socket writes); reaps the silent.
+   */
   const beat = async () => {
     const alive = await db.query('UPDATE cluster_instances SET heartbeat_at = now() WHERE id = $1 RETURNING id', [me]);
     if (alive.length === 0) {
+      bus.epoch++;
+      options.onError(`cluster presence: this instance was reaped while alive (a stalled heartbeat); rejoining in epoch ${bus.epoch}`, undefined);
       await register();
-      for (const [socketId, entry] of sockets) if (entry.instanceId === me) await insertSocket(socketId, infoOf(entry));
+      write(async () => {
+        for (const [socketId, entry] of [...sockets]) {
+          // One closed meanwhile is skipped (its delete is queued after this).
+          if (entry.instanceId !== me || sockets.get(socketId) !== entry) continue;
+          await insertSocket(socketId, infoOf(entry));
+          announce(socketId, infoOf(entry));
+        }
+      }, 'rejoining');
     }
-    const reaped = await db.query<{ id: string }>(
-      `DELETE FROM cluster_instances WHERE id <> $1 AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id`,
+    const reaped = await db.query<{ id: string; epoch: number }>(
+      `DELETE FROM cluster_instances WHERE id <> $1 AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id, epoch`,
       [me, options.staleMs / 1000],
     );
     if (reaped.length === 0) return;
     const ids = reaped.map((row) => row.id);
     // A dead console cannot hold a call's signaling: the agent's next console to signal takes it.
     await db.query(`UPDATE call_sessions SET signal_socket = NULL WHERE split_part(signal_socket, '/', 1) = ANY($1::text[])`, [ids]);
-    for (const id of ids) bus.publish({ k: 'g', g: id });
+    for (const row of reaped) bus.publish({ k: 'g', g: row.id, ...(row.epoch > 0 ? { ge: row.epoch } : {}) });
   };
 
-  const forget = (instanceId: string) => {
+  const forget = (instanceId: string, epoch: number) => {
     const gone: Array<{ socketId: string; info: SocketInfo }> = [];
     for (const [socketId, entry] of [...sockets]) {
-      if (entry.instanceId !== instanceId) continue;
+      if (entry.instanceId !== instanceId || entry.epoch > epoch) continue;
       drop(socketId);
       gone.push({ socketId, info: infoOf(entry) });
     }
@@ -119,17 +165,17 @@ export function createPresence(db: Database, bus: Bus, options: PresenceOptions)
 
   return {
     added(socketId, info) {
-      put(socketId, { ...info, instanceId: me });
-      if (closed) return;
+      put(socketId, { ...info, instanceId: me, epoch: bus.epoch });
+      if (closed || alone) return;
       write(async () => {
         await insertSocket(socketId, info);
-        bus.publish({ k: 'p', s: socketId, role: info.role, t: info.tenantId, sub: info.subject, ...(info.callScope !== undefined ? { cs: info.callScope } : {}), on: true });
+        announce(socketId, info);
       }, 'adding a socket');
     },
     removed(socketId) {
       const entry = drop(socketId);
       // After close() the instance row is gone, its sockets' rows with it.
-      if (!entry || closed) return;
+      if (!entry || closed || alone) return;
       write(async () => {
         await db.query('DELETE FROM cluster_sockets WHERE socket_id = $1', [socketId]);
         bus.publish({ k: 'p', s: socketId, role: entry.role, t: entry.tenantId, sub: entry.subject, on: false });
@@ -139,14 +185,22 @@ export function createPresence(db: Database, bus: Bus, options: PresenceOptions)
       // A reap is heard by its reaper too; this instance's own sockets were applied when they came.
       if (event.k === 'g') {
         if (event.g === me) return [];
-        gone.add(event.g);
-        return forget(event.g).map((g) => ({ ...g, present: false }));
+        const epoch = Math.max(event.ge ?? 0, gone.get(event.g) ?? -1);
+        gone.set(event.g, epoch);
+        return forget(event.g, epoch).map((g) => ({ ...g, present: false }));
       }
-      if (event.i === me || gone.has(event.i)) return [];
+      const epoch = event.ep ?? 0;
+      if (event.i === me || epoch <= (gone.get(event.i) ?? -1)) return [];
+      toldDuringResync?.add(event.s);
       const info: SocketInfo = { role: event.role, tenantId: event.t, subject: event.sub, ...(event.cs !== undefined ? { callScope: event.cs } : {}) };
       if (event.on) {
-        if (sockets.has(event.s)) return [];
-        put(event.s, { ...info, instanceId: event.i });
+        const known = sockets.get(event.s);
+        if (known) {
+          // Told again by a rejoining instance before its reap was heard here: it survives that reap.
+          known.epoch = Math.max(known.epoch, epoch);
+          return [];
+        }
+        put(event.s, { ...info, instanceId: event.i, epoch });
         return [{ socketId: event.s, info, present: true }];
       }
       return drop(event.s) ? [{ socketId: event.s, info, present: false }] : [];
@@ -162,34 +216,55 @@ export function createPresence(db: Database, bus: Bus, options: PresenceOptions)
     isLive(socketId) {
       return sockets.has(socketId);
     },
-    async start() {
-      await register();
-      const rows = await db.query<{ socket_id: string; instance_id: string; role: 'visitor' | 'agent'; tenant_id: string; subject: string; call_scope: string | null }>(
-        'SELECT socket_id, instance_id, role, tenant_id, subject, call_scope FROM cluster_sockets WHERE instance_id <> $1',
-        [me],
-      );
-      for (const row of rows) {
-        if (sockets.has(row.socket_id)) continue;
-        put(row.socket_id, {
-          role: row.role,
-          tenantId: row.tenant_id,
-          subject: row.subject,
-          ...(row.call_scope !== null ? { callScope: row.call_scope } : {}),
-          instanceId: row.instance_id,
-        });
+    async resync() {
+      if (alone || closed) return [];
+      const told = new Set<string>();
+      toldDuringResync = told;
+      let rows: SocketRow[];
+      try {
+        rows = await remoteRows();
+      } finally {
+        toldDuringResync = undefined;
       }
+      const changes: Array<{ socketId: string; info: SocketInfo; present: boolean }> = [];
+      const listed = new Map(rows.map((row) => [row.socket_id, row]));
+      for (const [socketId, entry] of [...sockets]) {
+        if (entry.instanceId === me || listed.has(socketId) || told.has(socketId)) continue;
+        drop(socketId);
+        changes.push({ socketId, info: infoOf(entry), present: false });
+      }
+      for (const row of rows) {
+        if (sockets.has(row.socket_id) || told.has(row.socket_id) || row.epoch <= (gone.get(row.instance_id) ?? -1)) continue;
+        const entry = entryOf(row);
+        put(row.socket_id, entry);
+        changes.push({ socketId: row.socket_id, info: infoOf(entry), present: true });
+      }
+      return changes;
+    },
+    async start() {
+      if (alone) return;
+      await register();
+      for (const row of await remoteRows()) if (!sockets.has(row.socket_id)) put(row.socket_id, entryOf(row));
       heartbeat = setInterval(() => {
-        if (!closed) write(beat, 'heartbeat');
+        // Its own chain: a beat never waits behind socket writes; one still running is not doubled.
+        if (closed || beating) return;
+        beating = beat()
+          .catch((error: unknown) => options.onError('cluster presence: heartbeat failed', error))
+          .finally(() => {
+            beating = undefined;
+          });
       }, options.heartbeatMs);
       heartbeat.unref();
     },
     async close() {
       closed = true;
       clearInterval(heartbeat);
+      if (alone) return;
+      await beating;
       await writes;
       // Sockets first (the cascade), then the others hear it at once instead of after `staleMs`.
       await db.query('DELETE FROM cluster_instances WHERE id = $1', [me]).catch((error: unknown) => options.onError('cluster presence: leaving failed', error));
-      bus.publish({ k: 'g', g: me });
+      bus.publish({ k: 'g', g: me, ...(bus.epoch > 0 ? { ge: bus.epoch } : {}) });
     },
   };
 }

@@ -22,6 +22,10 @@ export interface ClusterTimings {
   staleMs?: number;
   /** Stored frames (signals, AI streams) older than this are deleted. @default 60000 */
   frameTtlMs?: number;
+  /** How often the instance checks that its `LISTEN` connection hears its own probe (reopened when not). @default 10000 */
+  listenProbeMs?: number;
+  /** How often the others' sockets are reloaded from the database (lost presence events heal). @default 30000 */
+  resyncMs?: number;
 }
 
 export interface Cluster {
@@ -52,7 +56,13 @@ export function createCluster(
     onTypingStop: (role, subject, conversationId) => relay?.messageSent(role, subject, conversationId),
   });
   const frameTtlMs = options.frameTtlMs ?? 60_000;
+  const listenProbeMs = options.listenProbeMs ?? 10_000;
   let sweeper: NodeJS.Timeout | undefined;
+  let selfProbe: NodeJS.Timeout | undefined;
+  let resyncer: NodeJS.Timeout | undefined;
+  const toldToResume = new WeakSet<object>();
+  const resync = () => hub.resyncPresence().catch((error: unknown) => options.onError('cluster: reloading presence failed', error));
+  let probing = false;
 
   return {
     instanceId,
@@ -64,7 +74,7 @@ export function createCluster(
         messageSent(role, subject, conversationId) {
           // Here at once (its `typing: false` goes out before the message's frame, as in one process), elsewhere through the bus.
           inner.messageSent(role, subject, conversationId);
-          bus.publish({ k: 'ts', role, sub: subject, c: conversationId });
+          if (!bus.inProcess) bus.publish({ k: 'ts', role, sub: subject, c: conversationId });
         },
       };
     },
@@ -75,11 +85,40 @@ export function createCluster(
           // Frames sent while the listening connection was down are lost: this instance's sockets
           // reconnect (1012, as on a restart) and their clients resume from seq.
           options.onError('cluster: the LISTEN connection dropped; closing this instance\'s sockets so their clients resume', undefined);
-          for (const subscriber of hub.all()) subscriber.close?.(CLOSE_CODES.serviceRestart, 'Missed events: reconnect and resume from seq');
+          // Told at the drop and again at the reopen: the second time only sockets that came
+          // during the gap are closed, so a client does not reconnect twice for one blip.
+          for (const subscriber of hub.all()) {
+            if (toldToResume.has(subscriber)) continue;
+            toldToResume.add(subscriber);
+            subscriber.close?.(CLOSE_CODES.serviceRestart, 'Missed events: reconnect and resume from seq');
+          }
+          // Presence events were missed too (told again at the reopen, when the gap is over).
+          void resync();
         },
       );
       await presence.start();
       registerListenerProbe(db, (timeoutMs) => bus.probe(timeoutMs));
+      // Alone (PGlite), nothing goes through the database: no listener to check, no frame stored.
+      if (bus.inProcess) return;
+      // A connection can look open and hear nothing (half-open TCP, a pooler in transaction
+      // mode): when its own probe is not heard, it is ended, so the drop path above runs.
+      selfProbe = setInterval(() => {
+        if (probing) return;
+        probing = true;
+        bus
+          .probe(Math.min(5000, listenProbeMs))
+          .then((heard) => {
+            if (heard) return;
+            options.onError('cluster: the LISTEN connection did not hear its own probe; reopening it', undefined);
+            bus.reopen();
+          })
+          .finally(() => {
+            probing = false;
+          });
+      }, listenProbeMs);
+      selfProbe.unref();
+      resyncer = setInterval(() => void resync(), options.resyncMs ?? 30_000);
+      resyncer.unref();
       sweeper = setInterval(() => {
         db.query('DELETE FROM cluster_frames WHERE created_at < now() - make_interval(secs => $1)', [frameTtlMs / 1000]).catch((error: unknown) =>
           options.onError('cluster: deleting old frames failed', error),
@@ -90,6 +129,8 @@ export function createCluster(
     async close() {
       registerListenerProbe(db, undefined);
       clearInterval(sweeper);
+      clearInterval(selfProbe);
+      clearInterval(resyncer);
       await presence.close();
       await bus.close();
     },

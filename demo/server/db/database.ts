@@ -20,10 +20,26 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /**
+   * True when no other process can open this database (PGlite: one process holds its folder), so
+   * there is never a second instance: the cluster then delivers in-process and keeps presence in
+   * memory, with no `NOTIFY`, stored frames or socket rows (statements the bottleneck pays for).
+   */
+  readonly oneProcess?: boolean;
+  /**
    * `LISTEN channel`: `onPayload` gets every `NOTIFY` payload on it, in commit order (also this
    * connection's own). `onGap` is told when notifications may have been missed (the listening
    * connection dropped and was opened again). Resolves once listening; the result stops it.
    * Both adapters have it; a test double may leave it out (the server then delivers in-process).
    */
-  listen?(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<Listening>;
 }
+
+/** A running `LISTEN`: calling it stops listening. */
+export type Listening = (() => Promise<void>) & {
+  /**
+   * Ends the listening connection as if it had dropped (it is then opened again and `onGap`
+   * told): for a connection that looks open but hears nothing (half-open TCP, a pooler in
+   * transaction mode). Absent when the connection cannot drop (PGlite).
+   */
+  reopen?(): void;
+};

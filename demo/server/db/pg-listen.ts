@@ -4,7 +4,10 @@
  * down are gone, so the owner is told of the gap (it makes its clients resume from `seq`).
  */
 import pg from 'pg';
+import type { Listening } from './database.ts';
 
+/** TCP keepalive on the listening connection: the OS notices a peer that vanished without an RST. */
+const KEEPALIVE_DELAY_MS = 10_000;
 /** Pauses before reopening a dropped listening connection (the last one repeats). */
 const RECONNECT_DELAYS_MS = [100, 500, 1000, 2000, 5000];
 
@@ -13,14 +16,16 @@ export async function createListener(
   channel: string,
   onPayload: (payload: string) => void,
   onGap: (() => void) | undefined,
-): Promise<() => Promise<void>> {
+): Promise<Listening> {
   let client: pg.Client | undefined;
   let stopped = false;
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
 
   const open = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString });
+    // Idle for minutes by design, so a NAT or firewall may forget it: keepalive probes keep it
+    // known and make a silently dead peer end the connection (then it is reopened).
+    const next = new pg.Client({ connectionString, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS });
     next.on('notification', (message) => {
       if (message.channel === channel) onPayload(message.payload ?? '');
     });
@@ -32,9 +37,15 @@ export async function createListener(
       onGap?.();
       schedule();
     });
-    await next.connect();
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      // Not ours yet ('end' ignores it): closed here, not leaked; the caller retries.
+      await next.end().catch(() => undefined);
+      throw error;
+    }
     client = next;
-    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     attempt = 0;
   };
   const schedule = () => {
@@ -54,11 +65,14 @@ export async function createListener(
   };
 
   await open();
-  return async () => {
+  const stop: Listening = async () => {
     stopped = true;
     clearTimeout(retry);
     const last = client;
     client = undefined;
     await last?.end().catch(() => undefined);
   };
+  // Its 'end' runs the drop path: onGap, then reopen with back-off.
+  stop.reopen = () => void client?.end().catch(() => undefined);
+  return stop;
 }

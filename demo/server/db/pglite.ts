@@ -23,6 +23,7 @@ export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<D
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
+    oneProcess: true,
     // One embedded connection: nothing can drop, so there is never a gap.
     listen: (channel, onPayload) => db.listen(channel, onPayload).then((stop) => () => stop()),
     async dump() {

@@ -33,15 +33,24 @@ export function createDatabaseRateLimitStore(db: Queryable, options: DatabaseSto
       const full = rule.burst * TOKEN;
       // refilled = min(full, units + elapsed * perMinute); a take needs one TOKEN of it.
       const refilled = `LEAST($2::bigint, b.units + GREATEST(0, $3::bigint - b.at_ms) * $4::bigint)`;
-      const [row] = await db.query<{ units: string | number; allowed: boolean }>(
-        `INSERT INTO rate_limit_buckets AS b (key, units, at_ms, allowed) VALUES ($1, $2::bigint - $5::bigint, $3, true)
-         ON CONFLICT (key) DO UPDATE SET
-           units = CASE WHEN ${refilled} >= $5 THEN ${refilled} - $5 ELSE ${refilled} END,
-           allowed = ${refilled} >= $5,
-           at_ms = GREATEST(b.at_ms, $3::bigint)
-         RETURNING units, allowed`,
-        [key, full, t, rule.perMinute, TOKEN],
-      );
+      let row: { units: string | number; allowed: boolean } | undefined;
+      try {
+        [row] = await db.query<{ units: string | number; allowed: boolean }>(
+          `INSERT INTO rate_limit_buckets AS b (key, units, at_ms, allowed) VALUES ($1, $2::bigint - $5::bigint, $3, true)
+           ON CONFLICT (key) DO UPDATE SET
+             units = CASE WHEN ${refilled} >= $5 THEN ${refilled} - $5 ELSE ${refilled} END,
+             allowed = ${refilled} >= $5,
+             at_ms = GREATEST(b.at_ms, $3::bigint)
+           RETURNING units, allowed`,
+          [key, full, t, rule.perMinute, TOKEN],
+        );
+      } catch (error) {
+        // Fail open, as the in-memory store never fails: a database blip must not turn every
+        // request into a 500 before it is even authenticated (the route itself still needs the
+        // database, so an outage is not a way around the limits).
+        options.onError?.(`rate limit: taking from a ${key.split(':')[0]} bucket failed; allowing`, error);
+        return { allowed: true };
+      }
       if (!row || row.allowed) return { allowed: true };
       return { allowed: false, retryAfterMs: Math.ceil((TOKEN - Number(row.units)) / rule.perMinute) };
     },

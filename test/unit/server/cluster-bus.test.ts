@@ -16,7 +16,9 @@ import { openDatabase } from '../../../demo/server/db/open.ts';
 import { createHub, type Subscriber } from '../../../demo/server/realtime/hub.ts';
 
 const url = process.env.TEST_DATABASE_URL;
-const engines: Array<[string, () => Promise<Database>]> = [['PGlite', () => openDatabase({ dataDir: 'memory://' })]];
+// Several instances on one PGlite (this process): the cluster path, as on PostgreSQL. A real
+// PGlite server is alone and delivers in-process (see the last describe).
+const engines: Array<[string, () => Promise<Database>]> = [['PGlite', async () => ({ ...(await openDatabase({ dataDir: 'memory://' })), oneProcess: false })]];
 if (url) engines.push(['PostgreSQL', () => freshPostgres(url)]);
 
 let fresh = 0;
@@ -67,6 +69,22 @@ describe.each(engines)('on %s', (_name, open) => {
     await vi.waitFor(() => expect(batches.flat()).toHaveLength(200));
     expect(batches.flat().map((e) => e.n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
     expect(batches.length).toBeLessThan(200);
+  });
+
+  it('retries a batch whose NOTIFY failed (a pool blip): the events still arrive, in order, once', async () => {
+    const real = await database();
+    let failures = 2;
+    const db: Database = {
+      ...real,
+      query: (sql, params) => (sql.includes('pg_notify') && failures-- > 0 ? Promise.reject(new Error('connection reset')) : real.query(sql, params)),
+    };
+    const bus = createBus(db, { instanceId: 'one', onError, retryDelaysMs: [10, 10, 10] });
+    const heard: Envelope[] = [];
+    await bus.start(async (events) => void heard.push(...events), () => undefined);
+    cleanups.push(() => bus.close());
+    for (let n = 0; n < 3; n++) bus.publish({ k: 'ts', role: 'visitor', sub: `s${n}`, c: 'conv' });
+    await vi.waitFor(() => expect(heard.map((e) => e.k === 'ts' && e.sub)).toEqual(['s0', 's1', 's2']));
+    expect(failures).toBe(-1);
   });
 
   it('keeps frames with content out of the NOTIFY payload: a 20 KB signal is stored and named by id', async () => {
@@ -156,5 +174,99 @@ describe.each(engines)('on %s', (_name, open) => {
     createBus(db, { instanceId: 'later', onError }).publish({ k: 'p', s: 'later/1', role: 'visitor', t: 't', sub: 'marker', on: true });
     await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'marker')).toBe(true));
     expect(two.hub.hasSocket('agent', 't', 'agent_1')).toBe(false);
+  });
+
+  it('an instance reaped while alive (stalled heartbeat) rejoins: its old and new sockets are seen again; a resync heals lost events', async () => {
+    const db = await database();
+    const errors: string[] = [];
+    const make = async (id: string, heartbeatMs: number) => {
+      const bus = createBus(db, { instanceId: id, onError });
+      const local = createHub({ idPrefix: id });
+      const presence = createPresence(db, bus, { heartbeatMs, staleMs: 60_000, onError: (message) => void errors.push(message) });
+      const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
+      await bus.start((events) => hub.deliver(events), () => undefined);
+      await presence.start();
+      return { bus, presence, hub };
+    };
+    // One beats slowly enough that two hears the reap before one notices it.
+    const one = await make('one', 400);
+    const two = await make('two', 50);
+    cleanups.push(async () => {
+      for (const side of [one, two]) {
+        await side.presence.close();
+        await side.bus.close();
+      }
+    });
+    const visitor: Subscriber = { role: 'visitor', tenantId: 't', subject: 'vis_1', send: () => undefined };
+    one.hub.add(visitor);
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(true));
+
+    // Two reaps one as its heartbeat looked stale (what two's beat does): row deleted, gone told.
+    await db.query("DELETE FROM cluster_instances WHERE id = 'one'");
+    two.bus.publish({ k: 'g', g: 'one' });
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(false), { interval: 5 });
+
+    // One's next beat finds itself reaped and rejoins: its socket is stored and seen again.
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(true));
+    expect(await db.query("SELECT 1 FROM cluster_sockets WHERE socket_id LIKE 'one/%'")).toHaveLength(1);
+    expect(errors.some((message) => message.includes('rejoining in epoch 1'))).toBe(true);
+    // A socket opened after the rejoin is seen too, and so is its close.
+    const later: Subscriber = { role: 'agent', tenantId: 't', subject: 'agent_2', send: () => undefined };
+    one.hub.add(later);
+    await vi.waitFor(() => expect(two.hub.hasSocket('agent', 't', 'agent_2')).toBe(true));
+    one.hub.remove(later);
+    await vi.waitFor(() => expect(two.hub.hasSocket('agent', 't', 'agent_2')).toBe(false));
+    // Presence events lost (a LISTEN gap): a resync from the table heals both ways.
+    await db.query("DELETE FROM cluster_sockets WHERE socket_id LIKE 'one/%'");
+    await db.query("INSERT INTO cluster_sockets (socket_id, instance_id, role, tenant_id, subject) VALUES ('one/50', 'one', 'agent', 't', 'agent_unheard')");
+    expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(true);
+    await two.hub.resyncPresence();
+    expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(false);
+    expect(two.hub.hasSocket('agent', 't', 'agent_unheard')).toBe(true);
+    // A late word from before the reap (epoch 0) is still not believed.
+    const stale = createBus(db, { instanceId: 'one', onError });
+    stale.publish({ k: 'p', s: 'one/99', role: 'agent', t: 't', sub: 'agent_stale', on: true });
+    await stale.flushed();
+    createBus(db, { instanceId: 'later', onError }).publish({ k: 'p', s: 'later/1', role: 'visitor', t: 't', sub: 'marker', on: true });
+    await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'marker')).toBe(true));
+    expect(two.hub.hasSocket('agent', 't', 'agent_stale')).toBe(false);
+  });
+});
+
+describe('alone on PGlite (one process holds its folder)', () => {
+  it('delivers in-process with the objects the route holds: no statement, no socket row, no NOTIFY', async () => {
+    const real = await openDatabase({ dataDir: 'memory://' });
+    cleanups.push(() => real.close());
+    expect(real.oneProcess).toBe(true);
+    const statements: string[] = [];
+    const db: Database = { ...real, query: (sql, params) => (statements.push(sql), real.query(sql, params)) };
+    const payloads: string[] = [];
+    cleanups.push(await real.listen!(CLUSTER_CHANNEL, (payload) => payloads.push(payload)));
+    const bus = createBus(db, { instanceId: 'solo', onError });
+    const local = createHub({ idPrefix: 'solo' });
+    const presence = createPresence(db, bus, { heartbeatMs: 20, staleMs: 1000, onError });
+    const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
+    await bus.start((events) => hub.deliver(events), () => undefined);
+    await presence.start();
+    cleanups.push(async () => {
+      await presence.close();
+      await bus.close();
+    });
+    const received: string[] = [];
+    hub.add({ role: 'agent', tenantId: 't', subject: 'agent_1', send: (text) => received.push(text) });
+    expect(hub.hasSocket('agent', 't', 'agent_1')).toBe(true);
+    // A message that is in no table: only the route's object can carry it.
+    const message = { messageId: 'msg_1', conversationId: 'conv_1', seq: 1, body: 'hello', sender: { type: 'visitor' } } as unknown as Parameters<typeof hub.messageCreated>[2];
+    hub.messageCreated('t', 'vis_1', message);
+    const sdp = 'a=candidate\r\n'.repeat(1000);
+    hub.toAgent('t', 'agent_1', { type: 'call.signal', callId: 'call_1', from: 'visitor', signal: { kind: 'offer', sdp } });
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(JSON.parse(received[0]!)).toMatchObject({ type: 'message.created', message: { messageId: 'msg_1', body: 'hello' } });
+    expect(JSON.parse(received[1]!)).toMatchObject({ type: 'call.signal', signal: { sdp } });
+    // Several heartbeat periods: nothing was written or read, nothing notified.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statements).toEqual([]);
+    expect(payloads).toEqual([]);
+    expect(await real.query('SELECT 1 FROM cluster_sockets UNION ALL SELECT 1 FROM cluster_instances')).toHaveLength(0);
   });
 });

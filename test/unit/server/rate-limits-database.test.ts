@@ -49,4 +49,12 @@ describe.each(engines)('database token buckets on %s', (_name, open) => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % 2]!.take(key, { burst: 5, perMinute: 1 })));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
   });
+
+  it('fails open when the database errors: the take is allowed and logged without the client key', async () => {
+    const errors: string[] = [];
+    const broken: Database = { ...db, query: () => Promise.reject(new Error('connection reset')) };
+    const store = createDatabaseRateLimitStore(broken, { onError: (message) => void errors.push(message) });
+    expect(await store.take(`requests:ip:203.0.113.7-${run}`, messages)).toEqual({ allowed: true });
+    expect(errors).toEqual(['rate limit: taking from a requests bucket failed; allowing']);
+  });
 });
