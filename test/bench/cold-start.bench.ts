@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../demo/server/db/database.ts';
+import { migrationsHash } from '../../demo/server/db/open.ts';
 import { createMemoryStorage, createRuntime } from '../../src/index.ts';
 import { spawnServer } from '../contract/spawned-server.ts';
 import { HUMAN_ONLY } from '../e2e/two-sides.ts';
@@ -25,7 +26,8 @@ const CONVERSATIONS = 10;
 
 /** A PGlite folder holding `messages` messages, made once (a marker file says it is complete). */
 async function seededDataDir(): Promise<string> {
-  const dir = path.join(os.tmpdir(), `ringnity-bench-${messages}-messages`);
+  // Named by the migrations too: a folder made by an older schema is never reused.
+  const dir = path.join(os.tmpdir(), `ringnity-bench-${messages}-messages-${migrationsHash()}`);
   const done = path.join(dir, '.bench-seeded');
   if (existsSync(done)) return dir;
   await rm(dir, { recursive: true, force: true });

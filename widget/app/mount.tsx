@@ -111,7 +111,6 @@ export function mountApp(options: MountAppOptions): WidgetController {
   const branded = () => runtime.bootstrap.value?.branding;
   const disposers = [
     model.dispose,
-    applyStyles(root, model.accent, computed(() => branded()?.theme)),
     // Opened or closed by the visitor in one tab of the site, opened or closed in all (a small
     // chunk, loaded after the first render: nothing to show needs it). The site's own calls
     // (`controller.open()`) stay in their tab.
@@ -147,9 +146,23 @@ export function mountApp(options: MountAppOptions): WidgetController {
     consented.value = true;
   };
   const Root = () => (consented.value || !Gate ? <Widget model={model} locale={options.locale} /> : <Gate model={model} onAccept={consent} locale={options.locale} />);
-  // Swap the loader's launcher for ours and render in the same task: no frame without one.
-  root.replaceChildren(container);
-  render(<Root />, container);
+  // Sheets already there are the loader's (replaced); any added before the paint (the command
+  // API's placement) are kept. A copy: the property is a live array.
+  const sheets = [...root.adoptedStyleSheets];
+  const paint = () => {
+    const added = root.adoptedStyleSheets.filter((s) => !sheets.includes(s));
+    disposers.push(applyStyles(root, model.accent, computed(() => branded()?.theme)));
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...added];
+    // Swap the loader's launcher for ours and render in the same task: no frame without one.
+    root.replaceChildren(container);
+    render(<Root />, container);
+  };
+  // Styles and the first render in a task of their own, after the runtime's (issue 9: no long
+  // task on the host); the loader's launcher stays until then and what the controller is told
+  // meanwhile only sets the model. A click that is waiting (`open`) gets the panel in one go.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (open) paint();
+  else timer = setTimeout(paint);
 
   return {
     runtime,
@@ -160,6 +173,7 @@ export function mountApp(options: MountAppOptions): WidgetController {
     consented,
     consent,
     destroy() {
+      clearTimeout(timer);
       render(null, container);
       container.remove();
       for (const dispose of disposers) dispose();
