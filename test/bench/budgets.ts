@@ -31,4 +31,9 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
   // The load bench (load.bench.ts): the same p99 while the server holds the top step's sockets.
   'load.p99': { max: 50, source: 'DESIGN §6 / issue 9 item 6: send-to-receive p99 ≤ 50 ms at the top step (≥ 5,000 visitor sockets)' },
   'load.failed': { max: 0, source: 'issue 9 item 6: every visitor socket held, every message delivered' },
+  // The same on PostgreSQL, one instance and two (issue 10 item 5; the two share the 2 cores with the database and the generator).
+  'load.pg-1.p99': { max: 50, source: 'DESIGN §6 / issue 10 item 5: send-to-receive p99 ≤ 50 ms at the top step, PostgreSQL, 1 instance' },
+  'load.pg-2.p99': { max: 50, source: 'DESIGN §6 / issue 10 item 5: send-to-receive p99 ≤ 50 ms at the top step, PostgreSQL, 2 instances' },
+  'load.pg-1.failed': { max: 0, source: 'issue 10 item 5: every visitor socket held, every message delivered' },
+  'load.pg-2.failed': { max: 0, source: 'issue 10 item 5: every visitor socket held, every message delivered, across instances' },
 };

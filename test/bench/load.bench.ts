@@ -11,92 +11,108 @@
  * the servers die with the bench (`load/server-process.ts`). More knobs in `load/options.ts`.
  * File descriptors: each socket is one fd in the server and one here; Node raises its soft
  * `ulimit -n` to the hard one at start, so the hard limit (20,000 here) bounds a step.
- * Run alone: `BENCH_LOAD_STEPS=100,300 npx tsx test/bench/load.bench.ts`.
+ * Then (issue 10 item 5) the same ramp on PostgreSQL (`load/postgres.ts` finds or starts one;
+ * without one these figures are skipped, and the log says why), shorter (`BENCH_LOAD_PG_STEPS`),
+ * each on a fresh database: ONE instance, then TWO server processes on one database, visitors
+ * dealt between them. In both there is one agent socket, on instance 1: every message from a
+ * visitor on instance 2 reaches it only through the database's NOTIFY fan-out, the path a
+ * deployment behind a balancer depends on.
+ * Run alone: `BENCH_LOAD_STEPS=100,300 BENCH_LOAD_PG_STEPS=100,200 npx tsx test/bench/load.bench.ts`.
  */
-import { type Figure, report } from './figures.ts';
-import { type StepResult, perSocket, runLoad } from './load/generator.ts';
-import { loadConfig } from './load/options.ts';
-import { describeCounts, total } from './load/pool.ts';
-import { startLoadServers } from './load/server-process.ts';
+import { randomBytes } from 'node:crypto';
+import { report } from './figures.ts';
+import { type LoadRun, runLoad } from './load/generator.ts';
+import { type LoadConfig, loadConfig } from './load/options.ts';
+import { benchPostgres } from './load/postgres.ts';
+import { pgliteFigures, postgresFigures, printSteps } from './load/report.ts';
+import { type LoadServer, startLoadServers } from './load/server-process.ts';
 
 const config = loadConfig();
 const started = performance.now();
-const { servers, stop } = await startLoadServers(config.servers);
-console.log(`load: ${servers.map((s) => `${s.baseUrl} (pid ${s.pid})`).join(', ')}; steps ${config.steps.join(', ')}; one message per visitor per ${config.intervalMs / 1000} s for ${config.windowMs / 1000} s a step`);
+const end = started + config.totalMs;
 
-let steps: StepResult[];
-let sessionsPerSecond: number;
-try {
-  const run = await runLoad({
-    servers,
-    steps: config.steps,
-    intervalMs: config.intervalMs,
-    windowMs: config.windowMs,
-    concurrency: config.concurrency,
-    agentsPerServer: config.agentsPerServer,
-    drainMs: 5000,
-    deadline: started + config.budgetMs,
-    log: (line) => console.log(`load: ${line}`),
-  });
-  steps = run.steps;
-  sessionsPerSecond = run.sessionsPerSecond;
-} catch (error) {
-  for (const s of servers) console.error(`server ${s.pid} stderr:\n${s.stderrTail()}`);
-  throw error;
-} finally {
-  stop();
-}
-
-// One line per step for a reader; the table gets the figures below.
-console.log('\n  sockets   held  refused  dropped    msg/s (offered)   p50 ms   p99 ms  lost   RSS/socket  live/socket  server CPU (waiting)  loop p99/max ms  generator CPU');
-for (const s of steps) {
-  console.log(
-    `  ${String(s.target).padStart(7)} ${String(s.held).padStart(6)} ${String(total(s.refused)).padStart(8)} ${String(s.dropped).padStart(8)} ${s.deliveredPerSecond.toFixed(0).padStart(8)} (${s.offeredPerSecond.toFixed(0).padStart(7)}) ${s.p50.toFixed(1).padStart(8)} ${s.p99.toFixed(1).padStart(8)} ${String(s.lost).padStart(5)} ${`${(s.rssPerSocket / 1024).toFixed(1)} KB`.padStart(12)} ${`${(s.livePerSocket / 1024).toFixed(1)} KB`.padStart(12)} ${`${s.serverCpu.toFixed(0)}% (${s.serverWaiting.toFixed(0)}%)`.padStart(21)} ${`${s.loopP99Ms.toFixed(0)}/${s.loopMaxMs.toFixed(0)}`.padStart(16)} ${`${s.generatorCpu.toFixed(0)}%`.padStart(14)}`,
-  );
-  if (s.refused.size > 0) console.log(`          refused: ${describeCounts(s.refused)}`);
-  if (s.sendFailed.size > 0) console.log(`          sends failed: ${describeCounts(s.sendFailed)}`);
-}
-
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-const figures: Figure[] = [];
-const top = steps.at(-1);
-if (top) {
-  const first = steps.length > 1 ? steps[0] : undefined;
-  const beyond = (s: StepResult) => s.p99 > config.kneeMs || s.lost > 0;
-  const knee = steps.find(beyond);
-  const failed = steps.reduce((n, s) => n + total(s.refused) + s.dropped + total(s.sendFailed) + s.lost, 0);
-  const window = `${config.windowMs / 1000} s window, 1 msg/${config.intervalMs / 1000} s per visitor`;
-  for (const s of steps) {
-    figures.push({ id: `load.step-${s.target}.p99`, label: `load ${s.target} sockets: send → agent p99`, value: s.p99, unit: 'ms', note: `${s.sent} messages, ${s.deliveredPerSecond.toFixed(0)} msg/s` });
+/** Starts `count` servers with `env`, ramps `steps` against them until `deadline`, stops them. */
+async function configuration(name: string, count: number, env: Record<string, string>, steps: number[], deadline: number, agentsOnFirstOnly: boolean): Promise<LoadRun> {
+  const launched = await startLoadServers(count, env);
+  const { stop } = launched;
+  // Instances on one database share one tenant row, and each start rewrites its allowed origins
+  // with its own port: every visitor sends one site origin that all instances allow
+  // (`DEMO_ALLOWED_ORIGINS`), as a browser behind a balancer sends its page's one.
+  const siteOrigin = env.DEMO_ALLOWED_ORIGINS;
+  const servers: LoadServer[] = siteOrigin ? launched.servers.map((s) => ({ ...s, origin: siteOrigin })) : launched.servers;
+  console.log(`load, ${name}: ${servers.map((s) => `${s.baseUrl} (pid ${s.pid})`).join(', ')}; steps ${steps.join(', ')}; one message per visitor per ${config.intervalMs / 1000} s for ${config.windowMs / 1000} s a step`);
+  try {
+    // Agents (the console) keep each server's own origin: agent sockets open only from it.
+    const agentServers: LoadServer[] = agentsOnFirstOnly ? launched.servers.slice(0, 1) : launched.servers;
+    const run = await runLoad({
+      servers,
+      agentServers,
+      steps,
+      intervalMs: config.intervalMs,
+      windowMs: config.windowMs,
+      concurrency: config.concurrency,
+      agentsPerServer: config.agentsPerServer,
+      drainMs: 5000,
+      deadline,
+      log: (line) => console.log(`load, ${name}: ${line}`),
+    });
+    printSteps(run.steps);
+    // What a server said of its cluster (a LISTEN drop closes its sockets with 1012): the cause of a dropped step.
+    for (const s of launched.servers) {
+      const said = s.stderrTail().split('\n').filter((line) => line.includes('cluster:'));
+      if (said.length > 0) console.log(`load, ${name}: server ${s.pid} said:\n  ${said.slice(-5).join('\n  ')}`);
+    }
+    return run;
+  } catch (error) {
+    for (const s of servers) console.error(`server ${s.pid} stderr:\n${s.stderrTail()}`);
+    throw error;
+  } finally {
+    stop();
   }
-  figures.push(
-    { id: 'load.held', label: 'load: visitor sockets held at the top step', value: top.held, unit: 'count', note: `target ${top.target}` },
-    { id: 'load.failed', label: 'load: sockets refused/dropped + messages failed/lost', value: failed, unit: 'count', note: 'all steps' },
-    { id: 'load.messages-per-second', label: 'load: messages/s delivered at the top step', value: top.deliveredPerSecond, unit: 'count', note: `offered ${top.offeredPerSecond.toFixed(0)}/s` },
-    { id: 'load.p50', label: `load ${top.target} sockets: send → agent p50`, value: top.p50, unit: 'ms', note: window },
-    { id: 'load.p99', label: `load ${top.target} sockets: send → agent p99`, value: top.p99, unit: 'ms', note: window },
-    // Memory from the first step to the top one (two points past startup), unless there is one step only.
-    {
-      id: 'load.rss-per-socket',
-      label: 'load: server RSS per added visitor socket',
-      value: first ? perSocket(first, top, 'rssHeld') : top.rssPerSocket,
-      unit: 'bytes',
-      note: `${mb(first?.rssHeld ?? top.rssIdle)} at ${first?.heldAtStart ?? 0} → ${mb(top.rssHeld)} at ${top.heldAtStart} sockets`,
-    },
-    {
-      id: 'load.live-per-socket',
-      label: 'load: server live JS memory per added visitor socket',
-      value: first ? perSocket(first, top, 'liveHeld') : top.livePerSocket,
-      unit: 'bytes',
-      note: `heap + external after a full GC: ${mb(first?.liveHeld ?? top.liveIdle)} → ${mb(top.liveHeld)}`,
-    },
-    { id: 'load.server-cpu', label: 'load: server CPU at the top step', value: top.serverCpu, unit: 'percent', note: `of one core; waited for a core ${top.serverWaiting.toFixed(0)}%; generator ${top.generatorCpu.toFixed(0)}%` },
-    { id: 'load.loop-max', label: 'load: server event loop delay at the top step, max', value: top.loopMaxMs, unit: 'ms', note: `p99 ${top.loopP99Ms.toFixed(0)} ms` },
-    { id: 'load.sessions-per-second', label: 'load: /sdk/session created per second', value: sessionsPerSecond, unit: 'count', note: `${config.concurrency} in parallel` },
-    knee
-      ? { id: 'load.knee', label: `load: knee, first step with p99 > ${config.kneeMs} ms${knee.lost > 0 ? ' or a lost message' : ''}`, value: knee.target, unit: 'count' }
-      : { id: 'load.knee', label: `load: knee not reached, p99 ≤ ${config.kneeMs} ms up to`, value: top.target, unit: 'count' },
-  );
 }
-report(...figures);
+
+// 1. One instance on PGlite (issue 9 item 6): the figures as they always were.
+const pglite = await configuration('PGlite, 1 instance', config.servers, {}, config.steps, Math.min(started + config.budgetMs, end), false);
+report(...pgliteFigures(pglite.steps, pglite.sessionsPerSecond, config));
+
+// 2. PostgreSQL, one instance then two (issue 10 item 5).
+await postgresConfigurations(config);
+
+async function postgresConfigurations(c: LoadConfig): Promise<void> {
+  // A configuration starting with less than this left would not finish one step: skipped instead.
+  const leastMs = c.windowMs + 30_000;
+  if (performance.now() + leastMs > end) {
+    console.log(`load: PostgreSQL figures skipped: ${((end - performance.now()) / 1000).toFixed(0)} s left of BENCH_LOAD_TOTAL_MS / BENCH_TIMEOUT_MS`);
+    return;
+  }
+  const postgres = await benchPostgres();
+  if ('skipped' in postgres) {
+    console.log(`load: PostgreSQL figures skipped: ${postgres.skipped}`);
+    return;
+  }
+  console.log(`load: ${postgres.describe}`);
+  try {
+    for (const [count, id, name] of [
+      [1, 'load.pg-1', 'PostgreSQL, 1 instance'],
+      [2, 'load.pg-2', 'PostgreSQL, 2 instances'],
+    ] as const) {
+      if (performance.now() + leastMs > end) {
+        console.log(`load, ${name}: skipped: ${((end - performance.now()) / 1000).toFixed(0)} s left of BENCH_LOAD_TOTAL_MS / BENCH_TIMEOUT_MS`);
+        continue;
+      }
+      // A fresh database per configuration; the instances share it and one token secret, as a deployment would.
+      const database = `ringnity_load_${process.pid}_${count}`;
+      const url = await postgres.freshDatabase(database);
+      try {
+        const env = { DATABASE_URL: url, TOKEN_SECRET: randomBytes(32).toString('hex'), DEMO_ALLOWED_ORIGINS: 'http://site.load.test' };
+        const run = await configuration(name, count, env, c.pgSteps, Math.min(performance.now() + c.pgBudgetMs, end), true);
+        report(...postgresFigures(id, name, run.steps, c));
+      } finally {
+        await postgres.drop(database).catch((error: unknown) => console.log(`load: could not drop ${database}: ${String(error)}`));
+      }
+    }
+  } finally {
+    postgres.stop();
+  }
+}
 console.log(`load: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

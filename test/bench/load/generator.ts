@@ -26,6 +26,11 @@ export interface LoadOptions {
   concurrency: number;
   /** Agent sockets per server, each receiving every message of the tenant. */
   agentsPerServer: number;
+  /**
+   * The servers that hold agent sockets (default: every one). One agent on the first of two
+   * instances makes every message from a visitor on the second cross instances (issue 10's fan-out).
+   */
+  agentServers?: readonly LoadServer[];
   /** After a window, how long messages still on their way may take before they count as lost. */
   drainMs: number;
   /** `performance.now()` time after which no new step starts and ramps stop early. */
@@ -75,6 +80,8 @@ export interface StepResult {
   rssPerSocket: number;
   /** Server CPU over the window, % of one core (summed over servers). */
   serverCpu: number;
+  /** The same per server, in the order of {@link LoadOptions.servers}. */
+  serverCpuEach: number[];
   /** The server's event loop delay over the window and drain (worst server), p99 and max, ms. */
   loopP99Ms: number;
   loopMaxMs: number;
@@ -120,7 +127,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   };
   const agents: WebSocket[] = [];
   let closing = false;
-  for (const server of servers) {
+  for (const server of options.agentServers ?? servers) {
     const token = await agentToken(server);
     for (let i = 0; i < options.agentsPerServer; i++) {
       const agent = await openSocket(server, token, onAgentFrame);
@@ -216,11 +223,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         );
       }
       const cpuStart = sampleAll(pids);
+      const cpuStartEach = pids.map((pid) => sampleAll([pid]));
       const genStart = process.cpuUsage();
       const genWallStart = performance.now();
       await new Promise((resolve) => setTimeout(resolve, options.windowMs));
       for (const t of timers) clearTimeout(t);
       const cpuEnd = sampleAll(pids);
+      const cpuEndEach = pids.map((pid) => sampleAll([pid]));
       const genUsage = process.cpuUsage(genStart);
       const generatorCpu = ((genUsage.user + genUsage.system) / 1000 / (performance.now() - genWallStart)) * 100;
       const windowDelivered = delivered;
@@ -258,6 +267,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         rssPerSocket: perSocket(steps.at(-1) ?? { rssHeld: idle.rssBytes, heldAtStart: 0 }, { rssHeld: afterRamp.rssBytes, heldAtStart: heldBefore.length }, 'rssHeld'),
         livePerSocket: perSocket(steps.at(-1) ?? { liveHeld: idle.liveBytes, heldAtStart: 0 }, { liveHeld: afterRamp.liveBytes, heldAtStart: heldBefore.length }, 'liveHeld'),
         serverCpu: cpuPercent(cpuStart, cpuEnd),
+        serverCpuEach: cpuStartEach.map((before, i) => cpuPercent(before, cpuEndEach[i]!)),
         serverWaiting: runQueuePercent(cpuStart, cpuEnd),
         loopP99Ms: end.loopP99Ms,
         loopMaxMs: end.loopMaxMs,

@@ -11,6 +11,7 @@
  *   memory outside it) with no garbage counted, steadier than RSS (which V8 and malloc give back
  *   to the OS lazily: a fresh server's RSS falls by hundreds of MB over its first minutes).
  */
+import { rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const collect = (globalThis as { gc?: () => void }).gc;
@@ -33,7 +34,13 @@ process.stdin.setEncoding('utf8').on('data', (chunk: string) => {
     loop.reset();
   }
 });
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('close', () => process.exit(0));
+// The bench is gone: so is this server, and its temp folder (the bench could not remove it).
+const orphaned = () => {
+  const dir = process.env.LOAD_TEMP_DIR;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.stdin.on('end', orphaned);
+process.stdin.on('close', orphaned);
 await import('../../../demo/server/main.ts');
 

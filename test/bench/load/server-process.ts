@@ -88,6 +88,7 @@ async function startOne(extraEnv: Record<string, string>, nodeArgs: string[]): P
       UPLOAD_DIR: path.join(dir, 'uploads'),
       RATE_LIMITS: 'off',
       DEMO_AI_ROUTING: 'human_only',
+      LOAD_TEMP_DIR: dir,
       ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
