@@ -4,7 +4,6 @@
  * and hold ids, never a message body or a signal's SDP; presence of one instance is seen by
  * another, and a silent instance is reaped with its sockets.
  */
-import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
 import { CLUSTER_CHANNEL, createBus } from '../../../demo/server/cluster/bus.ts';
@@ -13,33 +12,12 @@ import type { Envelope } from '../../../demo/server/cluster/events.ts';
 import { createPresence } from '../../../demo/server/cluster/presence.ts';
 import type { Database } from '../../../demo/server/db/database.ts';
 import { openDatabase } from '../../../demo/server/db/open.ts';
+import { clusterEngines } from './cluster-engines.ts';
 import { createHub, type Subscriber } from '../../../demo/server/realtime/hub.ts';
 
-const url = process.env.TEST_DATABASE_URL;
 // Several instances on one PGlite (this process): the cluster path, as on PostgreSQL. A real
 // PGlite server is alone and delivers in-process (see the last describe).
-const engines: Array<[string, () => Promise<Database>]> = [['PGlite', async () => ({ ...(await openDatabase({ dataDir: 'memory://' })), oneProcess: false })]];
-if (url) engines.push(['PostgreSQL', () => freshPostgres(url)]);
-
-let fresh = 0;
-/** A database of its own on the server (a short staleMs here must not reap other test files' servers). */
-async function freshPostgres(serverUrl: string): Promise<Database> {
-  const name = `ringnity_bus_${process.pid}_${Date.now()}_${fresh++}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = new URL(serverUrl);
-  target.pathname = `/${name}`;
-  const db = await openDatabase({ dataDir: 'memory://', databaseUrl: target.toString() });
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
+const engines = clusterEngines('bus');
 
 // A first run after a migration change builds PGlite's template (seconds): not inside a test's time.
 beforeAll(() => openDatabase({ dataDir: 'memory://' }).then((db) => db.close()), 120_000);

@@ -4,35 +4,14 @@
  * are told to resume (1012) and frames flow again. PGlite (several instances in this process)
  * and PostgreSQL when TEST_DATABASE_URL is set.
  */
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAttachmentLinkService } from '../../../demo/server/attachments/links.ts';
 import { createCluster } from '../../../demo/server/cluster/setup.ts';
 import type { Database, Listening } from '../../../demo/server/db/database.ts';
-import { openDatabase } from '../../../demo/server/db/open.ts';
+import { clusterEngines } from './cluster-engines.ts';
 import type { Subscriber } from '../../../demo/server/realtime/hub.ts';
 
-const url = process.env.TEST_DATABASE_URL;
-const engines: Array<[string, () => Promise<Database>]> = [['PGlite', async () => ({ ...(await openDatabase({ dataDir: 'memory://' })), oneProcess: false })]];
-if (url) engines.push(['PostgreSQL', () => freshPostgres(url)]);
-
-async function freshPostgres(serverUrl: string): Promise<Database> {
-  const name = `ringnity_listen_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = new URL(serverUrl);
-  target.pathname = `/${name}`;
-  const db = await openDatabase({ dataDir: 'memory://', databaseUrl: target.toString() });
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
+const engines = clusterEngines('listen');
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
