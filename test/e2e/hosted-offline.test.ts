@@ -251,23 +251,13 @@ describe('a new version of the hosted chat page', () => {
       await expect(page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).resolves.toBe(true);
       // The new worker waits; the old one still serves the page.
       await expect(page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state)).resolves.toBe('installed');
-      const build = () =>
-        page.evaluate(
-          () =>
-            new Promise<string>((resolve) => {
-              const channel = new MessageChannel();
-              channel.port1.onmessage = (e) => resolve(String(e.data));
-              navigator.serviceWorker.controller!.postMessage({ type: 'BUILD' }, [channel.port2]);
-            }),
-        );
-
       const reloaded = page.waitForEvent('load');
       await prompt.getByRole('button', { name: 'Update' }).click();
       await reloaded;
       await page.getByTestId('composer-input').waitFor();
       await expect(page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).resolves.toBeUndefined();
       await controlled(page);
-      await expect(build()).resolves.toBe(next);
+      await expect(buildOf(page)).resolves.toBe(next);
       await expect(page.getByTestId('update-prompt').count()).resolves.toBe(0);
       // The conversation is still there after the reload.
       await message(page, 'visitor', 'While the update waits').waitFor();

@@ -35,6 +35,13 @@ interface Refusals {
   console: string[];
 }
 
+
+/** Runs in the page before any script: every `securitypolicyviolation` event, kept in `window.__refused`. */
+function recordRefusals(): void {
+  const seen: string[] = [];
+  (window as unknown as { __refused: string[] }).__refused = seen;
+  document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`), true);
+}
 describe('strict CSP host page', () => {
   let human: TestServer;
   let ai: TestServer;
@@ -82,11 +89,7 @@ describe('strict CSP host page', () => {
     const context = await browser.newContext({ locale, viewport: { width: 1100, height: 760 } });
     contexts.push(context);
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { __refused: string[] }).__refused = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`), true);
-    });
+    await page.addInitScript(recordRefusals);
     const refused: Refusals = {
       events: () => page.evaluate(() => (window as unknown as { __refused: string[] }).__refused),
       console: [],
@@ -216,11 +219,7 @@ describe('strict CSP host page', () => {
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { __refused: string[] }).__refused = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`), true);
-    });
+    await page.addInitScript(recordRefusals);
     await page.goto(`${human.origin}/strict-csp.html`);
     // No image here: the demo route names the files origin only once the API passes it to
     // `mountStatic` (`filesOrigin` option); the cross-origin pages above cover images.

@@ -30,6 +30,21 @@ const onError = (message: string, error: unknown) => {
   throw new Error(`${message}: ${String(error)}`);
 };
 
+/** One instance on `db`: its bus, presence and cluster hub, started now and closed after the test. */
+async function startInstance(db: Database, id: string, presence: { heartbeatMs: number; staleMs: number; onError?: (message: string, error: unknown) => void }) {
+  const bus = createBus(db, { instanceId: id, onError });
+  const local = createHub({ idPrefix: id });
+  const seen = createPresence(db, bus, { onError, ...presence });
+  const hub = createClusterHub({ db, bus, local, presence: seen, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
+  await bus.start((events) => hub.deliver(events), () => undefined);
+  await seen.start();
+  cleanups.push(async () => {
+    await seen.close();
+    await bus.close();
+  });
+  return { bus, presence: seen, hub };
+}
+
 describe.each(engines)('on %s', (_name, open) => {
   async function database() {
     const db = await open();
@@ -70,16 +85,7 @@ describe.each(engines)('on %s', (_name, open) => {
     const payloads: string[] = [];
     const stop = await db.listen!(CLUSTER_CHANNEL, (payload) => payloads.push(payload));
     cleanups.push(stop);
-    const bus = createBus(db, { instanceId: 'one', onError });
-    const local = createHub({ idPrefix: 'one' });
-    const presence = createPresence(db, bus, { heartbeatMs: 60_000, staleMs: 180_000, onError });
-    const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
-    await bus.start((events) => hub.deliver(events), () => undefined);
-    await presence.start();
-    cleanups.push(async () => {
-      await presence.close();
-      await bus.close();
-    });
+    const { hub } = await startInstance(db, 'one', { heartbeatMs: 60_000, staleMs: 180_000 });
     const received: string[] = [];
     const agent: Subscriber = { role: 'agent', tenantId: 'client_acme', subject: 'agent-demo', send: (text) => received.push(text) };
     hub.add(agent);
@@ -100,23 +106,9 @@ describe.each(engines)('on %s', (_name, open) => {
 
   it("sees another instance's sockets, forgets them when it leaves, and reaps one that went silent", async () => {
     const db = await database();
-    const make = async (id: string) => {
-      const bus = createBus(db, { instanceId: id, onError });
-      const local = createHub({ idPrefix: id });
-      const presence = createPresence(db, bus, { heartbeatMs: 50, staleMs: 1000, onError });
-      const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
-      await bus.start((events) => hub.deliver(events), () => undefined);
-      await presence.start();
-      return { bus, presence, hub };
-    };
+    const make = (id: string) => startInstance(db, id, { heartbeatMs: 50, staleMs: 1000 });
     const one = await make('one');
     const two = await make('two');
-    cleanups.push(async () => {
-      for (const side of [one, two]) {
-        await side.presence.close();
-        await side.bus.close();
-      }
-    });
     const changes: string[] = [];
     two.hub.onPresence((s, present) => changes.push(`${s.subject} ${present ? 'came' : 'went'}`));
     const visitor: Subscriber = { role: 'visitor', tenantId: 't', subject: 'vis_1', send: () => undefined, callScope: 'conv_9' };
@@ -157,24 +149,10 @@ describe.each(engines)('on %s', (_name, open) => {
   it('an instance reaped while alive (stalled heartbeat) rejoins: its old and new sockets are seen again; a resync heals lost events', async () => {
     const db = await database();
     const errors: string[] = [];
-    const make = async (id: string, heartbeatMs: number) => {
-      const bus = createBus(db, { instanceId: id, onError });
-      const local = createHub({ idPrefix: id });
-      const presence = createPresence(db, bus, { heartbeatMs, staleMs: 60_000, onError: (message) => void errors.push(message) });
-      const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
-      await bus.start((events) => hub.deliver(events), () => undefined);
-      await presence.start();
-      return { bus, presence, hub };
-    };
+    const make = (id: string, heartbeatMs: number) => startInstance(db, id, { heartbeatMs, staleMs: 60_000, onError: (message) => void errors.push(message) });
     // One beats slowly enough that two hears the reap before one notices it.
     const one = await make('one', 400);
     const two = await make('two', 50);
-    cleanups.push(async () => {
-      for (const side of [one, two]) {
-        await side.presence.close();
-        await side.bus.close();
-      }
-    });
     const visitor: Subscriber = { role: 'visitor', tenantId: 't', subject: 'vis_1', send: () => undefined };
     one.hub.add(visitor);
     await vi.waitFor(() => expect(two.hub.hasSocket('visitor', 't', 'vis_1')).toBe(true));
@@ -220,16 +198,7 @@ describe('alone on PGlite (one process holds its folder)', () => {
     const db: Database = { ...real, query: (sql, params) => (statements.push(sql), real.query(sql, params)) };
     const payloads: string[] = [];
     cleanups.push(await real.listen!(CLUSTER_CHANNEL, (payload) => payloads.push(payload)));
-    const bus = createBus(db, { instanceId: 'solo', onError });
-    const local = createHub({ idPrefix: 'solo' });
-    const presence = createPresence(db, bus, { heartbeatMs: 20, staleMs: 1000, onError });
-    const hub = createClusterHub({ db, bus, local, presence, links: createAttachmentLinkService('secret', 60), onTypingStop: () => undefined });
-    await bus.start((events) => hub.deliver(events), () => undefined);
-    await presence.start();
-    cleanups.push(async () => {
-      await presence.close();
-      await bus.close();
-    });
+    const { hub } = await startInstance(db, 'solo', { heartbeatMs: 20, staleMs: 1000 });
     const received: string[] = [];
     hub.add({ role: 'agent', tenantId: 't', subject: 'agent_1', send: (text) => received.push(text) });
     expect(hub.hasSocket('agent', 't', 'agent_1')).toBe(true);
