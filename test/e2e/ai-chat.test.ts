@@ -166,6 +166,31 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     await context.close();
   });
 
+  it('sends a question typed before the AI code arrived, once it arrives (Enter is never lost)', async () => {
+    const context = await t.browser.newContext();
+    const { page, errors } = await openPage(context);
+    // The AI client (a chunk the composer loads) is held until the visitor has pressed Enter.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await page.route('**/widget/chunks/client-*.js', async (route) => {
+      held++;
+      await released;
+      await route.fallback();
+    });
+    await page.goto(`${t.server.origin}/`);
+    await page.getByTestId('launcher').click();
+    await page.getByTestId('composer-input').fill('How long does delivery take?');
+    await page.getByTestId('composer-input').press('Enter');
+    expect(held).toBeGreaterThan(0);
+    release();
+    await message(page, 'visitor', 'How long does delivery take?').waitFor();
+    await aiMessage(page, /working days/).waitFor();
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
+
   it('raised no uncaught error on either side', () => {
     expect(t.visitor.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     expect(t.agent.errors).toEqual([]);

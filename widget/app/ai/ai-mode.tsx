@@ -42,6 +42,8 @@ export interface AiComposerProps {
 /** The composer in AI mode, with "Talk to a person" and Stop above it. */
 export function AiComposer({ model, inputRef }: AiComposerProps) {
   const [text, setText] = useState('');
+  // Sent before the AI client (a chunk) arrived: goes out once it is here, not lost.
+  const [queued, setQueued] = useState(false);
   const bar = useRef<HTMLDivElement>(null);
   useChunkStyles(bar, CSS);
   const { s } = useText();
@@ -68,7 +70,9 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
   const toPerson = (question: string) => void runtime.conversation.send(question).catch(() => undefined);
 
   const send = () => {
-    if (!body || !ai || streaming) return;
+    if (!body || streaming) return;
+    if (!ai) return setQueued(true);
+    setQueued(false);
     setText('');
     notice.value = null;
     model.thinking.value = true;
@@ -88,6 +92,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
       })
       .finally(() => (model.thinking.value = false));
   };
+  useEffect(() => void (ai && queued && send()), [ai, queued]);
   const talkToPerson = () => {
     notice.value = null;
     if (!ai) return void (model.human.value = true);
@@ -142,7 +147,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
             }
           }}
         />
-        <button type="submit" class="send" aria-label={s.send} data-testid="send" disabled={!body || !ai || streaming}>
+        <button type="submit" class="send" aria-label={s.send} data-testid="send" disabled={!body || streaming}>
           <SendIcon />
         </button>
       </form>
