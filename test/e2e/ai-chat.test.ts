@@ -180,6 +180,8 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     });
     await page.goto(`${t.server.origin}/`);
     await page.getByTestId('launcher').click();
+    // The AI composer is there (its client chunk still held): Enter goes to the AI, not the team.
+    await page.getByTestId('ai-handoff').waitFor();
     await page.getByTestId('composer-input').fill('How long does delivery take?');
     await page.getByTestId('composer-input').press('Enter');
     expect(held).toBeGreaterThan(0);

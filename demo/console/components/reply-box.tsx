@@ -34,7 +34,10 @@ export function ReplyBox({ desk, closed, insertion }: { desk: Desk; closed: bool
   const send = async () => {
     const body = text.trim();
     if (!body) return;
-    if (await desk.reply(body)) setText('');
+    // Emptied at once: what the agent goes on typing while the reply travels is theirs, not
+    // wiped when it lands. A failed reply comes back into an empty box (the same words keep their id).
+    setText('');
+    if (!(await desk.reply(body))) setText((now) => (now.trim() ? now : body));
   };
   const attach = (files: FileList | null | undefined) => {
     for (const file of files ?? []) desk.attach(file);

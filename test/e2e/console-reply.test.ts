@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { message, openChat, openConversation, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+
+// The agent's reply box while a reply is on its way: what the agent goes on typing is theirs.
+describe('console reply box', () => {
+  let t: TwoSides;
+
+  beforeAll(async () => {
+    t = await openTwoSides();
+    await openChat(t.visitor.page, t.server.origin);
+    await sendText(t.visitor.page, 'Is the Fjell 45 waterproof?');
+    await signIn(t.agent.page, t.server.origin);
+    await openConversation(t.agent.page, 'Fjell 45');
+  });
+  afterAll(() => t?.close());
+
+  it('keeps the next words the agent types while the previous reply is still being sent', async () => {
+    const desk = t.agent.page;
+    // The reply's POST is held until the agent has typed on.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await desk.route('**/api/agent-sdk/conversations/*/messages', async (route) => {
+      if (route.request().method() === 'POST') await released;
+      await route.fallback();
+    });
+    const input = desk.getByTestId('reply-input');
+    await input.fill('Yes, fully taped seams.');
+    const answered = desk.waitForResponse((r) => r.url().includes('/api/agent-sdk/conversations/') && r.request().method() === 'POST');
+    await input.press('Enter');
+    await input.pressSequentially('And the zip is waterproof too', { delay: 10 });
+    release();
+    await answered;
+    await message(t.visitor.page, 'agent', 'fully taped seams').waitFor();
+    expect(await input.inputValue()).toBe('And the zip is waterproof too');
+    await desk.unroute('**/api/agent-sdk/conversations/*/messages');
+  });
+
+  it('puts the words back when the reply could not be sent, and sends them once on a second try', async () => {
+    const desk = t.agent.page;
+    // Every attempt refused (the console's HTTP client repeats a 503 on its own) until the second try.
+    let refusing = true;
+    let refused = 0;
+    await desk.route('**/api/agent-sdk/conversations/*/messages', (route) => {
+      if (route.request().method() !== 'POST' || !refusing) return route.fallback();
+      refused++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ success: false, code: 'INTERNAL_ERROR', message: 'Restarting (test).' }) });
+    });
+    const input = desk.getByTestId('reply-input');
+    await input.fill('Sizes run small, take one up.');
+    await input.press('Enter');
+    // The console says why (its alert), and the words are back in the box.
+    await desk.locator('p.problem[role="alert"]').waitFor();
+    expect(refused).toBeGreaterThan(0);
+    await expect.poll(() => input.inputValue()).toBe('Sizes run small, take one up.');
+    refusing = false;
+    await input.press('Enter');
+    await message(t.visitor.page, 'agent', 'Sizes run small').waitFor();
+    expect(await input.inputValue()).toBe('');
+    expect(await message(t.visitor.page, 'agent', 'Sizes run small').count()).toBe(1);
+  });
+
+  it('raised no uncaught error on either side', () => {
+    expect(t.visitor.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    expect(t.agent.errors.filter((e) => !e.includes('503'))).toEqual([]);
+  });
+});
