@@ -44,7 +44,7 @@
  * next flush loads it again; such a file is not kept for a later page (keeping is machinery).
  */
 import { signal } from '@preact/signals-core';
-import { RuntimeError } from './errors.ts';
+import { chunkError } from './errors.ts';
 import { uuid } from './lib/uuid.ts';
 import type { ChatMessage, UploadTransport } from './types.ts';
 import { pendingEntry } from './uploads/entry.ts';
@@ -99,7 +99,7 @@ export function createUploads(options: UploadsOptions): Uploads {
       (thrown: unknown) => {
         loading = undefined;
         log('uploads: loading the machinery', thrown);
-        const error = new RuntimeError('NETWORK_ERROR', `Expected the upload code to load, but ${thrown instanceof Error ? thrown.message : String(thrown)}.`, { cause: thrown });
+        const error = chunkError('upload', thrown);
         for (const p of waiting.values()) {
           if (failed(p.key)) continue;
           update(p.key, { state: 'failed', error });

@@ -3,7 +3,7 @@
  * or shows a past one read-only. Keeps its messages ordered by `seq` and merged by `messageId`
  * from every source (history pages, send answers, socket frames, catch-up after a reconnect),
  * shows pending sends and uploads until the server confirms them, and wires in receipts,
- * typing, edits and deletes.
+ * typing, edits and deletes (the occasional operations are a chunk: `conversation-ops.ts`).
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type {
@@ -17,13 +17,15 @@ import type {
   VisitorIdentity,
 } from './contract/extensions.ts';
 import { createUploads } from './attachments.ts';
-import { RuntimeError, isRuntimeError } from './errors.ts';
-import { readAfter } from './history.ts';
+import { RuntimeError, chunkError, isRuntimeError } from './errors.ts';
+import { PAGE, readAfter } from './history.ts';
 import type { HttpClient } from './http.ts';
 import type { Logger } from './lib/log.ts';
 import { createOutbox, type OutboxEntry } from './outbox.ts';
 import { createReceipts } from './receipts.ts';
 import { createTyping } from './typing.ts';
+import { once } from './lib/once.ts';
+import type { ConversationOps } from './conversation-ops.ts';
 import type { ChatAttachment, ChatMessage, ConversationHandle, MessageState, RuntimeStorage, UploadTransport } from './types.ts';
 
 export interface ConversationOptions {
@@ -66,7 +68,6 @@ export interface ConversationController {
   destroy(): void;
 }
 
-const PAGE = 50;
 // Attachment links are read again this long before the first one expires.
 const LINK_MARGIN = 300_000;
 const FILE_TYPES: readonly string[] = ['image', 'audio', 'voice', 'video', 'document', 'file'];
@@ -95,7 +96,6 @@ export function createConversation(options: ConversationOptions): ConversationCo
   let known = new Map<string, Message>();
   let loaded = false;
   let loadingNow: Promise<void> | null = null;
-  let older: Promise<void> | null = null;
   let creating: Promise<string> | null = null;
   // A past conversation opened on purpose: activity in the open one does not take the view away.
   let browsing = false;
@@ -244,19 +244,6 @@ export function createConversation(options: ConversationOptions): ConversationCo
     merge((await http.get<MessageHistory>(path(cid), { searchParams: { limit: PAGE } })).messages, true);
   }
 
-  function loadOlder(): Promise<void> {
-    const first = confirmed.value[0];
-    if (!hasOlder.value || !first) return Promise.resolve();
-    older ??= http
-      .get<MessageHistory>(path(first.conversationId), { searchParams: { before: first.seq, limit: PAGE } })
-      .then((page) => {
-        merge(page.messages, false);
-        if (id.value === first.conversationId) hasOlder.value = page.hasMore;
-      })
-      .finally(() => (older = null));
-    return older;
-  }
-
   async function open(cid: string) {
     loading.value = true;
     try {
@@ -314,52 +301,33 @@ export function createConversation(options: ConversationOptions): ConversationCo
     log,
     ensure,
     queue: (attachment, key) => outbox.add('', { key, attachment }),
-    settled,
+    settled: (key) => later((o) => o.settled(key)),
     unqueue: (key) => outbox.confirm(key),
     closed: (cid) => void (id.value === cid && (info.value = { ...info.value!, status: 'closed' })),
     visitorId: options.visitorId,
   });
-
-  /** Settles once the queued message `key` leaves the outbox: confirmed (the message), dropped (`null`), or `failed` (rejects). */
-  async function settled(key: string): Promise<ChatMessage | null> {
-    // After the running merge (a frame confirming it is held only once the merge is done).
-    await null;
-    return new Promise((resolve, reject) => {
-      let stop: (() => void) | undefined;
-      let over = false;
-      const end = () => ((over = true), queueMicrotask(() => stop?.()));
-      stop = outbox.entries.subscribe((list) => {
-        const e = list.find((x) => x.key === key);
-        if (over || e?.state === 'sending') return;
-        end();
-        if (e) return reject(e.error);
-        const m = confirmed.peek().find((x) => x.clientMessageId === key);
-        resolve(m ? chat(m) : null);
-      });
-    });
-  }
 
   /** Refuses a write into a conversation of another device (the server would answer 404). */
   function writable() {
     if (readOnly.value) throw new RuntimeError('CONVERSATION_NOT_FOUND', 'Expected a conversation of this device, received a read-only one of another device.');
   }
 
-  /** One of the visitor's confirmed messages, by its timeline key. */
-  function own(key: string): Message {
-    const m = confirmed.value.find((x) => (x.clientMessageId ?? x.messageId) === key);
-    if (m) return m;
-    throw new RuntimeError('MESSAGE_NOT_FOUND', `Expected the key of a confirmed message in the shown conversation, received "${key}".`);
-  }
-  const change = async (key: string, method: 'patch' | 'del', body?: string) => {
-    writable();
-    const m = own(key);
-    const where = `${path(m.conversationId)}/${enc(m.messageId)}`;
-    const { message } = await (method === 'patch' ? http.patch<{ message: Message }>(where, { body }) : http.del<{ message: Message }>(where));
-    merge([message], false);
-  };
   // #endregion
 
   const readFailed = (e: unknown) => log('conversation: read failed', e);
+
+  // Editing, deleting, rating, paging back and a file's wait for its message: a chunk loaded on
+  // first use (conversation-ops.ts). One that cannot load (offline) fails the operation with a
+  // RuntimeError, as its request would; the next call loads it again.
+  const ops = once(() =>
+    import('./conversation-ops.ts').then(
+      (m) => m.createOps({ http, id, info, confirmed, hasOlder, path, merge, writable, post, queued: outbox.entries, chat }),
+      (e: unknown) => {
+        throw chunkError('conversation', e);
+      },
+    ),
+  );
+  const later = <T>(run: (o: ConversationOps) => Promise<T>) => ops().then(run);
 
   function receive(frame: ServerFrame) {
     if (frame.type === 'conversation.updated') {
@@ -442,22 +410,17 @@ export function createConversation(options: ConversationOptions): ConversationCo
         if (!uploads.retry(key)) outbox.retry(key);
       },
       setTyping: typing.set,
-      edit: (key, body) => change(key, 'patch', body),
+      edit: (key, body) => later((o) => o.change(key, 'patch', body)),
       async remove(key) {
         if (uploads.cancel(key)) return;
         // A pending or failed send is dropped before it reaches anyone.
         if (outbox.entries.value.some((e) => e.key === key)) return outbox.confirm(key);
-        await change(key, 'del');
+        await later((o) => o.change(key, 'del'));
       },
       sendFile: (file, name) => uploads.start(file, name),
-      async rate(rating, comment) {
-        writable();
-        const cid = id.value;
-        if (!cid) throw new RuntimeError('RATING_NOT_ALLOWED', 'Expected a conversation to rate, but none is shown.');
-        await post(cid, { body: comment ?? '', messageType: 'rating', metadata: { rating, ...(comment && { comment }) } });
-        if (id.value === cid) info.value = { ...info.value!, rating };
-      },
-      loadOlder,
+      rate: (rating, comment) => later((o) => o.rate(rating, comment)),
+      // Nothing to read (the list asks at every scroll to the top): no chunk loaded for it.
+      loadOlder: () => (hasOlder.value ? later((o) => o.loadOlder()) : Promise.resolve()),
       refreshAttachments,
       async startNew() {
         adopt(null);

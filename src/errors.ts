@@ -29,17 +29,17 @@ const TRANSIENT: readonly ErrorCode[] = ['NETWORK_ERROR', 'NETWORK_UNAVAILABLE',
  */
 export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
-  readonly code: ErrorCode;
-  readonly status?: number;
-  readonly details?: string[];
+  declare readonly code: ErrorCode;
+  declare readonly status?: number;
+  declare readonly details?: string[];
   /** Whether trying again later may succeed (network trouble, rate limit, a server fault). */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /**
    * On `RATE_LIMITED` (and a 503 that said so): how long the server asked to wait before trying
    * again, in ms, from its `Retry-After` (capped at 30 s). Show "try again in N s".
    * @example if (e.code === 'RATE_LIMITED' && e.retryAfterMs) show(`Try again in ${Math.ceil(e.retryAfterMs / 1000)} s`)
    */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
 
   constructor(code: ErrorCode, message: string, options: RuntimeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -76,6 +76,10 @@ export function toRuntimeError(error: unknown, what: string): RuntimeError {
   if (isOffline()) return new RuntimeError('NETWORK_UNAVAILABLE', `${what} could not run: the device is offline (${reason}).`, { cause: error });
   return new RuntimeError('NETWORK_ERROR', `Expected an answer to ${what}, but ${reason}.`, { cause: error });
 }
+
+/** A chunk of the core that could not load (offline, or replaced by a deploy): `Expected the <what> code to load, but …` (retryable). */
+export const chunkError = (what: string, thrown: unknown): RuntimeError =>
+  new RuntimeError('NETWORK_ERROR', `Expected the ${what} code to load, but ${thrown instanceof Error ? thrown.message : String(thrown)}.`, { cause: thrown });
 
 // "fetch failed (ECONNREFUSED)": the interesting part of undici's errors is in `cause`.
 function describe(error: Error): string {

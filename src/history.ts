@@ -6,6 +6,9 @@
 import type { Message, MessageHistory } from './contract/extensions.ts';
 import type { HttpClient } from './http.ts';
 
+/** Messages in a page of the visitor's timeline: the newest page, and each older one paged in. */
+export const PAGE = 50;
+
 /**
  * Reads the messages of `path` (a conversation's `…/messages` endpoint) with `seq` greater than
  * `after`, oldest first, `limit` per request, until the server says there are no more; hands

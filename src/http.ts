@@ -93,7 +93,7 @@ const MAX_RETRY_AFTER = 30_000;
 type Answer = UploadResponse & { retryAfterMs?: number };
 
 /** `Retry-After` (seconds or an HTTP date) in ms, capped; `undefined` when absent or unreadable. */
-function retryAfter(value: string | null): number | undefined {
+function retryAfter(value?: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   const ms = Number.isNaN(seconds) ? Date.parse(value) - Date.now() : seconds * 1000;
@@ -106,6 +106,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createHttp(options: HttpOptions): HttpClient {
   const { getToken, onAuthError, onRateLimited, timeout = 10_000, retries = 2 } = options;
   const base = options.baseUrl.replace(/\/?$/, '/');
+
+  // Every answer, fetched or uploaded: the wait its `Retry-After` asked for (429/503 only), and each 429 reported.
+  const heard = (answer: Answer, what: string): Answer => {
+    if (UNPROCESSED.includes(answer.status)) answer.retryAfterMs = retryAfter(answer.retryAfter);
+    if (answer.status === 429) onRateLimited?.(failure(answer, what)!);
+    return answer;
+  };
 
   // One attempt. Called through a wrapper: a bare `window.fetch` passed in would throw "Illegal invocation".
   async function attempt(method: string, url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
@@ -134,9 +141,7 @@ export function createHttp(options: HttpOptions): HttpClient {
       try {
         const response = await attempt(method, url, init, signal);
         const { status } = response;
-        const answer: Answer = { status, body: await response.text() };
-        if (UNPROCESSED.includes(status)) answer.retryAfterMs = retryAfter(response.headers.get('retry-after'));
-        if (status === 429) onRateLimited?.(failure(answer, what)!);
+        const answer = heard({ status, body: await response.text(), retryAfter: response.headers.get('retry-after') }, what);
         if (n >= retries || !(IDEMPOTENT.includes(method) ? RETRY_STATUSES : UNPROCESSED).includes(status)) return answer;
         wait = answer.retryAfterMs ?? wait;
       } catch (error) {
@@ -156,9 +161,7 @@ export function createHttp(options: HttpOptions): HttpClient {
       for (const [key, value] of Object.entries(opts.searchParams ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
       let answer: UploadResponse;
       if (opts.transport) {
-        answer = await opts.transport({ url: url.href, headers, body: opts.form!, signal: opts.signal!, onProgress: opts.onProgress! } satisfies UploadRequest);
-        if (UNPROCESSED.includes(answer.status)) (answer as Answer).retryAfterMs = retryAfter(answer.retryAfter ?? null);
-        if (answer.status === 429) onRateLimited?.(failure(answer, what)!);
+        answer = heard(await opts.transport({ url: url.href, headers, body: opts.form!, signal: opts.signal!, onProgress: opts.onProgress! } satisfies UploadRequest), what);
       } else {
         if (json !== undefined) headers['content-type'] = 'application/json';
         // The options ride along into `fetch`'s init (it reads `keepalive`, ignores the rest; `signal` is replaced by attempt's).

@@ -20,7 +20,7 @@
  * a renewed token (4001/4002) or a slow consumer (4008), which concern one client, retry fast.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { CLOSE_CODES, type ClientFrame, type ServerFrame } from './contract/extensions.ts';
+import { CLOSE_SLOW_CONSUMER, CLOSE_TOKEN_EXPIRED, CLOSE_TOKEN_INVALID, type ClientFrame, type ServerFrame } from './contract/extensions.ts';
 import { RuntimeError, isRuntimeError } from './errors.ts';
 import { backoff, type BackoffOptions } from './lib/backoff.ts';
 import { createEmitter } from './lib/emitter.ts';
@@ -100,7 +100,7 @@ const REPORT_AFTER = 3;
 // How long a probe (on becoming visible or online) may go unanswered.
 const PROBE_MS = 3_000;
 // Close codes about this one client: reconnect soon, no herd to spread.
-const PERSONAL: readonly number[] = [CLOSE_CODES.tokenInvalid, CLOSE_CODES.tokenExpired, CLOSE_CODES.slowConsumer];
+const PERSONAL: readonly number[] = [CLOSE_TOKEN_INVALID, CLOSE_TOKEN_EXPIRED, CLOSE_SLOW_CONSUMER];
 const QUICK: BackoffOptions = { base: 1_000 };
 
 /** The WebSocket constructor to use, or a `RuntimeError` saying how to provide one. */
@@ -236,7 +236,7 @@ export function createRealtime(options: RealtimeOptions): RealtimeConnection {
     log('realtime: closed', code);
     phase = 'waiting';
     setStatus('reconnecting');
-    if ((code === CLOSE_CODES.tokenInvalid || code === CLOSE_CODES.tokenExpired) && options.onTokenRejected) {
+    if ((code === CLOSE_TOKEN_INVALID || code === CLOSE_TOKEN_EXPIRED) && options.onTokenRejected) {
       await options.onTokenRejected(code, authToken).catch(log);
       if (mine !== generation) return;
     }

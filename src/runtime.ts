@@ -12,6 +12,7 @@ import { createHttp } from './http.ts';
 import { createEmitter } from './lib/emitter.ts';
 import { hasDocument, onPage } from './lib/env.ts';
 import { createLogger } from './lib/log.ts';
+import { once } from './lib/once.ts';
 import { createRealtime, requireWebSocket, type RealtimeConnection, type RealtimeOptions } from './realtime.ts';
 import { createSession, fetchBootstrap } from './session.ts';
 import { defaultStorage, namespaced } from './storage.ts';
@@ -178,16 +179,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
   };
   return runtime;
-}
-
-/** `load` run once and its promise kept; a failed load is forgotten, so the next call tries again. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | null = null;
-  return () =>
-    (loading ??= load().catch((e: unknown) => {
-      loading = null;
-      throw e;
-    }));
 }
 
 /**

@@ -9,15 +9,21 @@ const key = (tenant: string) => `ringnity:color:${tenant}`;
 /** The launcher and accent colour when neither the site owner nor the tenant chose one (a neutral dark grey). */
 export const DEFAULT_COLOR = '#3b4a5a';
 
-/** A `#rgb`/`#rrggbb` colour, the only form put into a stylesheet. */
-export const isHexColor = (value: string | null | undefined): value is string => !!value && /^#[\da-f]{3}([\da-f]{3})?$/i.test(value);
+/**
+ * A `#rgb`/`#rrggbb` colour, the only form put into a stylesheet. (`test` reads `null` and
+ * `undefined` as the strings "null" and "undefined": no match, so no guard for them.)
+ */
+export const isHexColor = (value: string | null | undefined): value is string => /^#[\da-f]{3}([\da-f]{3})?$/i.test(value as string);
 
-export function readColor(tenant: string): string | undefined {
+/**
+ * The remembered colour as stored, unchecked: storage is the host page's to write, so every
+ * caller passes it through {@link isHexColor} with its other candidates (`find(isHexColor)`).
+ */
+export function readColor(tenant: string): string | null | undefined {
   try {
-    const color = localStorage.getItem(key(tenant));
-    return isHexColor(color) ? color : undefined;
+    return localStorage.getItem(key(tenant));
   } catch {
-    return undefined;
+    // Storage blocked: nothing remembered.
   }
 }
 

@@ -27,17 +27,18 @@ interface RingnityFunction {
 // Commands that need the app at once: the panel, or a `boot`/`shutdown` (the app owns the widget's life).
 const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
 
-((w: Window & { Ringnity?: RingnityFunction }, d: Document) => {
-  const stub = w.Ringnity;
-  // A second copy of the tag (or of the loader) finds the first one's queue and does nothing.
-  if (stub?.l) return;
+const w: Window & { Ringnity?: RingnityFunction } = window;
+const d = document;
+const stub = w.Ringnity;
+// A second copy of the tag (or of the loader) finds the first one's queue and does nothing.
+if (!stub?.l) {
   const script = (d.currentScript ?? d.querySelector('script[data-slug]')) as HTMLScriptElement | null;
   const data = script?.dataset ?? {};
   const src = script?.src || location.href;
   // Without `data-slug` nothing is drawn: the page boots the widget itself (`Ringnity('boot', {...})`).
   const config = data.slug ? ({ ...data, api: data.api || new URL('/api', src).href } as LoaderConfig) : undefined;
-  // Calls made through a stub (`arguments` objects) are kept, in order.
-  const queue: QueuedCall[] = [...(stub?.q ?? [])].map((a) => [...a] as QueuedCall);
+  // Calls made before the app arrived, in order (those made through a stub are replayed below).
+  const queue: QueuedCall[] = [];
   let handler: CommandHandler | undefined;
   let openNow = false;
   let loading: Promise<void> | undefined;
@@ -85,10 +86,15 @@ const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
       button.ariaBusy = 'true';
       void load();
     };
-    button.onpointerenter = button.onfocus = () => void load();
+    button.onpointerenter = button.onfocus = load;
     const mount = () => d.body.append(host!);
     if (d.body) mount();
     else d.addEventListener('DOMContentLoaded', mount, { once: true });
+
+    // Idle after the page's `load` (both callbacks run later, once `window.Ringnity` is ours).
+    const idle = () => ('requestIdleCallback' in w ? requestIdleCallback(load, { timeout: 4000 }) : setTimeout(load, 2000));
+    if (d.readyState === 'complete') idle();
+    else w.addEventListener('load', idle, { once: true });
   }
 
   const ringnity: RingnityFunction = (...call) => {
@@ -99,10 +105,6 @@ const APP_COMMANDS = /^(open|toggle|show|boot|shutdown)$/;
   ringnity.l = 1;
   w.Ringnity = ringnity;
 
-  const idle = () => ('requestIdleCallback' in w ? requestIdleCallback(() => load(), { timeout: 4000 }) : setTimeout(load, 2000));
-  if (config) {
-    if (d.readyState === 'complete') idle();
-    else w.addEventListener('load', idle, { once: true });
-  }
-  if (queue.some((c) => APP_COMMANDS.test(String(c[0])))) void load();
-})(window, document);
+  // Calls made through a stub (`arguments` objects), in order: queued, and the app loaded at once if one needs it.
+  for (const call of stub?.q ?? []) ringnity(...(call as QueuedCall));
+}

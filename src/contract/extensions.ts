@@ -493,11 +493,21 @@ export interface AgentAiConversationState {
   handoffReason?: AiHandoffReason | 'agent_joined';
 }
 
-/** WebSocket close codes of the realtime socket. */
+/** Close code: the token of the `auth` frame is invalid. */
+export const CLOSE_TOKEN_INVALID = 4001;
+/** Close code: the token of the `auth` frame has expired. */
+export const CLOSE_TOKEN_EXPIRED = 4002;
+/** Close code: the client reads too slowly (its send buffer overflowed). */
+export const CLOSE_SLOW_CONSUMER = 4008;
+
+/**
+ * WebSocket close codes of the realtime socket. The runtime imports the ones it needs one by one
+ * (a bundler inlines a constant, not an object's property: bytes of the core's budget).
+ */
 export const CLOSE_CODES = {
   authTimeout: 4000,
-  tokenInvalid: 4001,
-  tokenExpired: 4002,
-  slowConsumer: 4008,
+  tokenInvalid: CLOSE_TOKEN_INVALID,
+  tokenExpired: CLOSE_TOKEN_EXPIRED,
+  slowConsumer: CLOSE_SLOW_CONSUMER,
   serviceRestart: 1012,
 } as const;

@@ -64,8 +64,8 @@ export interface WidgetModelOptions {
   apiBase: string;
   /** The site owner's colour (`data-color`, `mountWidget({ color })`). */
   color?: string;
-  /** Used until the tenant's branding is known (the colour remembered from a previous visit). */
-  fallbackColor?: string;
+  /** Used until the tenant's branding is known (the colour remembered from a previous visit, unchecked: only a hex colour is taken). */
+  fallbackColor?: string | null;
   open?: boolean;
   /** The pre-chat form was answered on an earlier visit. */
   introduced?: boolean;
