@@ -25,6 +25,11 @@ export interface WidgetModel {
   readonly lightbox: Signal<ChatAttachment | null>;
   /** A problem with what the visitor just tried (a file refused before upload), shown above the composer. */
   readonly notice: Signal<string | null>;
+  /**
+   * What the visitor is writing, kept by the model: the composer can change under them (the AI
+   * mode's arrives with the bootstrap, a handoff brings the person's back) without losing it.
+   */
+  readonly draft: Signal<string>;
   /** The visitor answered (or skipped) the pre-chat form. */
   readonly introduced: Signal<boolean>;
   /** The AI chat once the AI mode's chunk loaded it (`ai/ai-mode.tsx`), else `null`. */
@@ -86,6 +91,7 @@ export function createWidgetModel(runtime: Runtime, options: WidgetModelOptions)
     view: signal<PanelView>('chat'),
     lightbox: signal<ChatAttachment | null>(null),
     notice,
+    draft: signal(''),
     introduced: signal(options.introduced ?? false),
     ai: signal<AiChat | null>(null),
     thinking: signal(false),

@@ -41,11 +41,21 @@ export interface AiComposerProps {
 
 /** The composer in AI mode, with "Talk to a person" and Stop above it. */
 export function AiComposer({ model, inputRef }: AiComposerProps) {
-  const [text, setText] = useState('');
+  // The model's draft: what was typed in the composer this one replaced stays (the bootstrap came late).
+  const text = model.draft.value;
+  const setText = (value: string) => (model.draft.value = value);
   // Sent before the AI client (a chunk) arrived: goes out once it is here, not lost.
   const [queued, setQueued] = useState(false);
   const bar = useRef<HTMLDivElement>(null);
   useChunkStyles(bar, CSS);
+  const form = useRef<HTMLFormElement>(null);
+  // Put in place of the composer that had focus (gone with it: focus fell to <body>), it takes
+  // the focus, so the visitor types on here. Focus elsewhere on the host page is left alone.
+  useLayoutEffect(() => {
+    const el = form.current;
+    const active = el?.ownerDocument.activeElement;
+    if (el && !(el.getRootNode() as Document | ShadowRoot).activeElement && (!active || active === el.ownerDocument.body)) el.querySelector('textarea')?.focus();
+  }, []);
   const { s } = useText();
   const { v } = useViewText();
   const { runtime, notice } = model;
@@ -87,7 +97,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
           toPerson(body);
         }
         // Not sent: the words come back for another try.
-        else setText((now) => now || body);
+        else model.draft.value ||= body;
         notice.value = explain(v, code, error?.retryAfterMs);
       })
       .finally(() => (model.thinking.value = false));
@@ -124,6 +134,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
         </button>
       </div>
       <form
+        ref={form}
         class="composer"
         onSubmit={(event) => {
           event.preventDefault();

@@ -4,7 +4,7 @@
  * is reported to the agent as it happens (the runtime throttles the frames).
  */
 import type { Ref } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { useText } from '../i18n/context.ts';
 import type { WidgetModel } from '../model.ts';
 import { AttachIcon, SendIcon } from './icons.tsx';
@@ -15,7 +15,9 @@ export interface ComposerProps {
 }
 
 export function Composer({ model, inputRef }: ComposerProps) {
-  const [text, setText] = useState('');
+  // In the model, not here: the AI composer may take this one's place while the visitor writes.
+  const text = model.draft.value;
+  const setText = (value: string) => (model.draft.value = value);
   const picker = useRef<HTMLInputElement>(null);
   const { runtime } = model;
   const { conversation } = runtime;
