@@ -8,6 +8,7 @@
  * which `style-src` does not govern.
  */
 import { randomBytes } from 'node:crypto';
+import { cspHeader } from './http/csp.ts';
 
 /** Where the widget comes from, as the policy must name it. */
 export interface StrictCspOptions {
@@ -40,19 +41,18 @@ export const socketOrigin = (origin: string): string => origin.replace(/^http/, 
  * // connect-src 'self' https://chat.example.com wss://chat.example.com; img-src 'self' https://chat.example.com; media-src 'self' https://chat.example.com
  */
 export function strictCsp({ nonce, widgetOrigin, filesOrigin, strictDynamic = false }: StrictCspOptions): string {
-  const list = (...sources: (string | false | undefined)[]) => [...new Set(sources.filter(Boolean))].join(' ');
   // A page on the widget's own server is `'self'` for everything but a separate files origin.
   const widget = widgetOrigin === undefined ? undefined : new URL(widgetOrigin).origin;
   const files = filesOrigin === undefined ? undefined : new URL(filesOrigin).origin;
-  return [
-    "default-src 'self'",
-    strictDynamic ? `script-src 'nonce-${nonce}' 'strict-dynamic'` : `script-src ${list("'self'", `'nonce-${nonce}'`, widget)}`,
-    "style-src 'self'",
-    `connect-src ${list("'self'", widget, widget && socketOrigin(widget))}`,
+  return cspHeader({
+    'default-src': ["'self'"],
+    'script-src': strictDynamic ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : ["'self'", `'nonce-${nonce}'`, widget],
+    'style-src': ["'self'"],
+    'connect-src': ["'self'", widget, widget && socketOrigin(widget)],
     // File links point at the widget's API, which redirects to the files origin: both must be allowed.
-    `img-src ${list("'self'", widget, files)}`,
-    `media-src ${list("'self'", widget, files)}`,
-  ].join('; ');
+    'img-src': ["'self'", widget, files],
+    'media-src': ["'self'", widget, files],
+  });
 }
 
 /** A fresh nonce: 128 random bits, base64 (CSP3's `nonce-source` grammar). */

@@ -15,6 +15,23 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * A driver's connection (or transaction) as a {@link Queryable}: `run` sends one parameterised
+ * statement and answers the driver's result, whose `rows` are returned; `exec` runs a script.
+ * Both adapters wrap theirs with it.
+ */
+export function queryableOf(run: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>, exec: (sql: string) => Promise<unknown>): Queryable {
+  return {
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      // The driver decoded the rows; their shape is the caller's statement's, as with the drivers' own generics.
+      return (await run(sql, params as unknown[])).rows as T[];
+    },
+    async exec(sql: string) {
+      await exec(sql);
+    },
+  };
+}
+
 export interface Database extends Queryable {
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;

@@ -1,6 +1,6 @@
 /** PostgreSQL adapter through `pg`, used when `DATABASE_URL` is set. */
 import pg from 'pg';
-import type { Database, Queryable, Row } from './database.ts';
+import { type Database, type Queryable, queryableOf } from './database.ts';
 import { createListener } from './pg-listen.ts';
 
 export async function openPostgres(connectionString: string): Promise<Database> {
@@ -11,15 +11,12 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   // Fail at startup, not on the first request, when the database is unreachable.
   await pool.query('SELECT 1');
   const listeners: Array<() => Promise<void>> = [];
-  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query<T>(sql, params as unknown[]);
-      return result.rows;
-    },
-    async exec(sql: string) {
-      await client.query(sql);
-    },
-  });
+  // A script of several statements goes as a simple query (no parameters), which pg allows.
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable =>
+    queryableOf(
+      (sql, params) => client.query(sql, params),
+      (sql) => client.query(sql),
+    );
   return {
     ...wrap(pool),
     async transaction(fn) {

@@ -2,6 +2,14 @@
  * Rate-limit counters in the database, shared by every instance on it: the same token buckets as
  * the in-memory store (same integer units), each take one atomic upsert, so two instances
  * taking from one bucket at once never both get its last token.
+ *
+ * In front of it, per instance, the buckets this instance found empty: until the moment such a
+ * bucket holds a token again (the `retryAfterMs` the database answered), a take is refused here
+ * without a query. That is exact, not an approximation: other instances can only take tokens,
+ * never add them, so the database would refuse too, with the same `retryAfterMs`. A flood the
+ * limit refuses (one client's burst, a script) thus costs the database one upsert per bucket per
+ * refill period instead of one per request, and the instances together still give out exactly
+ * the limit (0 requests over it).
  */
 import type { Queryable } from '../db/database.ts';
 import type { RateLimitStore } from './store.ts';
@@ -23,13 +31,19 @@ export function createDatabaseRateLimitStore(db: Queryable, options: DatabaseSto
   const now = options.now ?? Date.now;
   const sweepEveryMs = options.sweepEveryMs ?? 60_000;
   let lastSweep = now();
+  // Bucket key → when it holds a token again (ms). Only refusals are kept here, never tokens.
+  const emptyUntil = new Map<string, number>();
   return {
     async take(key, rule) {
       const t = now();
       if (t - lastSweep >= sweepEveryMs) {
         lastSweep = t;
+        for (const [known, until] of emptyUntil) if (until <= t) emptyUntil.delete(known);
         db.query('DELETE FROM rate_limit_buckets WHERE at_ms < $1', [t - IDLE_MS]).catch((error: unknown) => options.onError?.('sweeping rate-limit buckets failed', error));
       }
+      const until = emptyUntil.get(key);
+      if (until !== undefined && t < until) return { allowed: false, retryAfterMs: until - t };
+      emptyUntil.delete(key);
       const full = rule.burst * TOKEN;
       // refilled = min(full, units + elapsed * perMinute); a take needs one TOKEN of it.
       const refilled = `LEAST($2::bigint, b.units + GREATEST(0, $3::bigint - b.at_ms) * $4::bigint)`;
@@ -52,7 +66,10 @@ export function createDatabaseRateLimitStore(db: Queryable, options: DatabaseSto
         return { allowed: true };
       }
       if (!row || row.allowed) return { allowed: true };
-      return { allowed: false, retryAfterMs: Math.ceil((TOKEN - Number(row.units)) / rule.perMinute) };
+      // Whole milliseconds: one earlier, the bucket still lacks part of a token.
+      const retryAfterMs = Math.ceil((TOKEN - Number(row.units)) / rule.perMinute);
+      emptyUntil.set(key, t + retryAfterMs);
+      return { allowed: false, retryAfterMs };
     },
   };
 }

@@ -23,7 +23,7 @@ import { applyChange, readEdit } from './message-changes.ts';
 import { prepareMessage } from './message-input.ts';
 import { presenter } from './present.ts';
 import { recordReceipt } from './receipts.ts';
-import { receiveUpload, uploadLimit } from './uploads.ts';
+import { uploadHandlers } from './uploads.ts';
 import { agentAiRoutes } from './agent-ai.ts';
 import { agentCallRoutes } from './agent-calls.ts';
 
@@ -215,18 +215,10 @@ export function agentRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post(
     '/conversations/:id/attachments/upload',
-    bySession(deps, 'uploads'),
-    uploadLimit((c) => c.get('agentAuth').tenant),
-    async (c) => {
+    ...uploadHandlers(deps, 'id', (c) => {
       const { tenant, agent } = c.get('agentAuth');
-      const attachment = await receiveUpload(deps, c, {
-        tenant,
-        viewer: { tenantId: tenant.id },
-        conversationId: c.req.param('id'),
-        uploader: { type: 'agent', id: agent.id },
-      });
-      return ok(c, { attachment }, 201);
-    },
+      return { tenant, viewer: { tenantId: tenant.id }, uploader: { type: 'agent', id: agent.id } };
+    }),
   );
 
   // Removes a message's file (moderation, or a file sent by mistake); the message stays.

@@ -72,7 +72,7 @@ export function aiRoutes(deps: Deps): Hono<AppEnv> {
     const body = await readJson<AiConversationRequest>(c, 'AiConversationRequest');
     const identity = checkIdentity(body.visitor);
     const { ai, created, conversation } = await deps.db.transaction(async (tx) => {
-      const visitor = identity ? await updateVisitor(tx, auth.visitor, identity) : auth.visitor;
+      const visitor = identity ? await updateVisitor(tx, auth.visitor, { identity }) : auth.visitor;
       const opened = await openConversation(tx, auth.tenant.id, visitor.id, undefined, body.metadata);
       const ensured = await ensureAiConversation(tx, opened.conversation);
       return { ai: ensured.row, created: ensured.created, conversation: opened.conversation };

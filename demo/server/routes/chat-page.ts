@@ -13,6 +13,7 @@ import { resolveInside } from '../static.ts';
 import { cspSourceOf, normalizeOrigin } from '../auth/origin.ts';
 import type { Queryable } from '../db/database.ts';
 import { findTenantBySlug } from '../store/tenants.ts';
+import { cspHeader } from '../http/csp.ts';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -24,53 +25,54 @@ const TYPES: Record<string, string> = {
 /** A tenant slug as the page accepts it (anything else is not a chat page). */
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/i;
 
-/**
- * Same-origin everything: the API and its socket, signed attachment links (images, and `blob:`
- * previews of the visitor's own files), the call view's media, and (for an installable page with
- * offline support) its service worker and web manifest. `frame-ancestors` is added per tenant by
- * {@link chatPageCsp}.
- */
-export const CHAT_PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
-/** The service worker's own policy: no scripts of any kind, requests to this server only. */
-export const WORKER_CSP = "default-src 'none'; connect-src 'self'";
-
 /** An origin as CSP may carry it: anything else (`;`, quotes, paths) could smuggle in a directive. */
 const CSP_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9.-]+(?::\d{1,5})?$/;
+const cspOrigin = (origin: string | undefined): string | undefined => (origin !== undefined && CSP_ORIGIN.test(origin) ? origin : undefined);
 
 /**
- * The page's CSP for a tenant: it may be framed by the server's own pages and the tenant's
- * allowed domains (the list the origin guard checks API calls against), never by any other
- * site, which could otherwise lay the chat under a decoy and steer the visitor's clicks.
+ * The page's CSP for a tenant. Same-origin everything: the API and its socket, signed attachment
+ * links (images, and `blob:` previews of the visitor's own files), the call view's media, and
+ * (for an installable page with offline support) its service worker and web manifest. Beyond
+ * that, only what the tenant's page needs:
+ * - `frame-ancestors`: the server's own pages and the tenant's allowed domains (the list the
+ *   origin guard checks API calls against), never any other site, which could otherwise lay the
+ *   chat under a decoy and steer the visitor's clicks;
+ * - the files origin in `img-src` and `media-src`: attachment links redirect there, and CSP
+ *   checks the redirect's target too;
+ * - the origin of a tenant logo on a CDN (`branding.logoUrl`) in `img-src`; a relative one is
+ *   covered by `'self'`.
  */
 export function chatPageCsp(allowedOrigins: readonly string[], filesOrigin?: string, logoUrl?: unknown): string {
-  const origins = allowedOrigins.map((entry) => cspSourceOf(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
-  let csp = `${CHAT_PAGE_CSP}; frame-ancestors ${["'self'", ...new Set(origins)].join(' ')}`;
-  // Attachment links redirect to the files origin, and CSP checks the redirect's target too.
-  const files = filesOrigin === undefined ? undefined : normalizeOrigin(filesOrigin);
-  if (files && CSP_ORIGIN.test(files)) csp = csp.replace("img-src 'self'", `img-src 'self' ${files}`).replace("media-src 'self'", `media-src 'self' ${files}`);
-  // A tenant logo on a CDN (branding.logoUrl); a relative one is covered by 'self'.
+  const ancestors = allowedOrigins.map((entry) => cspSourceOf(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
+  const files = filesOrigin === undefined ? undefined : cspOrigin(normalizeOrigin(filesOrigin));
   const logo = logoOrigin(logoUrl);
-  if (logo) csp = csp.replace("img-src 'self'", `img-src 'self' ${logo}`);
-  return csp;
+  return cspHeader({
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'img-src': ["'self'", logo, files, 'data:', 'blob:'],
+    'media-src': ["'self'", files, 'blob:'],
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'self'", ...ancestors],
+  });
 }
 
+/** The service worker's own policy: no scripts of any kind, requests to this server only. */
+export const WORKER_CSP = cspHeader({ 'default-src': ["'none'"], 'connect-src': ["'self'"] });
+
+/** The origin of an absolute http(s) logo URL (it has a path, so it is no bare origin). */
 function logoOrigin(logoUrl: unknown): string | undefined {
   if (typeof logoUrl !== 'string' || !/^https?:\/\//i.test(logoUrl)) return undefined;
-  const origin = normalizeOrigin(logoUrl);
-  return origin && CSP_ORIGIN.test(origin) ? origin : undefined;
+  try {
+    return cspOrigin(new URL(logoUrl).origin);
+  } catch {
+    return undefined;
+  }
 }
 
 const HEADERS = {

@@ -17,7 +17,7 @@ import { MAX_MESSAGE_LENGTH } from './message-body.ts';
 import { serviceCapabilities } from './services.ts';
 import { UPLOAD_TYPES } from '../attachments/sniff.ts';
 import { settingsOf } from '../store/tenant-settings.ts';
-import { sha256 } from '../ids.ts';
+import { forgetTypedIdentity } from '../store/visitors.ts';
 import { checkHealth } from '../cluster/health.ts';
 
 /** How long `/sdk/health` waits for the database and for its own bus probe. */
@@ -74,7 +74,7 @@ export function sdkRoutes(deps: Deps): Hono<AppEnv> {
           phone: context.phone,
         }
       : (body.visitor ?? {});
-    if (context && body.visitorCredential) await forgetTypedIdentity(deps, tenant.id, body.visitorCredential);
+    if (context && body.visitorCredential) await forgetTypedIdentity(deps.db, tenant.id, body.visitorCredential);
     const { visitorId, credential } = await sessionVisitor(deps.db, {
       tenantId: tenant.id,
       credential: body.visitorCredential,
@@ -104,19 +104,4 @@ async function resolveTenant(deps: Deps, slug: string | undefined, apiKey: strin
   }
   if (!tenant.is_active) throw new ApiError(403, 'SDK_CLIENT_INACTIVE', `${tenant.name} has chat turned off.`);
   return tenant;
-}
-
-/**
- * "Chat, then sign in": the anonymous visitor this credential names is about to become verified.
- * What it typed before (`identify()`, the pre-chat form) must not ride along: a typed external id
- * kept next to `verified` would link it to that customer's conversations on other devices
- * (extensions.md §12), and a typed email would show to agents as verified. Only the context
- * token's fields remain. A verified visitor is untouched (`sessionVisitor` decides whether it
- * may be resumed at all).
- */
-async function forgetTypedIdentity(deps: Deps, tenantId: string, credential: string): Promise<void> {
-  await deps.db.query(
-    'UPDATE visitors SET external_id = NULL, name = NULL, email = NULL, phone = NULL WHERE credential_hash = $1 AND tenant_id = $2 AND NOT verified',
-    [sha256(credential), tenantId],
-  );
 }

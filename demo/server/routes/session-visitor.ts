@@ -23,10 +23,10 @@ export async function sessionVisitor(db: Queryable, request: SessionVisitorReque
   const verified = verifiedSubject !== undefined;
   const known = credential ? await findVisitorByCredential(db, tenantId, credential) : undefined;
   if (known && credential && mayResume(known, verifiedSubject)) {
-    await updateVisitor(db, known, identity, metadata, verified);
+    await updateVisitor(db, known, { identity, metadata, verified });
     return { visitorId: known.id, credential };
   }
-  const created = await createVisitor(db, tenantId, identity, metadata, verified);
+  const created = await createVisitor(db, tenantId, { identity, metadata, verified });
   return { visitorId: created.visitor.id, credential: created.credential };
 }
 

@@ -10,6 +10,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AttachmentInfo } from '../../../src/contract/extensions.ts';
 import type { AppEnv, Deps } from '../http/context.ts';
 import { ApiError } from '../http/errors.ts';
+import { ok } from '../http/envelope.ts';
+import { bySession } from '../http/rate-limit.ts';
 import { invalid } from '../http/validate.ts';
 import { insertAttachment, toAttachmentInfo } from '../store/attachments.ts';
 import { type Viewer, findConversation } from '../store/conversations.ts';
@@ -44,7 +46,7 @@ export function tooLarge(maxBytes: number, size?: number): ApiError {
 }
 
 /** The tenant's upload limit as a body limit; runs after the auth guard that found the tenant. */
-export function uploadLimit(tenantOf: (c: Context<AppEnv>) => TenantRow): MiddlewareHandler<AppEnv> {
+function uploadLimit(tenantOf: (c: Context<AppEnv>) => TenantRow): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const max = settingsOf(tenantOf(c)).maxUploadBytes;
     const limit = bodyLimit({
@@ -62,6 +64,22 @@ export interface UploadTarget {
   viewer: Viewer;
   conversationId: string;
   uploader: { type: 'visitor' | 'agent'; id: string };
+}
+
+/**
+ * An upload endpoint's handlers, after its auth guard: the per-session `uploads` bucket, the
+ * tenant's body limit (before the body is read), then {@link receiveUpload}, answered 201 with
+ * the attachment. The conversation is the path parameter `param`; `uploaderOf` says, from what
+ * the guard found, who uploads and what it may see.
+ */
+export function uploadHandlers(deps: Deps, param: string, uploaderOf: (c: Context<AppEnv>) => Omit<UploadTarget, 'conversationId'>) {
+  // The route's path always has the parameter; an empty id would only find no conversation (404).
+  const targetOf = (c: Context<AppEnv>): UploadTarget => ({ ...uploaderOf(c), conversationId: c.req.param(param) ?? '' });
+  return [
+    bySession(deps, 'uploads'),
+    uploadLimit((c) => uploaderOf(c).tenant),
+    async (c: Context<AppEnv>) => ok(c, { attachment: await receiveUpload(deps, c, targetOf(c)) }, 201),
+  ] as const;
 }
 
 /** Checks and stores the multipart `file` field; answers the attachment for a following message. */

@@ -21,7 +21,7 @@ import { assertPreChatForm, checkIdentity } from './identity.ts';
 import { prepareMessage } from './message-input.ts';
 import { applyChange, readEdit } from './message-changes.ts';
 import { presenter } from './present.ts';
-import { preflight, receiveUpload, uploadLimit } from './uploads.ts';
+import { preflight, uploadHandlers } from './uploads.ts';
 import { createCallLink } from './call-links.ts';
 
 interface VisitorSessionRequest {
@@ -46,7 +46,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/sessions', async (c) => {
     const body = await readJson<VisitorSessionRequest>(c, 'VisitorSessionRequest');
     const { tenant, visitor } = c.get('visitorAuth');
-    const updated = await updateVisitor(deps.db, visitor, checkIdentity(body.visitor), body.metadata);
+    const updated = await updateVisitor(deps.db, visitor, { identity: checkIdentity(body.visitor), metadata: body.metadata });
     // Page details (the widget's `update()`, an SPA route change: extensions.md §10) reach the
     // agents of the visitor's open conversation at once, with the rest of its conversation.
     const open = body.metadata ? await findOpenConversation(deps.db, tenant.id, visitor.id) : undefined;
@@ -60,7 +60,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     const identity = checkIdentity(body.visitor);
     // One transaction: a refused start (pre-chat form) leaves the visitor's identity as it was.
     const { conversation, created } = await deps.db.transaction(async (tx) => {
-      const visitor = identity ? await updateVisitor(tx, before, identity) : before;
+      const visitor = identity ? await updateVisitor(tx, before, { identity }) : before;
       const existing = await findOpenConversation(tx, tenant.id, visitor.id);
       // An open conversation is answered as is (extensions.md §2a), also to a visitor who has not filled the form.
       if (!existing) assertPreChatForm(settingsOf(tenant).preChatForm, visitor);
@@ -114,7 +114,7 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
     // The identity update shares the send's transaction: a refused send (404, 409, …) rolls it
     // back, so a foreign or closed conversation id cannot be used to rename the sender.
     const result = await deps.db.transaction(async (tx) => {
-      const visitor = identity ? await updateVisitor(tx, before, identity) : before;
+      const visitor = identity ? await updateVisitor(tx, before, { identity }) : before;
       const prepared = await prepareMessage(tx, conversationId, sender, body);
       return sendMessage(tx, viewer, conversationId, { ...prepared, clientMessageId: body.clientMessageId, sender: { ...sender, name: visitor.name } });
     });
@@ -166,18 +166,10 @@ export function visitorRoutes(deps: Deps): Hono<AppEnv> {
 
   app.post(
     '/conversations/:conversationId/attachments/upload',
-    bySession(deps, 'uploads'),
-    uploadLimit((c) => c.get('visitorAuth').tenant),
-    async (c) => {
+    ...uploadHandlers(deps, 'conversationId', (c) => {
       const { tenant, visitor } = c.get('visitorAuth');
-      const attachment = await receiveUpload(deps, c, {
-        tenant,
-        viewer: { tenantId: tenant.id, visitorId: visitor.id },
-        conversationId: c.req.param('conversationId'),
-        uploader: { type: 'visitor', id: visitor.id },
-      });
-      return ok(c, { attachment }, 201);
-    },
+      return { tenant, viewer: { tenantId: tenant.id, visitorId: visitor.id }, uploader: { type: 'visitor', id: visitor.id } };
+    }),
   );
 
   return app;

@@ -39,29 +39,24 @@ export async function findVisitorById(db: Queryable, tenantId: string, id: strin
   return (await db.query<VisitorRow>('SELECT * FROM visitors WHERE id = $1 AND tenant_id = $2', [id, tenantId]))[0];
 }
 
+/**
+ * What a session or an identify call writes on a visitor: the identity fields it typed or a
+ * context token carried, metadata to merge, and whether a valid context token vouched for them.
+ */
+export interface VisitorFields {
+  identity?: VisitorIdentity;
+  metadata?: Record<string, unknown>;
+  /** Only ever true for a valid context token. @default false */
+  verified?: boolean;
+}
+
 /** Creates a visitor; returns it with the credential (shown once, stored hashed). */
-export async function createVisitor(
-  db: Queryable,
-  tenantId: string,
-  identity: VisitorIdentity = {},
-  metadata: Record<string, unknown> = {},
-  verified = false,
-): Promise<{ visitor: VisitorRow; credential: string }> {
+export async function createVisitor(db: Queryable, tenantId: string, fields: VisitorFields = {}): Promise<{ visitor: VisitorRow; credential: string }> {
   const credential = newSecret(24);
   const [visitor] = await db.query<VisitorRow>(
     `INSERT INTO visitors (id, tenant_id, credential_hash, external_id, name, email, phone, verified, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING *`,
-    [
-      newId('vis'),
-      tenantId,
-      sha256(credential),
-      identity.externalId ?? null,
-      identity.name ?? null,
-      identity.email ?? null,
-      identity.phone ?? null,
-      verified,
-      JSON.stringify(metadata),
-    ],
+    [newId('vis'), tenantId, sha256(credential), ...fieldParams(fields)],
   );
   return { visitor: visitor as VisitorRow, credential };
 }
@@ -72,30 +67,39 @@ export async function createVisitor(
  * overwrites verified data. A verified visitor's external id is its identity: it is never
  * changed (a different person gets a different visitor, routes/session-visitor.ts).
  */
-export async function updateVisitor(
-  db: Queryable,
-  visitor: VisitorRow,
-  identity: VisitorIdentity = {},
-  metadata: Record<string, unknown> = {},
-  verified = false,
-): Promise<VisitorRow> {
-  if (visitor.verified && !verified) identity = {};
+export async function updateVisitor(db: Queryable, visitor: VisitorRow, fields: VisitorFields = {}): Promise<VisitorRow> {
+  if (visitor.verified && !fields.verified) fields = { ...fields, identity: {} };
   const [row] = await db.query<VisitorRow>(
     `UPDATE visitors SET
        external_id = CASE WHEN verified THEN external_id ELSE COALESCE($2, external_id) END, name = COALESCE($3, name), email = COALESCE($4, email),
        phone = COALESCE($5, phone), verified = verified OR $6, metadata = metadata || $7::jsonb, updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [
-      visitor.id,
-      identity.externalId ?? null,
-      identity.name ?? null,
-      identity.email ?? null,
-      identity.phone ?? null,
-      verified,
-      JSON.stringify(metadata),
-    ],
+    [visitor.id, ...fieldParams(fields)],
   );
   return row as VisitorRow;
+}
+
+/**
+ * "Chat, then sign in": the anonymous visitor this credential names is about to become verified.
+ * What it typed before (`identify()`, the pre-chat form) must not ride along: a typed external id
+ * kept next to `verified` would link it to that customer's conversations on other devices
+ * (extensions.md §12), and a typed email would show to agents as verified. Only the context
+ * token's fields remain. A verified visitor is untouched (`sessionVisitor` decides whether it
+ * may be resumed at all).
+ */
+export async function forgetTypedIdentity(db: Queryable, tenantId: string, credential: string): Promise<void> {
+  await db.query(
+    'UPDATE visitors SET external_id = NULL, name = NULL, email = NULL, phone = NULL WHERE credential_hash = $1 AND tenant_id = $2 AND NOT verified',
+    [sha256(credential), tenantId],
+  );
+}
+
+/**
+ * The identity columns, `verified` and `metadata` as {@link createVisitor} and
+ * {@link updateVisitor} bind them: six parameters in that order, absent fields as SQL NULL.
+ */
+function fieldParams({ identity = {}, metadata = {}, verified = false }: VisitorFields): unknown[] {
+  return [identity.externalId ?? null, identity.name ?? null, identity.email ?? null, identity.phone ?? null, verified, JSON.stringify(metadata)];
 }
 
 export function toVisitorProfile(row: VisitorRow): VisitorProfile {

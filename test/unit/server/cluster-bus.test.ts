@@ -198,7 +198,10 @@ describe('alone on PGlite (one process holds its folder)', () => {
     const db: Database = { ...real, query: (sql, params) => (statements.push(sql), real.query(sql, params)) };
     const payloads: string[] = [];
     cleanups.push(await real.listen!(CLUSTER_CHANNEL, (payload) => payloads.push(payload)));
-    const { hub } = await startInstance(db, 'solo', { heartbeatMs: 20, staleMs: 1000 });
+    // The heartbeat's clock is a fake one, so "several heartbeat periods" pass when told to.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    cleanups.push(async () => void vi.useRealTimers());
+    const { bus, hub } = await startInstance(db, 'solo', { heartbeatMs: 20, staleMs: 1000 });
     const received: string[] = [];
     hub.add({ role: 'agent', tenantId: 't', subject: 'agent_1', send: (text) => received.push(text) });
     expect(hub.hasSocket('agent', 't', 'agent_1')).toBe(true);
@@ -210,10 +213,16 @@ describe('alone on PGlite (one process holds its folder)', () => {
     await vi.waitFor(() => expect(received).toHaveLength(2));
     expect(JSON.parse(received[0]!)).toMatchObject({ type: 'message.created', message: { messageId: 'msg_1', body: 'hello' } });
     expect(JSON.parse(received[1]!)).toMatchObject({ type: 'call.signal', signal: { sdp } });
-    // Several heartbeat periods: nothing was written or read, nothing notified.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Several heartbeat periods: a beat would have queried at once (its first statement is synchronous).
+    vi.advanceTimersByTime(100);
     expect(statements).toEqual([]);
-    expect(payloads).toEqual([]);
+    // Nothing notified: a marker sent after everything the bus had to send arrives alone, and
+    // notifications arrive in order, so anything the bus sent would have come before it.
+    await bus.flushed();
+    await real.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, 'marker']);
+    await vi.waitFor(() => expect(payloads).toContain('marker'));
+    expect(payloads).toEqual(['marker']);
+    expect(statements).toEqual([]);
     expect(await real.query('SELECT 1 FROM cluster_sockets UNION ALL SELECT 1 FROM cluster_instances')).toHaveLength(0);
   });
 });

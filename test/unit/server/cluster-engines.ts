@@ -1,7 +1,8 @@
 /**
- * The databases the cluster tests run on: PGlite in this process (marked as not alone, so
- * several instances share it through the cluster path, as on PostgreSQL), and PostgreSQL too
- * when TEST_DATABASE_URL is set, each test on a database of its own.
+ * The databases the tests of several instances on one database run on (the cluster, shared
+ * rate limits): PGlite in this process (marked as not alone, so several instances share it
+ * through the cluster path, as on PostgreSQL), and PostgreSQL too when TEST_DATABASE_URL is
+ * set, each opened database one of its own.
  */
 import pg from 'pg';
 import type { Database } from '../../../demo/server/db/database.ts';
