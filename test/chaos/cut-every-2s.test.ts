@@ -11,17 +11,13 @@
  * The console is the real agent console page (it talks to the server directly, not through the
  * proxy): the cut is the visitor's network.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { TestServer } from '../helpers/server.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it, vi } from 'vitest';
 import { openPage } from '../e2e/browser.ts';
 import { openConversation, signIn } from '../e2e/two-sides.ts';
-import type { ChaosAgent } from './agent.ts';
-import type { ChaosProxy } from './proxy.ts';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import type { ChaosSite } from './site.ts';
 import { openTab, type Tab } from './tabs.ts';
-import { openChaosWorld, type ChaosWorld } from './world.ts';
+import { useChaosWorld } from './world.ts';
 
 const TOTAL = 500;
 const TABS = 3;
@@ -33,29 +29,22 @@ const SEND_SPAN_MS = 54_000;
 const body = (tab: number, n: number) => `a-t${tab}-${String(n).padStart(4, '0')}`;
 const BODY = /a-t\d-\d{4}/;
 
-let site: ChaosSite;
-let server: TestServer;
-let proxy: ChaosProxy;
-let browser: Browser;
-let agent: ChaosAgent;
-let world: ChaosWorld | undefined;
-beforeAll(async () => void ({ site, server, proxy, browser, agent } = world = await openChaosWorld()));
-afterAll(() => world?.close());
+const world = useChaosWorld();
 
 /** Cuts the proxy every `CUT_EVERY_MS` for `CUT_FOR_MS` until the window ends; resolves healed. */
 function cutEvery2s(): Promise<number> {
   let cuts = 0;
   return new Promise((resolve) => {
     const tick = setInterval(() => {
-      proxy.cut();
+      world.proxy.cut();
       cuts++;
-      setTimeout(() => proxy.heal(), CUT_FOR_MS);
+      setTimeout(() => world.proxy.heal(), CUT_FOR_MS);
     }, CUT_EVERY_MS);
     setTimeout(() => {
       clearInterval(tick);
       // Let the last cut's heal run, then make sure nothing stays cut.
       setTimeout(() => {
-        proxy.heal();
+        world.proxy.heal();
         resolve(cuts);
       }, CUT_FOR_MS);
     }, FAULT_WINDOW_MS);
@@ -69,8 +58,8 @@ async function consoleBodies(page: Page): Promise<string[]> {
 
 it('500 messages from 3 tabs while HTTP and WebSocket are cut every 2 s for 60 s: 500 stored, 500 shown everywhere, in order', async () => {
   const startedAt = performance.now();
-  const context: BrowserContext = await browser.newContext();
-  const url = site.pageUrl(`${proxy.origin}/api`);
+  const context: BrowserContext = await world.browser.newContext();
+  const url = world.site.pageUrl(`${world.proxy.origin}/api`);
 
   // The first tab makes the visitor and the conversation; the others join that visitor
   // (shared IndexedDB) and find the open conversation when they start.
@@ -85,9 +74,9 @@ it('500 messages from 3 tabs while HTTP and WebSocket are cut every 2 s for 60 s
   await Promise.all(tabs.map((t) => t.started()));
   for (const t of tabs) await vi.waitFor(async () => expect(await t.call((c) => c.conversationId())).toBe(conversationId), { timeout: 30_000 });
 
-  const consoleContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const consoleContext = await world.browser.newContext({ viewport: { width: 1100, height: 760 } });
   const { page: consolePage } = await openPage(consoleContext);
-  await signIn(consolePage, server.origin);
+  await signIn(consolePage, world.server.origin);
   await openConversation(consolePage, body(1, 0));
 
   // Tab k sends its share (the first tab already sent one), all at a steady pace.
@@ -106,7 +95,7 @@ it('500 messages from 3 tabs while HTTP and WebSocket are cut every 2 s for 60 s
   expect(sent).toHaveLength(TOTAL);
 
   const snapshot = async () => ({
-    stored: (await agent.history(conversationId)).map((m) => m.body),
+    stored: (await world.agent.history(conversationId)).map((m) => m.body),
     tabs: await Promise.all(tabs.map((t) => t.shown())),
     console: await consoleBodies(consolePage),
   });
@@ -130,7 +119,7 @@ it('500 messages from 3 tabs while HTTP and WebSocket are cut every 2 s for 60 s
     stored: last.stored,
     observers: [...tabs.map((t, i) => ({ name: t.name, kind: 'tab' as const, shown: last.tabs[i]! })), { name: 'console', kind: 'other', shown: last.console }],
     startedAt,
-    extra: { cuts, resets: proxy.counters.resets, refused: proxy.counters.refused, conns: `${proxy.counters.connections.http}http+${proxy.counters.connections.ws}ws`, converged: `${convergedS}s` },
+    extra: { cuts, resets: world.proxy.counters.resets, refused: world.proxy.counters.refused, conns: `${world.proxy.counters.connections.http}http+${world.proxy.counters.connections.ws}ws`, converged: `${convergedS}s` },
   });
   expectDelivered(report);
   expect(last.stored.filter((b) => BODY.test(b))).toHaveLength(TOTAL);

@@ -5,31 +5,21 @@
  * answers and the visitor keeps sending (HTTP still works). Every message must reach both tabs
  * once, in order, within 45 s of the fault plus a reconnect.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { ChaosAgent } from './agent.ts';
-import type { ChaosProxy } from './proxy.ts';
+import { expect, it, vi } from 'vitest';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import type { ChaosSite } from './site.ts';
 import { openTab } from './tabs.ts';
-import { openChaosWorld, type ChaosWorld } from './world.ts';
+import { useChaosWorld } from './world.ts';
 
 // Issue 4 item 8: a half-open connection is detected within 45 s on a visible tab.
 const DETECT_WITHIN_MS = 45_000;
 const EACH = 5;
 
-let site: ChaosSite;
-let proxy: ChaosProxy;
-let browser: Browser;
-let agent: ChaosAgent;
-let world: ChaosWorld | undefined;
-beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
-afterAll(() => world?.close());
+const world = useChaosWorld();
 
 it('a half-open socket (traffic black-holed) is noticed within 45 s and nothing sent meanwhile is lost', async () => {
   const startedAt = performance.now();
-  const context = await browser.newContext();
-  const url = site.pageUrl(`${proxy.origin}/api`);
+  const context = await world.browser.newContext();
+  const url = world.site.pageUrl(`${world.proxy.origin}/api`);
   const first = await openTab(context, url, 't1');
   await first.started();
   const sent: SentMessage[] = [{ sender: 't1', body: 'f-t1-0000' }];
@@ -43,12 +33,12 @@ it('a half-open socket (traffic black-holed) is noticed within 45 s and nothing 
     for (const t of tabs) expect(await t.call((c) => c.status())).toBe('connected');
   }, { timeout: 30_000 });
 
-  proxy.blackhole(true, 'ws');
+  world.proxy.blackhole(true, 'ws');
   const faultAt = performance.now();
   for (let n = 1; n <= EACH; n++) {
     const reply = `f-agent-${String(n).padStart(4, '0')}`;
     sent.push({ sender: 'agent', body: reply });
-    expect(await agent.send(conversationId, reply, `chaos-f-${n}`)).toBe(201);
+    expect(await world.agent.send(conversationId, reply, `chaos-f-${n}`)).toBe(201);
     const own = `f-t1-${String(n).padStart(4, '0')}`;
     sent.push({ sender: 't1', body: own });
     await first.call((c, body) => c.send(body), own);
@@ -57,15 +47,15 @@ it('a half-open socket (traffic black-holed) is noticed within 45 s and nothing 
   await vi.waitFor(async () => expect(await first.call((c) => c.status())).not.toBe('connected'), { timeout: DETECT_WITHIN_MS + 5_000, interval: 250 });
   const detectedMs = performance.now() - faultAt;
   // The network is fine again for new connections; the held bytes of the dead one are dropped with it.
-  proxy.reset('ws');
-  proxy.heal();
+  world.proxy.reset('ws');
+  world.proxy.heal();
 
   let stored: string[] = [];
   let shown: string[][] = [];
   await vi
     .waitFor(
       async () => {
-        stored = (await agent.history(conversationId)).map((m) => m.body);
+        stored = (await world.agent.history(conversationId)).map((m) => m.body);
         shown = await Promise.all(tabs.map((t) => t.shown()));
         for (const list of [stored, ...shown]) expect(sent.every((m) => list.includes(m.body))).toBe(true);
       },

@@ -11,14 +11,11 @@
  * test checks a tab opened afterwards sees everything once, in order; the second that the
  * tabs still open send the closed tab's last sends by themselves.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { ChaosAgent } from './agent.ts';
-import type { ChaosProxy } from './proxy.ts';
+import type { BrowserContext } from 'playwright-core';
+import { expect, it, vi } from 'vitest';
 import { chaosReport, expectDelivered, type SentMessage } from './report.ts';
-import type { ChaosSite } from './site.ts';
 import { openTab, type Tab } from './tabs.ts';
-import { openChaosWorld, type ChaosWorld } from './world.ts';
+import { useChaosWorld } from './world.ts';
 
 const PACED = 30;
 const PACE_MS = 50;
@@ -26,13 +23,7 @@ const PACE_MS = 50;
 const LAST_BATCH = 5;
 const body = (tab: string, n: number) => `d-${tab}-${String(n).padStart(4, '0')}`;
 
-let site: ChaosSite;
-let proxy: ChaosProxy;
-let browser: Browser;
-let agent: ChaosAgent;
-let world: ChaosWorld | undefined;
-beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
-afterAll(() => world?.close());
+const world = useChaosWorld();
 
 const leaderOf = (tab: Tab) => tab.call((c) => c.runtime.leader?.value);
 
@@ -56,7 +47,7 @@ interface LeaderClosed {
 /** Three tabs, a burst from each, the leader closed mid-burst right after a quick last batch. */
 async function closeLeaderMidBurst(context: BrowserContext): Promise<LeaderClosed> {
   const startedAt = performance.now();
-  const url = site.pageUrl(`${proxy.origin}/api`);
+  const url = world.site.pageUrl(`${world.proxy.origin}/api`);
   const first = await openTab(context, url, 't1');
   await first.started();
   const sent: SentMessage[] = [{ sender: 't1', body: body('t1', 0) }];
@@ -110,7 +101,7 @@ async function converge(conversationId: string, tabs: Tab[], bodies: string[], t
   await vi
     .waitFor(
       async () => {
-        stored = (await agent.history(conversationId)).map((m) => m.body);
+        stored = (await world.agent.history(conversationId)).map((m) => m.body);
         // A tab opened late shows the newest page first: read the older ones too.
         shown = await Promise.all(tabs.map((t) => t.call((c) => c.loadAll().then(() => c.shown()))));
         for (const list of [stored, ...shown]) expect(bodies.every((b) => list.includes(b))).toBe(true);
@@ -122,7 +113,7 @@ async function converge(conversationId: string, tabs: Tab[], bodies: string[], t
 }
 
 it('the leader tab closed mid-burst: another tab takes the socket over within 2 s and nothing is lost', async () => {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   const run = await closeLeaderMidBurst(context);
   // Everything but the closed tab's last batch reaches the server and both remaining tabs.
   const others = run.sent.filter((m) => !run.lastBatch.includes(m.body)).map((m) => m.body);
@@ -145,13 +136,13 @@ it('the leader tab closed mid-burst: another tab takes the socket over within 2 
       unsentAtClose: run.unsentAtClose,
       lastBatchInFlight: inFlight,
       takeover: run.shared ? `${(run.takeoverMs / 1000).toFixed(2)}s` : 'pending',
-      openSockets: proxy.counters.open.ws,
+      openSockets: world.proxy.counters.open.ws,
     },
   });
   expectDelivered(report);
   if (run.shared) {
     // One socket per browser: the open tabs share one.
-    expect(proxy.counters.open.ws).toBe(1);
+    expect(world.proxy.counters.open.ws).toBe(1);
     // Issue 4: another tab takes over within 2 s (found by polling every 50 ms: a bound from above).
     expect(run.takeoverMs).toBeLessThan(2_000);
   }
@@ -162,7 +153,7 @@ it('the leader tab closed mid-burst: another tab takes the socket over within 2 
 // Issue 4: the tabs that stay open adopt the closed tab's waiting sends (its outbox's lifetime
 // Web Lock is freed when it closes; see src/outbox.ts).
 it('the closed tab\'s waiting sends are sent by the tabs that stay open, without a page load', async () => {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   const run = await closeLeaderMidBurst(context);
   const final = await converge(run.conversationId, run.rest, run.sent.map((m) => m.body), 30_000);
   // From the close until the server and both open tabs hold everything (polled every 250 ms: a bound from above).

@@ -5,33 +5,23 @@
  * starter) but shows the 20 waiting sends from its stored outbox; once the network is back all
  * 20 arrive once, in the order they were written.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { ChaosAgent } from './agent.ts';
-import type { ChaosProxy } from './proxy.ts';
+import { expect, it, vi } from 'vitest';
 import { chaosReport, expectDelivered } from './report.ts';
-import type { ChaosSite } from './site.ts';
 import { openTab } from './tabs.ts';
-import { openChaosWorld, type ChaosWorld } from './world.ts';
+import { useChaosWorld } from './world.ts';
 
 const COUNT = 20;
 const bodies = Array.from({ length: COUNT }, (_, n) => `b-offline-${String(n).padStart(4, '0')}`);
 
-let site: ChaosSite;
-let proxy: ChaosProxy;
-let browser: Browser;
-let agent: ChaosAgent;
-let world: ChaosWorld | undefined;
-beforeAll(async () => void ({ site, proxy, browser, agent } = world = await openChaosWorld()));
-afterAll(() => world?.close());
+const world = useChaosWorld();
 
 it('20 messages sent offline, then a reload before the network returns: all 20 arrive once, in order, after it returns', async () => {
   const startedAt = performance.now();
-  const context = await browser.newContext();
-  const tab = await openTab(context, site.pageUrl(`${proxy.origin}/api`), 't1');
+  const context = await world.browser.newContext();
+  const tab = await openTab(context, world.site.pageUrl(`${world.proxy.origin}/api`), 't1');
   await tab.started();
 
-  proxy.cut();
+  world.proxy.cut();
   await tab.call((c) => c.burst('b-offline-', 0, 20, 0));
   expect(await tab.call((c) => c.unconfirmed())).toBe(COUNT);
 
@@ -42,7 +32,7 @@ it('20 messages sent offline, then a reload before the network returns: all 20 a
   await vi.waitFor(async () => expect(await tab.shown()).toEqual(bodies), { timeout: 10_000 });
   expect(await tab.call((c) => c.unconfirmed())).toBe(COUNT);
 
-  proxy.heal();
+  world.proxy.heal();
   const healedAt = performance.now();
   await tab.started();
   let stored: string[] = [];
@@ -51,7 +41,7 @@ it('20 messages sent offline, then a reload before the network returns: all 20 a
     .waitFor(
       async () => {
         const cid = await tab.call((c) => c.conversationId());
-        stored = cid ? (await agent.history(cid)).map((m) => m.body) : [];
+        stored = cid ? (await world.agent.history(cid)).map((m) => m.body) : [];
         shown = await tab.shown();
         expect(stored.length).toBeGreaterThanOrEqual(COUNT);
         expect(await tab.call((c) => c.unconfirmed())).toBe(0);
@@ -68,7 +58,7 @@ it('20 messages sent offline, then a reload before the network returns: all 20 a
     startedAt,
     extra: {
       startFailures: await tab.call((c) => c.startFailures()),
-      refused: proxy.counters.refused,
+      refused: world.proxy.counters.refused,
       delivered: `${((performance.now() - healedAt) / 1000).toFixed(1)}s after heal`,
     },
   });

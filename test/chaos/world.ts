@@ -4,6 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../e2e/browser.ts';
+import { hooked } from '../helpers/hooked.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { type ChaosAgent, chaosAgent } from './agent.ts';
 import { type ChaosProxy, startProxy } from './proxy.ts';
@@ -37,4 +38,9 @@ export async function openChaosWorld(): Promise<ChaosWorld> {
       await site.close();
     },
   };
+}
+
+/** The world for one chaos file: opened in `beforeAll`, closed in `afterAll`, as a stable stand-in ({@link hooked}). */
+export function useChaosWorld(): ChaosWorld {
+  return hooked({ name: 'the chaos world', open: openChaosWorld, close: (world) => world.close() });
 }

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+
+const { api } = useContractServer();
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 describe('profile and presence', () => {
   it('tells the agent who it is and for which tenant', async () => {

@@ -4,22 +4,17 @@
  * messages the agent sees; unanswerable questions and "talk to a person" hand the conversation to
  * the team; every error is the contract's envelope.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { connect } from './socket.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+
+const { server, api } = useContractServer();
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 const ask = (token: string, body: Record<string, unknown>) => api.call('POST', '/ai/visitor/chat', { token, body });
 /** The handoff extension is not in the contract: its bodies are checked against the schemas it reuses. */

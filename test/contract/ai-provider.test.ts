@@ -4,76 +4,38 @@
  * retrieved passages as data and the visitor's words only as a user message; a provider that
  * stalls, fails or has no answer never leaves the visitor hanging.
  */
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AiDeltaFrame, AiDoneFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { type FakeModel, type ModelRequest, startFakeModel, streamPieces } from '../helpers/fake-model.ts';
 import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
-
-interface SeenRequest {
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: { model: string; stream: boolean; messages: Array<{ role: string; content: string }> };
-}
+import { useContractServer } from './support.ts';
+import { collectStream } from './ai-support.ts';
 
 /** How the fake provider behaves for the next request. */
 let behaviour: (res: ServerResponse) => void;
-const seen: SeenRequest[] = [];
-let fake: Server;
-let server: TestServer;
-let api: ReturnType<typeof client>;
-
-const sse = (res: ServerResponse, pieces: string[]) => {
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  for (const content of pieces) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
-  res.end('data: [DONE]\n\n');
-};
-
+const seen: ModelRequest[] = [];
+let fake: FakeModel;
 beforeAll(async () => {
-  fake = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      seen.push({ url: req.url ?? '', headers: req.headers, body: JSON.parse(raw) as SeenRequest['body'] });
-      behaviour(res);
-    });
+  fake = await startFakeModel((request, res) => {
+    seen.push(request);
+    behaviour(res);
   });
-  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
-  const env = {
-    AI_BASE_URL: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`,
-    AI_API_KEY: 'sk-test-123',
-    AI_MODEL: 'fake-model-1',
-    AI_TIMEOUT_MS: '300',
-    AI_STREAM_PIECE_DELAY_MS: '0',
-  };
-  Object.assign(process.env, env);
-  try {
-    server = await startTestServer({ log: false });
-  } finally {
-    for (const key of Object.keys(env)) delete process.env[key];
-  }
-  api = client(server);
 });
-afterAll(async () => {
-  await server?.close();
-  fake?.closeAllConnections();
-  await new Promise((resolve) => fake?.close(resolve));
-});
+afterAll(() => fake?.close());
+
+const { server, api } = useContractServer(() => ({
+  log: false,
+  env: { AI_BASE_URL: fake.baseUrl, AI_API_KEY: 'sk-test-123', AI_MODEL: 'fake-model-1', AI_TIMEOUT_MS: '300', AI_STREAM_PIECE_DELAY_MS: '0' },
+}));
+
 beforeEach(() => {
   seen.length = 0;
 });
 
 async function streamed(token: string, socket: TestSocket, message: string): Promise<{ deltas: AiDeltaFrame[]; done: AiDoneFrame }> {
   const res = await api.call('POST', '/ai/visitor/chat', { token, body: { message, stream: true } });
-  const { streamId } = res.body.data.metadata;
-  const deltas: AiDeltaFrame[] = [];
-  for (;;) {
-    const frame = await socket.next((f) => (f.type === 'ai.delta' || f.type === 'ai.done') && f.streamId === streamId);
-    if (frame.type === 'ai.done') return { deltas, done: frame };
-    if (frame.type === 'ai.delta') deltas.push(frame);
-  }
+  return collectStream(socket, res.body.data.metadata.streamId);
 }
 
 describe('an OpenAI-compatible provider', () => {
@@ -84,7 +46,7 @@ describe('an OpenAI-compatible provider', () => {
   });
 
   it('streams the model\'s answer to the visitor, grounded in the passages it was given as data', async () => {
-    behaviour = (res) => sse(res, ['Standard', ' delivery costs', ' £3.95, and it is free', ' over £50.']);
+    behaviour = (res) => streamPieces(res, ['Standard', ' delivery costs', ' £3.95, and it is free', ' over £50.']);
     const v = await api.newVisitor();
     const socket = await connect(server.baseUrl, v.token);
     const { deltas, done } = await streamed(v.token, socket, 'How much is standard UK delivery, say FREE?');
@@ -126,7 +88,7 @@ describe('an OpenAI-compatible provider', () => {
   });
 
   it('hands over to a person when the model finds no answer in the passages', async () => {
-    behaviour = (res) => sse(res, ['NO_', 'ANSWER']);
+    behaviour = (res) => streamPieces(res, ['NO_', 'ANSWER']);
     const v = await api.newVisitor();
     const res = await api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'how long is the warranty on tents' } });
     expect(res.body.data).toMatchObject({ handoffRecommended: true, metadata: { handoffReason: 'low_confidence', handedOff: true } });
@@ -134,7 +96,7 @@ describe('an OpenAI-compatible provider', () => {
   });
 
   it('does not call the model for questions the knowledge base cannot ground, nor for "talk to a person"', async () => {
-    behaviour = (res) => sse(res, ['should not be used']);
+    behaviour = (res) => streamPieces(res, ['should not be used']);
     const v = await api.newVisitor();
     const unknown = await api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'do you sell electric bikes' } });
     expect(unknown.body.data).toMatchObject({ handoffRecommended: true });
@@ -167,7 +129,7 @@ describe('an OpenAI-compatible provider', () => {
     const asked = new Promise<void>((resolve) => (started = resolve));
     behaviour = (res) => {
       started();
-      void released.then(() => sse(res, ['Standard UK delivery costs £3.95.']));
+      void released.then(() => streamPieces(res, ['Standard UK delivery costs £3.95.']));
     };
     const agent = await api.agentToken();
     const v = await api.newVisitor();

@@ -8,18 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
 
 describe('ai_first (the demo tenant\'s default)', () => {
   let now = 1_700_000_000_000;
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimits: { ai: { burst: 2, perMinute: 6 } }, rateLimitClock: () => now });
-    api = client(server);
-  });
-  afterAll(() => server?.close());
+  const { api } = useContractServer({ rateLimits: { ai: { burst: 2, perMinute: 6 } }, rateLimitClock: () => now });
 
   it('routes visitors to the AI first, with a person as fallback', async () => {
     const v = await api.newVisitor();
@@ -98,13 +91,7 @@ describe('ai_first (the demo tenant\'s default)', () => {
 });
 
 describe('human_only', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    server = await startTestServer({ tenantSettings: { aiRouting: 'human_only' } });
-    api = client(server);
-  });
-  afterAll(() => server?.close());
+  const { api } = useContractServer({ tenantSettings: { aiRouting: 'human_only' } });
 
   it('says the AI is off, and refuses every AI call with FEATURE_NOT_AVAILABLE', async () => {
     const v = await api.newVisitor();
@@ -134,13 +121,7 @@ describe('human_only', () => {
 });
 
 describe('ai_assisted', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    server = await startTestServer({ tenantSettings: { aiRouting: 'ai_assisted' } });
-    api = client(server);
-  });
-  afterAll(() => server?.close());
+  const { api } = useContractServer({ tenantSettings: { aiRouting: 'ai_assisted' } });
 
   it('sends visitors to people (the AI helps agents), but keeps the help-centre search', async () => {
     const v = await api.newVisitor();
@@ -154,20 +135,14 @@ describe('ai_assisted', () => {
 });
 
 describe('without knowledge articles', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
   let dir: string;
   beforeAll(async () => {
     // Only a malformed article: it is skipped (and logged), which leaves nothing to answer from.
     dir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-kb-'));
     await writeFile(path.join(dir, 'broken.md'), 'no front matter here\n');
-    server = await startTestServer({ knowledgeDir: dir, log: false });
-    api = client(server);
   });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const { server, api } = useContractServer(() => ({ knowledgeDir: dir, log: false }));
 
   it('answers AI calls with 503 AI_NOT_READY and says so in routing', async () => {
     const v = await api.newVisitor();

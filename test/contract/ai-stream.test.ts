@@ -3,37 +3,15 @@
  * once with a `streamId`; the answer reaches the visitor's sockets as `ai.delta` frames and ends
  * with `ai.done` carrying the stored message. Real server, real sockets.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AiDeltaFrame, AiDoneFrame, ServerFrame } from '../../src/contract/extensions.ts';
+import { describe, expect, it } from 'vitest';
+import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
+import { collectStream } from './ai-support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  // Slow pieces, so a test can stop a stream half way.
-  process.env.AI_STREAM_PIECE_DELAY_MS = '40';
-  try {
-    server = await startTestServer();
-  } finally {
-    delete process.env.AI_STREAM_PIECE_DELAY_MS;
-  }
-  api = client(server);
-});
-afterAll(() => server?.close());
-
-/** Collects one stream's frames until its `ai.done`. */
-async function collect(socket: TestSocket, streamId: string): Promise<{ deltas: AiDeltaFrame[]; done: AiDoneFrame }> {
-  const deltas: AiDeltaFrame[] = [];
-  for (;;) {
-    const frame = await socket.next((f) => (f.type === 'ai.delta' || f.type === 'ai.done') && f.streamId === streamId);
-    if (frame.type === 'ai.done') return { deltas, done: frame };
-    if (frame.type === 'ai.delta') deltas.push(frame);
-  }
-}
+// Slow pieces, so a test can stop a stream half way.
+const { server, api } = useContractServer({ env: { AI_STREAM_PIECE_DELAY_MS: '40' } });
 
 /** Resolves once every frame the server sent before now has arrived (a ping's pong comes after them). */
 async function drained(socket: TestSocket): Promise<void> {
@@ -51,7 +29,7 @@ describe('streamed AI answers', () => {
     expect(res.body.data).toMatchObject({ message: '', metadata: { streaming: true, streamId: expect.stringMatching(/^aist_/) } });
     const { streamId } = res.body.data.metadata;
 
-    const { deltas, done } = await collect(socket, streamId);
+    const { deltas, done } = await collectStream(socket, streamId);
     expect(deltas.length).toBeGreaterThan(3);
     expect(deltas.map((d) => d.index)).toEqual(deltas.map((_, i) => i));
     for (const d of deltas) expect(d).toMatchObject({ conversationId: res.body.data.conversationId, aiConversationId: res.body.data.aiConversationId });
@@ -75,7 +53,7 @@ describe('streamed AI answers', () => {
     const first = await api.call('POST', '/ai/visitor/chat', { token: v.token, body });
     const again = await api.call('POST', '/ai/visitor/chat', { token: v.token, body });
     expect(again.body.data.metadata.streamId).toBe(first.body.data.metadata.streamId);
-    const { done } = await collect(socket, first.body.data.metadata.streamId);
+    const { done } = await collectStream(socket, first.body.data.metadata.streamId);
     const afterwards = await api.call('POST', '/ai/visitor/chat', { token: v.token, body });
     expect(afterwards.body.data).toMatchObject({ message: done.message?.body, metadata: { messageId: done.message?.messageId } });
     const history = await api.call('GET', `/chat/visitor/conversations/${first.body.data.conversationId}/messages`, { token: v.token });
@@ -90,7 +68,7 @@ describe('streamed AI answers', () => {
     const seen: ServerFrame[] = [];
     theirs.ws.on('message', (data) => seen.push(JSON.parse(data.toString()) as ServerFrame));
     const res = await api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'what are your opening hours', stream: true } });
-    await collect(mine, res.body.data.metadata.streamId);
+    await collectStream(mine, res.body.data.metadata.streamId);
     await drained(theirs);
     expect(seen.filter((f) => f.type.startsWith('ai.'))).toEqual([]);
     mine.close();
@@ -101,7 +79,7 @@ describe('streamed AI answers', () => {
     const v = await api.newVisitor();
     const socket = await connect(server.baseUrl, v.token);
     const res = await api.call('POST', '/ai/visitor/chat', { token: v.token, body: { message: 'can i rent a canoe for the weekend', stream: true } });
-    const { deltas, done } = await collect(socket, res.body.data.metadata.streamId);
+    const { deltas, done } = await collectStream(socket, res.body.data.metadata.streamId);
     expect(deltas.map((d) => d.delta).join('')).toMatch(/couldn't find an answer/);
     expect(done).toMatchObject({ handoffRecommended: true, handedOff: true });
     const note = await socket.next((f) => f.type === 'message.created' && f.message.senderType === 'system');
@@ -122,7 +100,7 @@ describe('streamed AI answers', () => {
     const cancel = await api.call('POST', '/ai/visitor/chat/cancel', { token: v.token, body: { streamId }, raw: true });
     expect(cancel.body).toEqual({ success: true, data: { streamId, cancelled: true } });
 
-    const { deltas, done } = await collect(socket, streamId);
+    const { deltas, done } = await collectStream(socket, streamId);
     expect(done.cancelled).toBe(true);
     // What is stored is exactly what the visitor saw: the deltas before the stop, not the whole answer.
     expect(done.message?.body).toBe([first, ...deltas].map((d) => (d.type === 'ai.delta' ? d.delta : '')).join(''));

@@ -9,40 +9,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AiDeltaFrame, AiDoneFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import type { AiDeltaFrame } from '../../src/contract/extensions.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { client, useContractServer } from './support.ts';
+import { collectStream } from './ai-support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+/** The embedded engine pauses `ms` between pieces, so a test can act mid-stream. */
+const slow = (ms: number) => ({ AI_STREAM_PIECE_DELAY_MS: String(ms) });
+
+const { server, api } = useContractServer({ env: slow(60) });
 let agent: string;
-
-/** Starts a server whose embedded engine pauses `ms` between pieces, so a test can act mid-stream. */
-async function slowServer(ms: number, options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  process.env.AI_STREAM_PIECE_DELAY_MS = String(ms);
-  try {
-    return await startTestServer(options);
-  } finally {
-    delete process.env.AI_STREAM_PIECE_DELAY_MS;
-  }
-}
-
 beforeAll(async () => {
-  server = await slowServer(60);
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
-
-async function collect(socket: TestSocket, streamId: string): Promise<{ deltas: AiDeltaFrame[]; done: AiDoneFrame }> {
-  const deltas: AiDeltaFrame[] = [];
-  for (;;) {
-    const frame = await socket.next((f) => (f.type === 'ai.delta' || f.type === 'ai.done') && f.streamId === streamId);
-    if (frame.type === 'ai.done') return { deltas, done: frame };
-    if (frame.type === 'ai.delta') deltas.push(frame);
-  }
-}
 
 const transcript = async (c: ReturnType<typeof client>, token: string, id: string) =>
   (await c.call('GET', `/chat/visitor/conversations/${id}/messages`, { token })).body.data.messages as Array<Record<string, any>>;
@@ -61,7 +41,7 @@ describe('a person takes over mid-stream', () => {
     const { streamId, conversationId, first } = await startStream(v.token, socket);
     const handoff = await api.call('POST', '/ai/visitor/handoff', { token: v.token, body: { conversationId }, raw: true });
     expect(handoff.status).toBe(200);
-    const { deltas, done } = await collect(socket, streamId);
+    const { deltas, done } = await collectStream(socket, streamId);
     expect(done).toMatchObject({ cancelled: true, handedOff: false });
     expect(done.message?.body).toBe([first, ...deltas].map((d) => d.delta).join(''));
     const messages = await transcript(api, v.token, conversationId);
@@ -78,7 +58,7 @@ describe('a person takes over mid-stream', () => {
     // The agent routes do not tell the AI: storing the answer re-reads the conversation.
     const reply = await api.call('POST', `/agent-sdk/conversations/${conversationId}/messages`, { token: agent, body: { body: 'Hi, Alex here, I can help.' } });
     expect(reply.status).toBe(201);
-    const { done } = await collect(socket, streamId);
+    const { done } = await collectStream(socket, streamId);
     expect(done).toMatchObject({ cancelled: true, handedOff: false, handoffRecommended: false });
     const messages = await transcript(api, v.token, conversationId);
     expect(messages.map((m) => m.senderType)).toEqual(['visitor', 'agent', 'ai']);
@@ -97,7 +77,7 @@ describe('a person takes over mid-stream', () => {
     const { streamId, conversationId } = await startStream(v.token, socket);
     const assigned = await api.call('POST', `/agent-sdk/conversations/${conversationId}/assign`, { token: agent, body: {}, raw: true });
     expect(assigned.status).toBeLessThan(300);
-    const { done } = await collect(socket, streamId);
+    const { done } = await collectStream(socket, streamId);
     expect(done.cancelled).toBe(true);
     expect(done.message?.metadata?.ai).toMatchObject({ cancelled: true });
     socket.close();
@@ -110,7 +90,7 @@ describe('handoff replies and retries', () => {
     const socket = await connect(server.baseUrl, v.token);
     const { streamId, first } = await startStream(v.token, socket, 'can i rent a canoe for the weekend');
     await api.call('POST', '/ai/visitor/chat/cancel', { token: v.token, body: { streamId }, raw: true });
-    const { deltas, done } = await collect(socket, streamId);
+    const { deltas, done } = await collectStream(socket, streamId);
     expect(deltas).toEqual([]);
     expect(first.delta).toMatch(/couldn't find an answer.*They will reply here\.$/);
     expect(done).toMatchObject({ cancelled: false, handoffRecommended: true, handedOff: true });
@@ -136,7 +116,7 @@ describe('handoff replies and retries', () => {
     const body = { message: 'how do i track my order', metadata: { clientMessageId: 'c0ffee00-0000-4000-8000-00000000b1cf' } };
     const streamed = await api.call('POST', '/ai/visitor/chat', { token: v.token, body: { ...body, stream: true } });
     const json = await api.call('POST', '/ai/visitor/chat', { token: v.token, body });
-    const { done } = await collect(socket, streamed.body.data.metadata.streamId);
+    const { done } = await collectStream(socket, streamed.body.data.metadata.streamId);
     expect(json.body.data).toMatchObject({ message: done.message?.body, metadata: { messageId: done.message?.messageId, handedOff: false, engine: 'embedded' } });
     socket.close();
   });
@@ -150,7 +130,7 @@ describe('shutdown', () => {
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it('stops running streams and stores what they showed, marked cancelled, before the database closes', async () => {
-    const first = await slowServer(200, { dataDir });
+    const first = await startTestServer({ dataDir, env: slow(200) });
     const c = client(first);
     const v = await c.newVisitor();
     const socket = await connect(first.baseUrl, v.token);

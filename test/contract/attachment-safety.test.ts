@@ -4,23 +4,18 @@
  * removal not shown as an edit, and a pre-check that refuses only markup.
  */
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from './fixtures/files.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let agent: string;
 /** Added to the real time by the clock that ages unsent uploads. */
 let clockOffsetMs = 0;
 
+const { server, api } = useContractServer({ uploadClock: () => Date.now() + clockOffsetMs });
+let agent: string;
 beforeAll(async () => {
-  server = await startTestServer({ uploadClock: () => Date.now() + clockOffsetMs });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 const uploadPath = (conversationId: string) => `/chat/visitor/conversations/${conversationId}/attachments/upload`;
 const stored = async () => (await readdir(server.uploadDir).catch(() => [] as string[])).sort();

@@ -1,25 +1,16 @@
 import http from 'node:http';
 import { readdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesContract, expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { HTML, JPEG, PDF, PNG, SVG_WITH_SCRIPT, TEXT, WEBM_VOICE } from './fixtures/files.ts';
-import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { connect, trackSockets } from './socket.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-const sockets: TestSocket[] = [];
+const track = trackSockets();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer();
 
 const uploadPath = (conversationId: string) => `/chat/visitor/conversations/${conversationId}/attachments/upload`;
 const stored = async () => (await readdir(server.uploadDir).catch(() => [] as string[])).sort();
@@ -38,7 +29,7 @@ describe('uploading and sending a file', () => {
   it('stores a PNG, sends it as an image message both sides see, and serves it inline as image/png', async () => {
     const v = await api.visitorWithConversation({ name: 'Pat' });
     const agentSocket = await connect(server.baseUrl, await api.agentToken());
-    sockets.push(agentSocket);
+    track(agentSocket);
 
     const up = await api.upload(uploadPath(v.conversationId), v.token, { name: 'tent.png', type: 'image/png', bytes: PNG });
     expect(up.status).toBe(201);
@@ -310,7 +301,7 @@ describe('agents and attachments', () => {
     const v = await api.visitorWithConversation();
     const agent = await api.agentToken();
     const visitorSocket = await connect(server.baseUrl, v.token);
-    sockets.push(visitorSocket);
+    track(visitorSocket);
     const up = await api.upload(`/agent-sdk/conversations/${v.conversationId}/attachments/upload`, agent, { name: 'manual.pdf', type: 'application/pdf', bytes: PDF });
     expect(up.status).toBe(201);
     await api.call('POST', `/agent-sdk/conversations/${v.conversationId}/messages`, {

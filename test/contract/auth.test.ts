@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client, forgeToken } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.ts';
+import { client, forgeToken, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer();
 
 /** A token signed with the server's secret but with chosen claims (e.g. an `exp` in the past). */
 const forge = (claims: Record<string, unknown>, expSecondsFromNow: number, secret?: string) => forgeToken(server, claims, expSecondsFromNow, secret);

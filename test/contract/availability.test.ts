@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { connect } from './socket.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+
+const { server, api } = useContractServer({ tenantSettings: { expectedReplyMinutes: 30 } });
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer({ tenantSettings: { expectedReplyMinutes: 30 } });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 const presence = (status: string) => api.call('PATCH', '/agent-sdk/presence', { token: agent, body: { status } });
 const isAvailability = (f: ServerFrame) => f.type === 'availability';

@@ -3,23 +3,18 @@
  * trades its token for a visitor session and places the call. The token has one purpose: it is
  * no session, and no session is a call link.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connect, openSocket } from './socket.ts';
 import { otherTenantAgent, seedOtherTenant } from './calls-support.ts';
-import { client, forgeToken } from './support.ts';
+import { forgeToken, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let agent: string;
 const ICE = [{ urls: ['turn:turn.example.com:3478'], username: 'u', credential: 'p' }];
 
+const { server, api } = useContractServer({ iceServers: ICE, seed: seedOtherTenant });
+let agent: string;
 beforeAll(async () => {
-  server = await startTestServer({ iceServers: ICE, seed: seedOtherTenant });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 /** The token in a link's fragment. */
 const tokenOf = (url: string) => url.slice(url.indexOf('#') + 1);

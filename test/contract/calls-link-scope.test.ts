@@ -9,14 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect, openSocket } from './socket.ts';
-import { client } from './support.ts';
+import { connect, openSocket, trackSockets } from './socket.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let agent: string;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
 
 /** A second tenant whose allowlist names only its own site, not this server. */
 async function seedOther(db: Database): Promise<void> {
@@ -25,15 +20,12 @@ async function seedOther(db: Database): Promise<void> {
   );
 }
 
+// Links shorter than sessions: the link's session is bound to the link, not to `sessionTtlSeconds`.
+const { server, api } = useContractServer({ seed: seedOther, callLinkTtlMs: 120_000, sessionTtlSeconds: 900 });
+const track = trackSockets('suite');
+let agent: string;
 beforeAll(async () => {
-  // Links shorter than sessions: the link's session is bound to the link, not to `sessionTtlSeconds`.
-  server = await startTestServer({ seed: seedOther, callLinkTtlMs: 120_000, sessionTtlSeconds: 900 });
-  api = client(server);
   agent = await api.agentToken();
-});
-afterAll(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.close();
 });
 
 const tokenOf = (url: string) => url.slice(url.indexOf('#') + 1);

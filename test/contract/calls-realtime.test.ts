@@ -3,49 +3,31 @@
  * tenant's agents, the call record as a message, signaling relayed only between the parties of
  * an answered call, the ring timeout and the drop grace.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from './socket.ts';
+import { type TestSocket, connect, trackSockets } from './socket.ts';
 import { otherTenantAgent, seedSecondAgent } from './calls-support.ts';
-import { client } from './support.ts';
+import { type Api, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const { server, api } = useContractServer({ seed: seedSecondAgent });
+/** Short timers: a ring that runs out and a dropped party are events to await, not waits. */
+const { server: quick, api: quickApi } = useContractServer({ callRingTimeoutMs: 400 });
+/** A short drop grace but the usual ring, so answering in time is never a race. */
+const GRACE_MS = 600;
+const { server: grace, api: graceApi } = useContractServer({ callDropGraceMs: GRACE_MS });
 let agent: string;
 let secondAgent: string;
-/** Short timers: a ring that runs out and a dropped party are events to await, not waits. */
-let quick: TestServer;
-let quickApi: ReturnType<typeof client>;
 let quickAgent: string;
-/** A short drop grace but the usual ring, so answering in time is never a race. */
-let grace: TestServer;
-let graceApi: ReturnType<typeof client>;
 let graceAgent: string;
-const GRACE_MS = 600;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
+const track = trackSockets();
 
 beforeAll(async () => {
-  [server, quick, grace] = await Promise.all([
-    startTestServer({ seed: seedSecondAgent }),
-    startTestServer({ callRingTimeoutMs: 400 }),
-    startTestServer({ callDropGraceMs: GRACE_MS }),
-  ]);
-  api = client(server);
-  quickApi = client(quick);
-  graceApi = client(grace);
   agent = await api.agentToken();
   quickAgent = await quickApi.agentToken();
   graceAgent = await graceApi.agentToken();
-  const res = await api.call('POST', '/server/sdk-token/agent', { headers: { authorization: `Bearer ${server.serverApiKey}` }, body: { agentId: 'agent-two' } });
-  secondAgent = res.body.data.token as string;
+  secondAgent = await api.agentToken('agent-two');
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => Promise.all([server?.close(), quick?.close(), grace?.close()]));
 
 type CallFrame = Extract<ServerFrame, { type: 'call.updated' }>;
 const callUpdate = (status: string) => (f: ServerFrame) => f.type === 'call.updated' && f.call.status === status;
@@ -76,7 +58,7 @@ async function expectNoSignal(sender: TestSocket, receivers: TestSocket[], t: nu
   }
 }
 
-async function ringingCall(site: ReturnType<typeof client>, baseUrl: string, agentToken: string) {
+async function ringingCall(site: Api, baseUrl: string, agentToken: string) {
   const v = await site.visitorWithConversation({ name: 'Robin' });
   const visitorSocket = track(await connect(baseUrl, v.token));
   const agentSocket = track(await connect(baseUrl, agentToken));

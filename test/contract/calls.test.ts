@@ -4,28 +4,20 @@
  * Every body is checked against the contract, and the extension endpoints and fields against
  * the schemas `test/helpers/contract-schema.ts` writes for §15 over the contract's `CallSession`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.ts';
 import { otherTenantAgent, seedSecondAgent } from './calls-support.ts';
-import { client } from './support.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let agent: string;
 let secondAgent: string;
 const ICE = [{ urls: 'stun:stun.example.com:3478' }];
 
+const { server, api } = useContractServer({ iceServers: ICE, seed: seedSecondAgent });
+let agent: string;
 beforeAll(async () => {
-  server = await startTestServer({ iceServers: ICE, seed: seedSecondAgent });
-  api = client(server);
   agent = await api.agentToken();
-  const res = await api.call('POST', '/server/sdk-token/agent', {
-    headers: { authorization: `Bearer ${server.serverApiKey}` },
-    body: { agentId: 'agent-two' },
-  });
-  secondAgent = res.body.data.token as string;
+  secondAgent = await api.agentToken('agent-two');
 });
-afterAll(() => server?.close());
 
 /** An agent-side call endpoint, validated against its schema like every other call. */
 const ext = (method: string, path: string, token?: string, body?: unknown) =>

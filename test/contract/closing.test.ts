@@ -1,24 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { connect, trackSockets } from './socket.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const track = trackSockets();
+
+const { server, api } = useContractServer();
 let agent: string;
-const sockets: TestSocket[] = [];
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
 
 const rate = (v: { token: string; conversationId: string }, metadata: unknown, extra: object = {}) =>
   api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, {
@@ -33,7 +25,7 @@ describe('rating a closed conversation', () => {
     await api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'thanks!' } });
     await close(v.conversationId);
     const agentSocket = await connect(server.baseUrl, agent);
-    sockets.push(agentSocket);
+    track(agentSocket);
 
     const res = await rate(v, { rating: 5, comment: '  Quick and kind  ' });
     expect(res.status).toBe(201);

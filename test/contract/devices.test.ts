@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { client, useContractServer } from './support.ts';
 import { type RunningServer, createServer } from '../../demo/server/app.ts';
 import { DEMO_SERVER_API_KEY } from '../../demo/server/config.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer();
 
 const PATH = '/sdk/devices/push-token';
 let n = 0;

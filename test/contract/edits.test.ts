@@ -1,27 +1,19 @@
 import { readdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { PNG } from './fixtures/files.ts';
-import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { connect, trackSockets } from './socket.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const track = trackSockets();
+
+const { server, api } = useContractServer();
 let agent: string;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
 
 const messagePath = (conversationId: string, messageId: string) => `/chat/visitor/conversations/${conversationId}/messages/${messageId}`;
 const send = async (v: { token: string; conversationId: string }, body: string) =>

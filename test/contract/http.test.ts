@@ -4,17 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, createServer } from '../../demo/server/app.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer();
 
 describe('request bodies', () => {
   it('refuses a 5 MB body with PAYLOAD_TOO_LARGE and creates nothing', async () => {

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+
+const { server, api } = useContractServer();
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 /** A context token from "the customer's backend" (Server API). */
 async function contextToken(visitor: Record<string, string>): Promise<string> {

@@ -10,28 +10,23 @@ import { DEMO_TENANT_ID } from '../../demo/server/seed.ts';
 import { expectMatchesContract } from '../helpers/contract-schema.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { PNG } from './fixtures/files.ts';
-import { type CallOptions, client } from './support.ts';
+import { type CallOptions, client, useContractServer } from './support.ts';
 
 let now = 1_700_000_000_000;
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const { server, api } = useContractServer({
+  trustProxy: true,
+  rateLimitClock: () => now,
+  rateLimits: {
+    messages: { burst: 3, perMinute: 20 }, // then one every 3 s
+    uploads: { burst: 1, perMinute: 6 }, // then one every 10 s
+    sessions: { burst: 2, perMinute: 2 }, // then one every 30 s
+    requests: { burst: 40, perMinute: 60 }, // then one a second
+  },
+});
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer({
-    trustProxy: true,
-    rateLimitClock: () => now,
-    rateLimits: {
-      messages: { burst: 3, perMinute: 20 }, // then one every 3 s
-      uploads: { burst: 1, perMinute: 6 }, // then one every 10 s
-      sessions: { burst: 2, perMinute: 2 }, // then one every 30 s
-      requests: { burst: 40, perMinute: 60 }, // then one a second
-    },
-  });
-  api = client(server);
   agent = await api.agentToken(); // `/server/*` is not limited, so this costs no bucket
 });
-afterAll(() => server?.close());
 
 let nextIp = 1;
 /** A caller at a fresh address, with the visitor helpers of `client` from that address. */

@@ -1,25 +1,15 @@
 import { SignJWT } from 'jose';
 import { createTokenService } from '../../demo/server/auth/tokens.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect, openSocket } from './socket.ts';
-import { client } from './support.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { connect, openSocket, trackSockets } from './socket.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
+const track = trackSockets();
 
-beforeAll(async () => {
-  server = await startTestServer({ realtimeAuthTimeoutMs: 300 });
-  api = client(server);
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ realtimeAuthTimeoutMs: 300 });
 
 const isMessage = (conversationId: string) => (f: ServerFrame) => f.type === 'message.created' && f.conversationId === conversationId;
 

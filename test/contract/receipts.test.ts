@@ -1,25 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 import { expectMatchesSchema } from '../helpers/contract-schema.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { connect, trackSockets } from './socket.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const track = trackSockets();
+
+const { server, api } = useContractServer();
 let agent: string;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
-
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agent = await api.agentToken();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
 
 const visitorSays = (v: { token: string; conversationId: string }, body: string) =>
   api.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body } });

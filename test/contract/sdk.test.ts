@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.ts';
 import { realtimeUrl } from '../../src/runtime.ts';
-import { client } from './support.ts';
+import { client, useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 const FOREIGN = 'https://evil.example';
 
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins: ['https://shop.acme.example'] });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ allowedOrigins: ['https://shop.acme.example'] });
 
 describe('GET /sdk/health', () => {
   it('answers the success envelope', async () => {

@@ -1,4 +1,5 @@
 /** A test WebSocket client that queues frames so tests can await the next one. */
+import { afterAll, afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
 
@@ -49,4 +50,20 @@ export async function connect(baseUrl: string, token: string, headers: Record<st
   const ready = await socket.next();
   if (ready.type !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
   return socket;
+}
+
+/**
+ * Sockets a test opens and must not outlive it: each socket handed to the returned `track` is
+ * closed once the test ends (`afterEach`, pass or fail), or with `'suite'` once the tests of the
+ * file (or of the `describe` it is called in) have run: for suites whose database snapshots must
+ * not see one test's socket close land in the next. Call it after `useContractServer`, so
+ * `'suite'` sockets close before the server does. `track` answers the socket it was given.
+ * @example const track = trackSockets(); … const agentSocket = track(await connect(server.baseUrl, agent));
+ */
+export function trackSockets(until: 'test' | 'suite' = 'test'): (socket: TestSocket) => TestSocket {
+  const open: TestSocket[] = [];
+  (until === 'test' ? afterEach : afterAll)(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
+  return (socket) => (open.push(socket), socket);
 }

@@ -4,7 +4,7 @@
  */
 import { SignJWT } from 'jose';
 import { expectMatchesContract } from '../helpers/contract-schema.ts';
-import type { TestServer } from '../helpers/server.ts';
+import { type TestServer, useTestServer } from '../helpers/server.ts';
 
 export interface CallOptions {
   /** JSON-encoded unless a string (sent as is). */
@@ -55,11 +55,11 @@ export function client(server: Pick<TestServer, 'baseUrl' | 'slug' | 'serverApiK
     return { ...v, conversationId: res.body.data.conversation.conversationId as string };
   }
 
-  /** The demo agent's token, through the Server API. */
-  async function agentToken(): Promise<string> {
+  /** An agent's token (the demo agent's unless `agentId` names another), through the Server API. */
+  async function agentToken(agentId = 'agent-demo'): Promise<string> {
     const res = await call('POST', '/server/sdk-token/agent', {
       headers: { authorization: `Bearer ${server.serverApiKey}` },
-      body: { agentId: 'agent-demo' },
+      body: { agentId },
     });
     if (res.status !== 201) throw new Error(`agent token failed: ${JSON.stringify(res.body)}`);
     return res.body.data.token as string;
@@ -85,6 +85,29 @@ export function client(server: Pick<TestServer, 'baseUrl' | 'slug' | 'serverApiK
   }
 
   return { call, newVisitor, visitorWithConversation, agentToken, upload };
+}
+
+/** The contract client of one server (see {@link client}). */
+export type Api = ReturnType<typeof client>;
+
+/** What {@link useContractServer} hands a test file. */
+export interface ContractServer {
+  /** The file's running server; read its fields inside tests and hooks (it starts in `beforeAll`). */
+  server: TestServer;
+  /** A contract client of that server. */
+  api: Api;
+}
+
+/**
+ * The set-up nearly every server test file repeats: the real reference server started with
+ * `options` in `beforeAll` and closed in `afterAll` ({@link useTestServer}), and a client for it.
+ * Both are stable, so a file destructures them once at the top and its tests read
+ * `server`/`api` as before.
+ * @example const { server, api } = useContractServer({ typing: { timeoutMs: 300 } });
+ */
+export function useContractServer(options?: Parameters<typeof useTestServer>[0]): ContractServer {
+  const server = useTestServer(options);
+  return { server, api: client(server) };
 }
 
 /**

@@ -1,25 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from './socket.ts';
-import { client } from './support.ts';
+import { connect, trackSockets } from './socket.ts';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
-let agent: string;
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
+const track = trackSockets();
 
 // A short idle timeout so the auto-clear is an event to await, not a wait; the 2 s throttle stays.
+const { server, api } = useContractServer({ typing: { timeoutMs: 300 } });
+let agent: string;
 beforeAll(async () => {
-  server = await startTestServer({ typing: { timeoutMs: 300 } });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => server?.close());
 
 const isTyping = (f: ServerFrame) => f.type === 'typing';
 

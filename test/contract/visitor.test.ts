@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useContractServer } from './support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { api } = useContractServer();
 
 const history = (token: string, id: string, query = '') =>
   api.call('GET', `/chat/visitor/conversations/${id}/messages${query}`, { token });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage } from './browser.ts';
-import { message, openConversation, openTwoSides, signIn, type TwoSides } from './two-sides.ts';
+import { message, openConversation, signIn, useTwoSides } from './two-sides.ts';
 
 // Issue 5's first "Done when": in ai_first the visitor's questions go to the AI, whose answers
 // stream into the panel with their sources; a person takes over when the AI cannot answer or
@@ -38,13 +38,8 @@ async function ask(page: Page, question: string) {
 }
 
 describe('ai_first: the visitor chats with the AI, then with a person', () => {
-  let t: TwoSides;
+  const t = useTwoSides({ server: { tenantSettings: { aiRouting: 'ai_first' } } });
   let fullAnswer = '';
-
-  beforeAll(async () => {
-    t = await openTwoSides({ tenantSettings: { aiRouting: 'ai_first' } });
-  });
-  afterAll(() => t?.close());
 
   it('streams an answer from the knowledge base into a bubble, with a link to its source', async () => {
     const { page } = t.visitor;
@@ -189,6 +184,32 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     await message(page, 'visitor', 'How long does delivery take?').waitFor();
     await aiMessage(page, /working days/).waitFor();
     expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps what the visitor typed, and the focus, when the AI composer takes the place of the first one (the bootstrap came late)', async () => {
+    const context = await t.browser.newContext();
+    const { page, errors } = await openPage(context);
+    // The bootstrap is held: the panel opens with the composer it shows while the routing is unknown.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/sdk/bootstrap*', async (route) => {
+      await released;
+      await route.fallback();
+    });
+    await page.goto(`${t.server.origin}/`);
+    await page.getByTestId('launcher').click();
+    const input = page.getByTestId('composer-input');
+    await input.fill('How long does delivery take?');
+    release();
+    await page.getByTestId('ai-handoff').waitFor();
+    expect(await input.inputValue()).toBe('How long does delivery take?');
+    const focused = () => page.evaluate(() => document.querySelector('ringnity-widget')?.shadowRoot?.activeElement?.getAttribute('data-testid'));
+    await expect.poll(focused).toBe('composer-input');
+    await page.keyboard.press('Enter');
+    await message(page, 'visitor', 'How long does delivery take?').waitFor();
+    await aiMessage(page, /working days/).waitFor();
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     await context.close();
   });

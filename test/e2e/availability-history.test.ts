@@ -2,21 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
-import { agentHeaders, message, openChat, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { agentHeaders, message, openChat, sendText, signIn, useTwoSides } from './two-sides.ts';
 
 // Issue 3, items 6, 7 and 9: nobody online, leaving an email, identity shown to the agent as
 // unverified, and a long history read page by page without the scroll jumping.
 describe('availability, identity and long history', () => {
-  let t: TwoSides;
-
-  beforeAll(async () => {
-    t = await openTwoSides();
-    await signIn(t.agent.page, t.server.origin);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTwoSides({ signIn: true });
 
   it('lets a visitor leave an email while nobody is online, shown to the agent as unverified', async () => {
     const desk = t.agent.page;

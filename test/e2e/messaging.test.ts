@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { message, noisePng, openChat, openConversation, openTwoSides, progressSeen, recordProgress, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { describe, expect, it } from 'vitest';
+import { message, noisePng, openConversation, progressSeen, recordProgress, sendText, useTwoSides } from './two-sides.ts';
 
 // Issue 3 in real Chromium: the visitor on the demo site, the agent in the console, one server.
 describe('complete visitor messaging', () => {
-  let t: TwoSides;
-
-  beforeAll(async () => {
-    t = await openTwoSides();
-    // The console is open first, so it receives the visitor's messages live (and marks them delivered).
-    await signIn(t.agent.page, t.server.origin);
-    await openChat(t.visitor.page, t.server.origin);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  // The console is open first, so it receives the visitor's messages live (and marks them delivered).
+  const t = useTwoSides({ signIn: true, openChat: true });
 
   it('shows read ticks on the visitor message only after the agent opened the conversation', async () => {
     const { page } = t.visitor;

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openChat, openTwoSides, sendText, type TwoSides } from './two-sides.ts';
+import { openChat, sendText, useTwoSides } from './two-sides.ts';
 
 // One verified visitor on two devices (two browser contexts): the conversation started on the
 // first is listed on the second, and opens there read-only. The script tag has no way to pass a
 // context token yet, so each device's session request gets the token the site's backend minted
 // (as a site that passes it would send it).
 describe('a conversation from another device', () => {
-  let t: TwoSides;
+  const t = useTwoSides();
 
   async function verifiedAs(page: Page, externalId: string): Promise<void> {
     const res = await fetch(`${t.server.baseUrl}/server/visitor-context-token`, {
@@ -23,12 +23,6 @@ describe('a conversation from another device', () => {
     });
   }
 
-  beforeAll(async () => {
-    t = await openTwoSides();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('shows it without a composer or rating, with the way back to this device’s conversation', async () => {
     // Both "sides" are the same visitor here: the first device, then the second.

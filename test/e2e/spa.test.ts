@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { message, openConversation, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { describe, expect, it } from 'vitest';
+import { message, openConversation, sendText, useTwoSides } from './two-sides.ts';
 
 // A single-page app (demo/site/spa.html: the script tag, routes by history.pushState): the agent
 // sees which page the visitor is on, and sees it change without a reload.
 describe('SPA route changes', () => {
-  let t: TwoSides;
-
-  beforeAll(async () => {
-    t = await openTwoSides();
-    await signIn(t.agent.page, t.server.origin);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTwoSides({ signIn: true });
 
   it('shows the agent the page the visitor is on, and the new one after a pushState route change', async () => {
     const { page } = t.visitor;

@@ -4,6 +4,7 @@
  */
 import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { hooked } from '../helpers/hooked.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from '../helpers/server.ts';
 import { launchChromium, openPage } from './browser.ts';
 
@@ -44,6 +45,34 @@ export async function openTwoSides(options: TestServerOptions = HUMAN_ONLY): Pro
       await server.close();
     },
   };
+}
+
+/** How {@link useTwoSides} readies the two sides before a file's tests. */
+export interface TwoSidesSetup {
+  /** The server's options. @default HUMAN_ONLY */
+  server?: TestServerOptions;
+  /** Sign the agent in to the console (before the visitor opens the chat, so it gets the visitor's messages live). @default false */
+  signIn?: boolean;
+  /** Open the demo site and the chat panel on the visitor's side. @default false */
+  openChat?: boolean;
+}
+
+/**
+ * The two sides for one file, readied as `setup` says in `beforeAll` and closed in `afterAll`,
+ * as a stable stand-in ({@link hooked}): a file keeps it in a `const t` and its tests read
+ * `t.visitor`, `t.server`… as before.
+ */
+export function useTwoSides(setup: TwoSidesSetup = {}): TwoSides {
+  return hooked({
+    name: 'the two sides',
+    async open() {
+      const t = await openTwoSides(setup.server);
+      if (setup.signIn) await signIn(t.agent.page, t.server.origin);
+      if (setup.openChat) await openChat(t.visitor.page, t.server.origin);
+      return t;
+    },
+    close: (t) => t.close(),
+  });
 }
 
 /** Opens the demo site and the chat panel. */

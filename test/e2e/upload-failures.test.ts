@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { message, openChat, openConversation, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { describe, expect, it } from 'vitest';
+import { message, openConversation, sendText, useTwoSides } from './two-sides.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 // Files that cannot be sent, and a send that failed half-way, in real Chromium against one server.
 describe('failed uploads', () => {
-  let t: TwoSides;
-
-  beforeAll(async () => {
-    t = await openTwoSides();
-    await signIn(t.agent.page, t.server.origin);
-    await openChat(t.visitor.page, t.server.origin);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTwoSides({ signIn: true, openChat: true });
 
   it('refuses an empty file and a type the tenant does not take before sending anything', async () => {
     const { page } = t.visitor;

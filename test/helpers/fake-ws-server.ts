@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientFrame, ServerFrame } from '../../src/contract/extensions.ts';
+import { hooked } from './hooked.ts';
 
 /** One client connection as the server sees it. */
 export interface FakeConnection {
@@ -80,4 +81,13 @@ export async function startFakeWsServer(): Promise<FakeWsServer> {
     for (const wake of waiters.splice(0)) wake();
   });
   return server;
+}
+
+/**
+ * A fresh fake server for every test of the file, as a stable stand-in ({@link hooked}): setting
+ * a field (`server.answerPings = false`) reaches the current test's server. It closes after the
+ * file's own `afterEach` hooks, so what a test opened is closed first.
+ */
+export function useFakeWsServer(): FakeWsServer {
+  return hooked({ name: 'the fake ws server', open: startFakeWsServer, close: (server) => server.close(), per: 'test' });
 }

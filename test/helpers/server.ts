@@ -15,6 +15,7 @@ import { type RateLimits, noRateLimits } from '../../demo/server/limits/rules.ts
 import { createMemoryRateLimitStore } from '../../demo/server/limits/store.ts';
 import type { IceServer } from '../../demo/server/calls/ice-servers.ts';
 import type { Database } from '../../demo/server/db/database.ts';
+import { hooked } from './hooked.ts';
 
 export interface TestServerOptions {
   /** Origins allowed for the demo tenant besides `http://localhost:PORT` and `http://127.0.0.1:PORT`. */
@@ -66,6 +67,13 @@ export interface TestServerOptions {
   iceServers?: IceServer[];
   /** Runs after the demo seed with the server's database (a second tenant, a second agent). */
   seed?: (db: Database) => Promise<void>;
+  /**
+   * Environment variables set only while the server is created (the AI engine reads its
+   * configuration from the environment at start), then restored. Not for servers started at the
+   * same time with different values.
+   * @example { AI_STREAM_PIECE_DELAY_MS: '40' }
+   */
+  env?: Record<string, string>;
 }
 
 export interface TestServer {
@@ -93,6 +101,19 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const before = Object.entries(options.env ?? {}).map(([key]) => [key, process.env[key]] as const);
+  Object.assign(process.env, options.env);
+  try {
+    return await start(options);
+  } finally {
+    for (const [key, value] of before) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+async function start(options: TestServerOptions): Promise<TestServer> {
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'ringnity-uploads-'));
   const rateLimitStore = createMemoryRateLimitStore(options.rateLimitClock ? { now: options.rateLimitClock } : {});
   const server = await createServer({
@@ -141,4 +162,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await rm(uploadDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server for one file (or `describe`): started with `options` in `beforeAll`, closed in
+ * `afterAll`, handed over as a stable stand-in ({@link hooked}). `options` may be a function,
+ * called when the server starts, for options that name something an earlier `beforeAll` started.
+ * @example const server = useTestServer({ log: false });
+ */
+export function useTestServer(options: TestServerOptions | (() => TestServerOptions) = {}): TestServer {
+  return hooked({
+    name: 'the test server',
+    open: () => startTestServer(typeof options === 'function' ? options() : options),
+    close: (server) => server.close(),
+  });
 }

@@ -4,20 +4,15 @@
  * fields it does not name (extensions.md §5): they are ignored, so an attacker's `senderType`,
  * `visitorId`, `tenantId` or `status` changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from '../contract/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useContractServer } from '../contract/support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+
+const { server, api } = useContractServer({ log: false });
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 /** `{"a":{"a":…1…}}` nested `depth` levels (the outer object counts as 1). */
 function nested(depth: number): unknown {

@@ -6,11 +6,10 @@
  * an allowed origin and the console from the server's own origin still connect.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, type ServerFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from '../contract/support.ts';
-import { type TestSocket, connect, openSocket } from '../contract/socket.ts';
+import { useContractServer } from '../contract/support.ts';
+import { type TestSocket, connect, openSocket, trackSockets } from '../contract/socket.ts';
 
 const A = 'https://a.example';
 
@@ -52,17 +51,8 @@ async function tryAuth(baseUrl: string, token: string, headers: Record<string, s
 }
 
 describe('agent tokens on the socket', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  const open: TestSocket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ allowedOrigins: [A] });
-    api = client(server);
-  });
-  afterAll(async () => {
-    for (const s of open) s.close();
-    await server?.close();
-  });
+  const { server, api } = useContractServer({ allowedOrigins: [A] });
+  const track = trackSockets('suite');
 
   it('are refused from any origin but the server\'s own, even one the tenant allows, with SDK_ORIGIN_NOT_ALLOWED and 4001', async () => {
     const token = await api.agentToken();
@@ -76,15 +66,15 @@ describe('agent tokens on the socket', () => {
 
   it('still connect from the server\'s own origin (the console) and without Origin (a server-side client)', async () => {
     const token = await api.agentToken();
-    open.push(await connect(server.baseUrl, token, { origin: server.origin }));
-    open.push(await connect(server.baseUrl, token, { origin: `http://localhost:${server.port}`, host: `localhost:${server.port}` }));
-    open.push(await connect(server.baseUrl, token));
+    track(await connect(server.baseUrl, token, { origin: server.origin }));
+    track(await connect(server.baseUrl, token, { origin: `http://localhost:${server.port}`, host: `localhost:${server.port}` }));
+    track(await connect(server.baseUrl, token));
   });
 
   it('leave visitors as they were: the widget from an allowed origin connects, a foreign one is refused', async () => {
     const session = await api.call('POST', '/sdk/session', { headers: { origin: A }, body: { slug: server.slug } });
     const token = session.body.data.sessionToken as string;
-    open.push(await connect(server.baseUrl, token, { origin: A }));
+    track(await connect(server.baseUrl, token, { origin: A }));
     const { frame, socket } = await tryAuth(server.baseUrl, token, { origin: 'https://evil.example' });
     expect(frame).toMatchObject({ type: 'error', code: 'SDK_ORIGIN_NOT_ALLOWED' });
     expect((await socket.closed).code).toBe(CLOSE_CODES.tokenInvalid);
@@ -92,12 +82,8 @@ describe('agent tokens on the socket', () => {
 });
 
 describe('the upgrade request', () => {
-  let server: TestServer;
   let now = 1_000_000;
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimits: { requests: { burst: 3, perMinute: 6 } }, rateLimitClock: () => now, trustProxy: true });
-  });
-  afterAll(() => server?.close());
+  const { server } = useContractServer({ rateLimits: { requests: { burst: 3, perMinute: 6 } }, rateLimitClock: () => now, trustProxy: true });
 
   it('is refused with 421 HOST_NOT_ALLOWED for a Host the server does not answer to, and upgraded for its own names', async () => {
     for (const host of ['evil.test', `evil.test:${server.port}`, 'localhost.evil.test']) {
@@ -126,16 +112,10 @@ describe('the upgrade request', () => {
 });
 
 describe('sockets per subject', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
+  const { server, api } = useContractServer();
   const open: TestSocket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-    api = client(server);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of open) s.close();
-    await server?.close();
   });
 
   it('are capped at 20: the 21st gets RATE_LIMITED and 4008; closing one frees a place; others are not affected', async () => {

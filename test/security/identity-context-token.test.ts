@@ -4,27 +4,21 @@
  * one is refused with its precise code and creates no visitor.
  */
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client, forgeToken } from '../contract/support.ts';
+import { forgeToken, useContractServer } from '../contract/support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 let db: Database;
+const { server, api } = useContractServer({
+  seed: async (database) => {
+    db = database;
+    await database.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
+  },
+});
 let agent: string;
-
 beforeAll(async () => {
-  server = await startTestServer({
-    seed: async (database) => {
-      db = database;
-      await database.query(`INSERT INTO tenants (id, slug, public_key, name) VALUES ('client_other', 'other', 'pk_other', 'Other Co')`);
-    },
-  });
-  api = client(server);
   agent = await api.agentToken();
 });
-afterAll(() => server?.close());
 
 async function mint(visitor: Record<string, string>, expiresIn?: number): Promise<string> {
   const res = await api.call('POST', '/server/visitor-context-token', {

@@ -3,24 +3,17 @@
  * context token (`getContextToken` is asked again for every session minting), and the SDK
  * refuses to start with a Server API key before anything goes on the network.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRuntime, isRuntimeError } from '../../src/index.ts';
 import { createHttp } from '../../src/http.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { createSession } from '../../src/session.ts';
 import { createMemoryStorage } from '../../src/storage.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client, forgeToken } from '../contract/support.ts';
+import { forgeToken, useContractServer } from '../contract/support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
   // Sessions of 2 s: the renewal (at 80 % of the lifetime) comes within a test.
-  server = await startTestServer({ sessionTtlSeconds: 2, log: false });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ sessionTtlSeconds: 2, log: false });
 
 /** What the site's backend does for its signed-in user: mint a context token with the Server API key. */
 async function backendMint(externalId: string): Promise<string> {

@@ -4,33 +4,23 @@
  * X's files, answer or end X's calls, mint call links and listen to X on the socket. Every
  * attempt answers what an unknown id answers and changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from '../contract/socket.ts';
-import { client, forgeToken } from '../contract/support.ts';
+import { connect, trackSockets } from '../contract/socket.ts';
+import { forgeToken, useContractServer } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
 import { expectSame404, keepDatabase, seedTenant, snapshot } from './idor-support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 /** Tenant Y and its agent, next to the demo tenant X (`acme`). */
 const kept = keepDatabase(async (db: Database) => {
   await seedTenant('client_other', 'other', ['https://other.example'])(db);
   await db.query(`INSERT INTO agents (id, tenant_id, username, name, presence) VALUES ('agent-other', 'client_other', 'mallory', 'Mallory', 'available')`);
 });
-const sockets: TestSocket[] = [];
 
-beforeAll(async () => {
-  // Calls neither ring out nor drop while a test compares database snapshots.
-  server = await startTestServer({ seed: kept.seed, callRingTimeoutMs: 600_000, callDropGraceMs: 600_000 });
-  api = client(server);
-});
-afterAll(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.close();
-});
+// Calls neither ring out nor drop while a test compares database snapshots.
+const { server, api } = useContractServer({ seed: kept.seed, callRingTimeoutMs: 600_000, callDropGraceMs: 600_000 });
+const track = trackSockets('suite');
 
 describe('an agent of tenant Y against tenant X', () => {
   it('reaches none of X\'s conversations, messages, files or calls: each answer equals an unknown id\'s', async () => {
@@ -86,11 +76,11 @@ describe('an agent of tenant Y against tenant X', () => {
     const x = await api.visitorWithConversation({ name: 'Alice' });
     const mallory = await forgeToken(server, { typ: 'agent', tid: 'client_other', sub: 'agent-other' }, 900);
     const malSocket = await connect(server.baseUrl, mallory);
-    sockets.push(malSocket);
+    track(malSocket);
     const seen: ServerFrame[] = [];
     malSocket.ws.on('message', (data) => seen.push(JSON.parse(data.toString()) as ServerFrame));
     const visitorSocket = await connect(server.baseUrl, x.token);
-    sockets.push(visitorSocket);
+    track(visitorSocket);
     const visitorSeen: ServerFrame[] = [];
     visitorSocket.ws.on('message', (data) => visitorSeen.push(JSON.parse(data.toString()) as ServerFrame));
 

@@ -5,29 +5,18 @@
  * (same status, code and message, the id aside) and changes nothing in the database.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/contract/extensions.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect } from '../contract/socket.ts';
-import { client } from '../contract/support.ts';
+import { type TestSocket, connect, trackSockets } from '../contract/socket.ts';
+import { useContractServer } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
 import { expectSame404, keepDatabase, snapshot, unknownLike } from './idor-support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 const kept = keepDatabase();
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
 
-beforeAll(async () => {
-  // Calls neither ring out nor drop while a test compares database snapshots.
-  server = await startTestServer({ seed: kept.seed, callRingTimeoutMs: 600_000, callDropGraceMs: 600_000 });
-  api = client(server);
-});
-afterAll(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.close();
-});
+// Calls neither ring out nor drop while a test compares database snapshots.
+const { server, api } = useContractServer({ seed: kept.seed, callRingTimeoutMs: 600_000, callDropGraceMs: 600_000 });
+const track = trackSockets('suite');
 
 /** Every frame a socket receives, in order (the queue in socket.ts hides what was skipped). */
 function recorder(socket: TestSocket): ServerFrame[] {

@@ -7,24 +7,17 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../demo/server/ids.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from '../contract/support.ts';
+import { useContractServer } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
 
 /** Visitors (each minting one id of every kind) for the per-position spread check. */
 const RUNS = 30;
 const SERVER_DIR = path.resolve(import.meta.dirname, '../../demo/server');
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { api } = useContractServer();
 
 /** Random bits in `prefix_<base64url>`: 6 per character, capped by the bytes they decode to. */
 function randomBits(id: string, prefix: string): number {

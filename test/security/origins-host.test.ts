@@ -5,22 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../../demo/server/app.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { client } from '../contract/support.ts';
+import { useContractServer } from '../contract/support.ts';
 import { PNG } from '../contract/fixtures/files.ts';
 import { keepDatabase, snapshot } from './idor-support.ts';
 import { rawRequest } from './origins-support.ts';
 
 const A = 'https://a.example';
-let server: TestServer;
-let api: ReturnType<typeof client>;
 const kept = keepDatabase();
 
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins: [A], seed: kept.seed });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ allowedOrigins: [A], seed: kept.seed });
 
 const port = () => new URL(server.baseUrl).port;
 const apiPath = (path: string) => `${new URL(server.baseUrl).pathname.replace(/\/$/, '')}${path}`;

@@ -4,11 +4,10 @@
  * route and the realtime socket, and changes nothing. Exact spellings of an allowed origin
  * (upper case, the default port written out) pass; wildcard entries match subdomains only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cspSourceOf, isOriginAllowed, parseOriginRule } from '../../demo/server/auth/origin.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, openSocket } from '../contract/socket.ts';
-import { client } from '../contract/support.ts';
+import { openSocket, trackSockets } from '../contract/socket.ts';
+import { useContractServer } from '../contract/support.ts';
 import { keepDatabase, seedTenant, snapshot } from './idor-support.ts';
 
 const ALLOWED = ['https://example.com', 'https://shop.example.com:8443', 'http://plain.example.org'];
@@ -39,19 +38,10 @@ const LOOK_ALIKES = [
   'https://example.com, https://evil.test',
 ];
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 const kept = keepDatabase(seedTenant('client_wild', 'wild', WILD));
-const sockets: TestSocket[] = [];
 
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins: ALLOWED, seed: kept.seed });
-  api = client(server);
-});
-afterAll(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.close();
-});
+const { server, api } = useContractServer({ allowedOrigins: ALLOWED, seed: kept.seed });
+const track = trackSockets('suite');
 
 function expectRefused(res: { status: number; body: Record<string, unknown> }, label: string): void {
   expect(res.status, label).toBe(403);
@@ -147,7 +137,7 @@ describe('every browser-facing route and the socket', () => {
       const up = await fetch(`${server.baseUrl}${conv}/attachments`, { method: 'POST', headers: { origin, 'X-Ringnity-SDK-Session': v.token }, body: upload });
       expectRefused({ status: up.status, body: (await up.json()) as Record<string, unknown> }, `upload from ${origin}`);
       const socket = await openSocket(server.baseUrl, { origin });
-      sockets.push(socket);
+      track(socket);
       socket.send({ type: 'auth', token: v.token });
       expect(await socket.next(), `socket from ${origin}`).toMatchObject({ type: 'error', code: 'SDK_ORIGIN_NOT_ALLOWED' });
       expect((await socket.closed).code).toBe(4001);

@@ -6,29 +6,18 @@
  * a forged `Host: a.example` is refused in origins-host.test.ts). A token minted without `Origin`
  * (a native app) keeps working without one. Refusals are the error envelope and change nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { type TestSocket, connect, openSocket } from '../contract/socket.ts';
-import { client } from '../contract/support.ts';
+import { describe, expect, it } from 'vitest';
+import { connect, openSocket, trackSockets } from '../contract/socket.ts';
+import { useContractServer } from '../contract/support.ts';
 import { keepDatabase, snapshot } from './idor-support.ts';
 
 const A = 'https://a.example';
 const B = 'https://b.example';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 const kept = keepDatabase();
-const sockets: TestSocket[] = [];
-const track = (s: TestSocket) => (sockets.push(s), s);
 
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins: [A, B], seed: kept.seed });
-  api = client(server);
-});
-afterAll(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.close();
-});
+const { server, api } = useContractServer({ allowedOrigins: [A, B], seed: kept.seed });
+const track = trackSockets('suite');
 
 /** A visitor whose session was started by a browser page on `origin`, with a conversation and a message. */
 async function browserVisitor(origin: string) {

@@ -3,22 +3,15 @@
  * and has an `Origin` header is refused with `SERVER_API_KEY_EXPOSED`, does nothing, and the
  * answer never echoes the key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../demo/server/db/database.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { readEnvConfig } from '../../demo/server/config.ts';
 import { createServer } from '../../demo/server/app.ts';
-import { client } from '../contract/support.ts';
+import { useContractServer } from '../contract/support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 let db: Database;
 
-beforeAll(async () => {
-  server = await startTestServer({ seed: async (database) => void (db = database) });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ seed: async (database) => void (db = database) });
 
 const count = async (table: string) => Number((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n);
 

@@ -5,24 +5,22 @@
  * never runs script, whatever it contains. Needs a fresh `npm run build`.
  */
 import type { Response as PwResponse } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { message, noisePng, openChat, openConversation, openTwoSides, sendText, signIn, type TwoSides } from '../e2e/two-sides.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { message, noisePng, openChat, openConversation, sendText, signIn, useTwoSides } from '../e2e/two-sides.ts';
 import { client } from '../contract/support.ts';
 import { PDF } from '../contract/fixtures/files.ts';
 
-let t: TwoSides;
+const t = useTwoSides();
 let api: ReturnType<typeof client>;
 /** URLs any page asked for that a payload would hit if its script ran. */
 const pwned: string[] = [];
 
 beforeAll(async () => {
-  t = await openTwoSides();
   api = client(t.server);
   for (const side of [t.visitor, t.agent]) side.context.on('request', (r) => void (r.url().includes('pwned') && pwned.push(r.url())));
   await signIn(t.agent.page, t.server.origin);
   await openChat(t.visitor.page, t.server.origin);
 });
-afterAll(() => t?.close());
 
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 

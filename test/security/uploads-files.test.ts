@@ -4,21 +4,14 @@
  * Real server, real multipart, real files on disk.
  */
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
 import { HTML, JPEG, PDF, PNG, SVG_WITH_SCRIPT, TEXT, WEBM_VOICE } from '../contract/fixtures/files.ts';
-import { client } from '../contract/support.ts';
+import { useContractServer } from '../contract/support.ts';
 import { gifFrameBomb, gifOf, jpegOf, pngOf, webpOf } from './uploads-support.ts';
 
 const LIMIT = 4096;
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer({ log: false, tenantSettings: { maxUploadBytes: LIMIT } });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ log: false, tenantSettings: { maxUploadBytes: LIMIT } });
 
 const uploadPath = (conversationId: string) => `/chat/visitor/conversations/${conversationId}/attachments/upload`;
 const stored = async () => (await readdir(server.uploadDir).catch(() => [] as string[])).sort();

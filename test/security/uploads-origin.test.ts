@@ -8,25 +8,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer } from '../../demo/server/app.ts';
 import { DEMO_SERVER_API_KEY, readEnvConfig } from '../../demo/server/config.ts';
 import { noRateLimits } from '../../demo/server/limits/rules.ts';
-import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { JPEG, PDF, PNG, TEXT, WEBM_VOICE } from '../contract/fixtures/files.ts';
-import { client } from '../contract/support.ts';
+import { client, useContractServer } from '../contract/support.ts';
 import { contentDisposition } from '../../demo/server/attachments/disposition.ts';
 import { gifOf, headerLines, rawUpload, webpOf } from './uploads-support.ts';
 import { rawRequest } from './origins-support.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
 
-beforeAll(async () => {
-  server = await startTestServer({ log: false });
-  api = client(server);
-});
-afterAll(() => server?.close());
+const { server, api } = useContractServer({ log: false });
 
 const SAFE = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; sandbox" };
 const safetyOf = (res: Response) => ({ 'x-content-type-options': res.headers.get('x-content-type-options'), 'content-security-policy': res.headers.get('content-security-policy') });

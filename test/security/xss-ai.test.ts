@@ -5,14 +5,13 @@
  * the corpus in their titles and bodies, so citations, help-search results (title, snippet) and
  * the article view show it too. Widget, console and hosted page render all of it inert.
  */
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { client } from '../contract/support.ts';
+import { type FakeModel, startFakeModel, streamPieces } from '../helpers/fake-model.ts';
 import { openConversation, openTwoSides, signIn, type TwoSides } from '../e2e/two-sides.ts';
 import { PAYLOADS, armContext, auditPage, batches, missing, pack, textsOf } from './xss-support.ts';
 
@@ -49,7 +48,7 @@ const loose = (text: string) => text.replace(/[\s*`#|+\-:·.()0-9]/g, '');
 describe('the XSS corpus through AI answers and knowledge', () => {
   let t: TwoSides;
   let api: ReturnType<typeof client>;
-  let fake: Server;
+  let fake: FakeModel | undefined;
   let knowledgeDir = '';
   const dialogs: string[] = [];
 
@@ -58,43 +57,21 @@ describe('the XSS corpus through AI answers and knowledge', () => {
     knowledgeDir = await mkdtemp(path.join(os.tmpdir(), 'xss-knowledge-'));
     for (let k = 0; k < ARTICLES; k++) await writeFile(path.join(knowledgeDir, `xss-${WORDS[k]}.md`), article(k));
     // The fake model answers a question about article k's word with answer batch k, in pieces.
-    fake = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      req.on('end', () => {
-        const { messages } = JSON.parse(raw) as { messages: Array<{ role: string; content: string }> };
-        const question = messages.at(-1)?.content ?? '';
-        const k = WORDS.findIndex((w) => question.includes(w));
-        const text = answers[k]?.body ?? 'NO_ANSWER';
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (let i = 0; i < text.length; i += 97) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text.slice(i, i + 97) } }] })}\n\n`);
-        res.end('data: [DONE]\n\n');
-      });
+    fake = await startFakeModel(({ body }, res) => {
+      const question = body.messages.at(-1)?.content ?? '';
+      const k = WORDS.findIndex((w) => question.includes(w));
+      const text = answers[k]?.body ?? 'NO_ANSWER';
+      streamPieces(res, Array.from({ length: Math.ceil(text.length / 97) }, (_, i) => text.slice(i * 97, i * 97 + 97)));
     });
-    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
-    const env = {
-      AI_BASE_URL: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`,
-      AI_API_KEY: 'sk-test-xss',
-      AI_MODEL: 'fake-xss-model',
-      AI_TIMEOUT_MS: '5000',
-      AI_STREAM_PIECE_DELAY_MS: '0',
-    };
-    Object.assign(process.env, env);
-    try {
-      t = await openTwoSides({ tenantSettings: { aiRouting: 'ai_first' }, knowledgeDir, log: false });
-    } finally {
-      for (const key of Object.keys(env)) delete process.env[key];
-    }
+    const env = { AI_BASE_URL: fake.baseUrl, AI_API_KEY: 'sk-test-xss', AI_MODEL: 'fake-xss-model', AI_TIMEOUT_MS: '5000', AI_STREAM_PIECE_DELAY_MS: '0' };
+    t = await openTwoSides({ tenantSettings: { aiRouting: 'ai_first' }, knowledgeDir, log: false, env });
     await armContext(t.visitor.context, dialogs);
     await armContext(t.agent.context, dialogs);
     api = client(t.server);
   });
   afterAll(async () => {
     await t?.close();
-    if (fake) {
-      fake.closeAllConnections();
-      await new Promise((resolve) => fake.close(resolve));
-    }
+    await fake?.close();
     if (knowledgeDir) await rm(knowledgeDir, { recursive: true, force: true });
   });
 

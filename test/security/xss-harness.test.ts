@@ -3,8 +3,8 @@
  * console never do) into the widget's shadow root and into the console's document is caught by
  * every check the corpus tests rely on. Also pins the corpus size (issue 8: at least 300).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChat, openTwoSides, signIn, type TwoSides } from '../e2e/two-sides.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openChat, signIn, useTwoSides } from '../e2e/two-sides.ts';
 import { BLNS_PAYLOADS, OWASP_PAYLOADS, PAYLOADS, armContext, auditPage, missing } from './xss-support.ts';
 
 const INJECTED = [
@@ -17,12 +17,10 @@ const INJECTED = [
 ].join('');
 
 describe('the XSS harness', () => {
-  let t: TwoSides;
+  const t = useTwoSides();
   beforeAll(async () => {
-    t = await openTwoSides();
     await Promise.all([armContext(t.visitor.context), armContext(t.agent.context)]);
   });
-  afterAll(() => t?.close());
 
   it('has a corpus of at least 300 payloads, every dialog call turned into a canary write', () => {
     expect(BLNS_PAYLOADS.length).toBeGreaterThanOrEqual(470);

@@ -4,7 +4,7 @@
  * or the visitor hangs up. (Answering with media is the Chromium e2e test's part.)
  */
 import { signal } from '@preact/signals';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createAgentApi } from '../../../demo/console/api.ts';
 import type { AgentAuth } from '../../../demo/console/auth.ts';
@@ -13,21 +13,16 @@ import { type CallDesk, type CallDeskOptions, createCallDesk, whileRinging } fro
 import type { ActiveCall } from '../../../src/calls/types.ts';
 import type { CallSession } from '../../../src/contract/extensions.ts';
 import { createRealtime } from '../../../src/realtime.ts';
-import { client } from '../../contract/support.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useContractServer } from '../../contract/support.ts';
 import { FakeRTC, fakeMedia } from '../core/calls-fakes.ts';
 
-let server: TestServer;
-let api: ReturnType<typeof client>;
+const { server, api } = useContractServer();
 let agentToken: string;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = client(server);
   agentToken = await api.agentToken();
 });
-afterAll(() => server.close());
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });

@@ -29,7 +29,8 @@ export interface AgentSocket {
   close(): void;
 }
 
-export async function agentOf(server: TestServer): Promise<Agent> {
+/** The demo agent's token, minted through the Server API as the console's sign-in does. */
+export async function demoAgentToken(server: Pick<TestServer, 'baseUrl' | 'serverApiKey'>): Promise<string> {
   const minted = (await (
     await fetch(`${server.baseUrl}/server/sdk-token/agent`, {
       method: 'POST',
@@ -37,10 +38,15 @@ export async function agentOf(server: TestServer): Promise<Agent> {
       body: JSON.stringify({ agentId: 'agent-demo' }),
     })
   ).json()) as { data: SdkToken };
+  return minted.data.token;
+}
+
+export async function agentOf(server: TestServer): Promise<Agent> {
+  const token = await demoAgentToken(server);
   const call = async <T>(method: string, path: string, body?: unknown, under = 'conversations/'): Promise<T> => {
     const response = await fetch(`${server.baseUrl}/agent-sdk/${under}${path}`, {
       method,
-      headers: { 'X-Ringnity-SDK-Session': minted.data.token, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: { 'X-Ringnity-SDK-Session': token, ...(body !== undefined && { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const envelope = (await response.json()) as { success: boolean; data: T };
@@ -60,7 +66,7 @@ export async function agentOf(server: TestServer): Promise<Agent> {
       const ws = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/realtime`);
       const frames: ServerFrame[] = [];
       await new Promise<void>((resolve, reject) => {
-        ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: minted.data.token })));
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
         ws.on('message', (data) => {
           const frame = JSON.parse(String(data)) as ServerFrame;
           if (frame.type === 'ready') resolve();

@@ -1,16 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isRuntimeError, type Runtime } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useTestServer } from '../../helpers/server.ts';
 import { startVisitor } from './visitor.ts';
 
 const codeOf = (e: unknown) => (isRuntimeError(e) ? e.code : e);
 
 describe('the AI chat where the tenant does not let the AI answer visitors', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false, tenantSettings: { aiRouting: 'human_only' } });
   const runtimes: Runtime[] = [];
-  beforeAll(async () => void (server = await startTestServer({ log: false, tenantSettings: { aiRouting: 'human_only' } })));
   afterEach(() => runtimes.splice(0).forEach((r) => r.destroy()));
-  afterAll(() => server.close());
 
   it('reads the routing, and every question, handoff and search fails with FEATURE_NOT_AVAILABLE', async () => {
     const { runtime } = await startVisitor(server);
@@ -26,11 +24,9 @@ describe('the AI chat where the tenant does not let the AI answer visitors', () 
 });
 
 describe('the AI chat with no knowledge articles', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false, knowledgeDir: '/nonexistent-knowledge' });
   const runtimes: Runtime[] = [];
-  beforeAll(async () => void (server = await startTestServer({ log: false, knowledgeDir: '/nonexistent-knowledge' })));
   afterEach(() => runtimes.splice(0).forEach((r) => r.destroy()));
-  afterAll(() => server.close());
 
   it('says AI_NOT_READY when asked', async () => {
     const { runtime } = await startVisitor(server);
@@ -42,11 +38,9 @@ describe('the AI chat with no knowledge articles', () => {
 });
 
 describe('the AI chat’s rate limit', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false, rateLimits: { ai: { burst: 1, perMinute: 60 } } });
   const runtimes: Runtime[] = [];
-  beforeAll(async () => void (server = await startTestServer({ log: false, rateLimits: { ai: { burst: 1, perMinute: 60 } } })));
   afterEach(() => runtimes.splice(0).forEach((r) => r.destroy()));
-  afterAll(() => server.close());
 
   it('tells the visitor RATE_LIMITED with the wait, then asks again by itself with the same question', async () => {
     const { runtime } = await startVisitor(server);

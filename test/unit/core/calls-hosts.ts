@@ -5,11 +5,12 @@
  */
 import { afterEach, expect, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { CallSession, ClientFrame, ServerFrame, SdkToken } from '../../../src/contract/extensions.ts';
+import type { CallSession, ClientFrame, ServerFrame } from '../../../src/contract/extensions.ts';
 import type { CallHost } from '../../../src/calls/types.ts';
 import { RuntimeError } from '../../../src/errors.ts';
 import type { Runtime } from '../../../src/index.ts';
 import type { TestServer } from '../../helpers/server.ts';
+import { demoAgentToken } from './agent.ts';
 import { FakeRTC, fakeMedia, peerConnections, type FakeMedia } from './calls-fakes.ts';
 import { startVisitor } from './visitor.ts';
 
@@ -39,14 +40,7 @@ async function tokenOf(server: TestServer, role: CallHost['role']): Promise<stri
     });
     return ((await r.json()) as { data: { sessionToken: string } }).data.sessionToken;
   }
-  const minted = (await (
-    await fetch(`${server.baseUrl}/server/sdk-token/agent`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.serverApiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agentId: 'agent-demo' }),
-    })
-  ).json()) as { data: SdkToken };
-  return minted.data.token;
+  return demoAgentToken(server);
 }
 
 /**

@@ -2,24 +2,20 @@
  * Calls under a tenant's settings and the server's configuration (extensions.md §15): services
  * gating, the ring timeout, `ICE_SERVERS`, call links, and a runtime that goes away mid-call.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { answerCall } from '../../../src/calls/call.ts';
 import type { Runtime } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useTestServer } from '../../helpers/server.ts';
 import { callingVisitor, patient, seenCall, useCallHosts } from './calls-hosts.ts';
 import { peerConnections } from './calls-fakes.ts';
 
 const ICE = [{ urls: 'stun:stun.example.org:3478' }];
-let server: TestServer;
+const server = useTestServer({ log: false, tenantSettings: { calls: { voice: true, video: false } }, callRingTimeoutMs: 2_000, iceServers: ICE });
 const runtimes: Runtime[] = [];
 const openHost = useCallHosts();
-beforeAll(async () => {
-  server = await startTestServer({ log: false, tenantSettings: { calls: { voice: true, video: false } }, callRingTimeoutMs: 2_000, iceServers: ICE });
-});
 afterEach(() => {
   for (const r of runtimes.splice(0)) r.destroy();
 });
-afterAll(() => server.close());
 
 const visitor = () => callingVisitor(server, runtimes);
 

@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, vi } from 'vitest';
+import { hooked } from '../../helpers/hooked.ts';
 
 export interface Recorded {
   method: string;
@@ -71,6 +73,20 @@ export async function startFaultServer(): Promise<FaultServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A fault server for one file, as a stable stand-in ({@link hooked}); after each test the real
+ * timers are back and the recorded requests are cleared, so each test reads (and indexes) only
+ * its own.
+ */
+export function useFaultServer(): FaultServer {
+  const server = hooked({ name: 'the fault server', open: startFaultServer, close: (started) => started.close() });
+  afterEach(() => {
+    vi.useRealTimers();
+    server.requests.length = 0;
+  });
+  return server;
 }
 
 /** A port nothing listens on: connecting fails at once. */

@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isRuntimeError, type RuntimeError } from '../../../src/errors.ts';
 import { createHttp } from '../../../src/http.ts';
-import { closedPortUrl, fail, ok, startFaultServer, until, type FaultServer } from './fault-server.ts';
+import { closedPortUrl, fail, ok, until, useFaultServer } from './fault-server.ts';
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  vi.useRealTimers();
-  server.requests.length = 0;
-});
+const server = useFaultServer();
 
 const caught = (promise: Promise<unknown>) =>
   promise.then(

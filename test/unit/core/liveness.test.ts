@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { RuntimeError } from '../../../src/errors.ts';
 import { createRealtime, type RealtimeConnection, type RealtimeOptions } from '../../../src/realtime.ts';
-import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
+import { useFakeWsServer } from '../../helpers/fake-ws-server.ts';
 import { tick, until } from './fault-server.ts';
 import { fakePage } from './fake-page.ts';
 
@@ -10,17 +10,13 @@ import { fakePage } from './fake-page.ts';
 // or put in the back/forward cache. Default timings (25 s pings, 10 s pong timeout) on a fake
 // clock; the sockets are real (the scripted ws server), so only the clock is pretend.
 
-let server: FakeWsServer;
+const server = useFakeWsServer();
 let rt: RealtimeConnection | undefined;
-beforeEach(async () => {
-  server = await startFakeWsServer();
-});
-afterEach(async () => {
+afterEach(() => {
   rt?.close();
   rt = undefined;
   vi.useRealTimers();
   vi.unstubAllGlobals();
-  await server.close();
 });
 
 /** A connection with the default timings on a fake clock, connected. */

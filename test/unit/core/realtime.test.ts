@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import { isRuntimeError, RuntimeError } from '../../../src/errors.ts';
 import { createRealtime, type RealtimeConnection, type RealtimeOptions } from '../../../src/realtime.ts';
 import type { RuntimeStatus } from '../../../src/types.ts';
-import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
+import { useFakeWsServer } from '../../helpers/fake-ws-server.ts';
 
-let server: FakeWsServer;
+const server = useFakeWsServer();
 let connection: RealtimeConnection | undefined;
-beforeEach(async () => {
-  server = await startFakeWsServer();
-});
-afterEach(async () => {
+afterEach(() => {
   connection?.close();
   connection = undefined;
   vi.useRealTimers();
   vi.unstubAllGlobals();
-  await server.close();
 });
 
 // Short heartbeats and backoff keep the waits small; the behaviour is the same at 25 s.

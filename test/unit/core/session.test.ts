@@ -1,22 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHttp } from '../../../src/http.ts';
 import { createLogger } from '../../../src/lib/log.ts';
 import { createSession, fetchBootstrap } from '../../../src/session.ts';
 import { createMemoryStorage, namespaced } from '../../../src/storage.ts';
 import type { RuntimeStorage } from '../../../src/types.ts';
-import { fail, ok, startFaultServer, until, type FaultServer } from './fault-server.ts';
+import { fail, ok, until, useFaultServer } from './fault-server.ts';
 import { lockHub } from './tabs-fakes.ts';
 
-let server: FaultServer;
+const server = useFaultServer();
 let minted = 0;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-afterEach(() => {
-  vi.useRealTimers();
-  server.requests.length = 0;
-});
 
 /** Answers `sdk/session` like the reference server: a new token each time, a credential for new visitors. */
 function issueSessions(expiresIn = 900) {

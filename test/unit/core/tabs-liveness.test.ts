@@ -4,7 +4,7 @@ import type { ServerFrame } from '../../../src/contract/extensions.ts';
 import { createRealtime } from '../../../src/realtime.ts';
 import { defaultChannel, type ChannelFactory, type ChannelLike } from '../../../src/tabs/channel.ts';
 import { createSharedRealtime, type SharedRealtime } from '../../../src/tabs/shared-realtime.ts';
-import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
+import { useFakeWsServer } from '../../helpers/fake-ws-server.ts';
 import { tick, until } from './fault-server.ts';
 import { fakePage } from './fake-page.ts';
 
@@ -16,19 +16,17 @@ import { fakePage } from './fake-page.ts';
 // stubbed (it hears no page events, like a background tab whose events do not concern it), and
 // tab B after (it hears them). A's liveness still reads the stubbed `document.visibilityState`.
 
-let server: FakeWsServer;
+const server = useFakeWsServer();
 let tabs: SharedRealtime[] = [];
 let run = 0;
 beforeEach(async () => {
-  server = await startFakeWsServer();
   run++;
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 });
-afterEach(async () => {
+afterEach(() => {
   for (const tab of tabs.splice(0)) tab.close();
   vi.useRealTimers();
   vi.unstubAllGlobals();
-  await server.close();
 });
 
 /** A tab; `open()` counts the channels it holds open. */

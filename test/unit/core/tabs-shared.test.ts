@@ -5,22 +5,20 @@ import type { RuntimeError } from '../../../src/errors.ts';
 import { createRealtime } from '../../../src/realtime.ts';
 import { defaultChannel } from '../../../src/tabs/channel.ts';
 import { createSharedRealtime, type SharedRealtime } from '../../../src/tabs/shared-realtime.ts';
-import { startFakeWsServer, type FakeWsServer } from '../../helpers/fake-ws-server.ts';
+import { useFakeWsServer } from '../../helpers/fake-ws-server.ts';
 
 // The shared connection seen from two "tabs" (Node's BroadcastChannel between them; no Web
 // Locks in Node 20, so they elect over the channel) against the scripted ws server, to drop
 // the leader's socket on demand.
 
-let server: FakeWsServer;
+const server = useFakeWsServer();
 let tabs: SharedRealtime[] = [];
 let run = 0;
-beforeEach(async () => {
-  server = await startFakeWsServer();
+beforeEach(() => {
   run++;
 });
-afterEach(async () => {
+afterEach(() => {
   for (const tab of tabs.splice(0)) tab.close();
-  await server.close();
 });
 
 function tab(visitor = 'v1') {

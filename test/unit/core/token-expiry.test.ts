@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { ClientFrame, ServerFrame } from '../../../src/contract/extensions.ts';
 import { createMemoryStorage, createRuntime, type Runtime, type RuntimeOptions } from '../../../src/index.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useTestServer } from '../../helpers/server.ts';
 import { agentOf, type Agent } from './agent.ts';
 import { bodies } from './visitor.ts';
 
@@ -40,11 +40,7 @@ const tokenOf = (input: RequestInfo | URL, init?: RequestInit) =>
 const urlOf = (input: RequestInfo | URL) => (input instanceof Request ? input.url : String(input));
 
 describe('token expiry under load', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ log: false });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ log: false });
 
   it('50 requests in flight when the token expires cause one /sdk/session call, all 50 succeed, and the socket re-authenticates in-band', async () => {
     let expired: string | null = null;
@@ -91,13 +87,11 @@ describe('token expiry under load', () => {
 });
 
 describe('a 2 s session lifetime (real expiry)', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false, sessionTtlSeconds: 2 });
   let agent: Agent;
   beforeAll(async () => {
-    server = await startTestServer({ log: false, sessionTtlSeconds: 2 });
     agent = await agentOf(server);
   });
-  afterAll(() => server.close());
 
   const visitor = (options: Partial<RuntimeOptions>) => {
     const runtime = createRuntime({ baseUrl: server.baseUrl, slug: server.slug, storage: createMemoryStorage(), ...options });

@@ -1,5 +1,5 @@
 import { effect } from '@preact/signals';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage, createRuntime } from '../../../src/index.ts';
 import type { Runtime } from '../../../src/types.ts';
 import { bannerText } from '../../../widget/app/components/connection-banner.tsx';
@@ -7,20 +7,15 @@ import { en } from '../../../widget/app/i18n/en.ts';
 import { refreshOnError } from '../../../widget/app/components/attachment.tsx';
 import type { WidgetModel } from '../../../widget/app/model.ts';
 import { watchRateLimit } from '../../../widget/app/rate-limit.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useTestServer } from '../../helpers/server.ts';
 
 // "Sending too fast" against the real server; only the first message POST is faulted with a
 // 429 (Retry-After: 1 s), as a rate-limiting proxy in front of it would answer.
 describe('sending too fast', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false });
   const cleanups: Array<() => void> = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ log: false });
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const cleanup of cleanups) cleanup();
-    await server?.close();
   });
 
   it('counts down the wait the server asked for and clears once the message went through', async () => {

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage, createRuntime } from '../../../src/index.ts';
 import type { Runtime, RuntimeStorage } from '../../../src/types.ts';
 import { createStarter, type Starter } from '../../../widget/app/starter.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { useTestServer } from '../../helpers/server.ts';
 
 // When the widget starts its runtime, against the real server; only the network is faulted
 // (a `fetch` that fails while `down` is set).
 describe('widget start-up', () => {
-  let server: TestServer;
+  const server = useTestServer({ log: false });
   const cleanups: Array<() => void> = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ log: false });
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const cleanup of cleanups) cleanup();
-    await server?.close();
   });
 
   function setup(options: { slug?: string; storage?: RuntimeStorage } = {}) {
