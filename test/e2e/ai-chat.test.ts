@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPage } from './browser.ts';
+import { holdRequests, openPage } from './browser.ts';
 import { message, openConversation, signIn, useTwoSides } from './two-sides.ts';
 
 // Issue 5's first "Done when": in ai_first the visitor's questions go to the AI, whose answers
@@ -165,22 +165,15 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     const context = await t.browser.newContext();
     const { page, errors } = await openPage(context);
     // The AI client (a chunk the composer loads) is held until the visitor has pressed Enter.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    await page.route('**/widget/chunks/client-*.js', async (route) => {
-      held++;
-      await released;
-      await route.fallback();
-    });
+    const client = await holdRequests(page, '**/widget/chunks/client-*.js');
     await page.goto(`${t.server.origin}/`);
     await page.getByTestId('launcher').click();
     // The AI composer is there (its client chunk still held): Enter goes to the AI, not the team.
     await page.getByTestId('ai-handoff').waitFor();
     await page.getByTestId('composer-input').fill('How long does delivery take?');
     await page.getByTestId('composer-input').press('Enter');
-    expect(held).toBeGreaterThan(0);
-    release();
+    expect(client.count).toBeGreaterThan(0);
+    client.release();
     await message(page, 'visitor', 'How long does delivery take?').waitFor();
     await aiMessage(page, /working days/).waitFor();
     expect(await page.getByTestId('composer-input').inputValue()).toBe('');
@@ -192,17 +185,12 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     const context = await t.browser.newContext();
     const { page, errors } = await openPage(context);
     // The bootstrap is held: the panel opens with the composer it shows while the routing is unknown.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/sdk/bootstrap*', async (route) => {
-      await released;
-      await route.fallback();
-    });
+    const bootstrap = await holdRequests(page, '**/api/sdk/bootstrap*');
     await page.goto(`${t.server.origin}/`);
     await page.getByTestId('launcher').click();
     const input = page.getByTestId('composer-input');
     await input.fill('How long does delivery take?');
-    release();
+    bootstrap.release();
     await page.getByTestId('ai-handoff').waitFor();
     expect(await input.inputValue()).toBe('How long does delivery take?');
     const focused = () => page.evaluate(() => document.querySelector('ringnity-widget')?.shadowRoot?.activeElement?.getAttribute('data-testid'));

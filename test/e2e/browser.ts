@@ -26,3 +26,27 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; e
   });
   return { page, errors };
 }
+
+/** Requests held by {@link holdRequests} until `release()`: how many came, and the release. */
+export interface Held {
+  readonly count: number;
+  release(): void;
+}
+
+/**
+ * Holds the page's requests to `url` (those `which` picks) unanswered until `release()`, then
+ * lets them go on to the network: code or an answer arriving late, on purpose.
+ */
+export async function holdRequests(page: Page, url: string, which: (method: string) => boolean = () => true): Promise<Held> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held = { count: 0, release };
+  await page.route(url, async (route) => {
+    if (which(route.request().method())) {
+      held.count++;
+      await released;
+    }
+    await route.fallback();
+  });
+  return held;
+}

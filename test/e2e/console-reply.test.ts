@@ -1,34 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { message, openChat, openConversation, openTwoSides, sendText, signIn, type TwoSides } from './two-sides.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { holdRequests } from './browser.ts';
+import { message, openConversation, sendText, signIn, useTwoSides } from './two-sides.ts';
 
 // The agent's reply box while a reply is on its way: what the agent goes on typing is theirs.
 describe('console reply box', () => {
-  let t: TwoSides;
+  const t = useTwoSides({ openChat: true, signIn: false });
 
   beforeAll(async () => {
-    t = await openTwoSides();
-    await openChat(t.visitor.page, t.server.origin);
     await sendText(t.visitor.page, 'Is the Fjell 45 waterproof?');
     await signIn(t.agent.page, t.server.origin);
     await openConversation(t.agent.page, 'Fjell 45');
   });
-  afterAll(() => t?.close());
 
   it('keeps the next words the agent types while the previous reply is still being sent', async () => {
     const desk = t.agent.page;
     // The reply's POST is held until the agent has typed on.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await desk.route('**/api/agent-sdk/conversations/*/messages', async (route) => {
-      if (route.request().method() === 'POST') await released;
-      await route.fallback();
-    });
+    const replies = await holdRequests(desk, '**/api/agent-sdk/conversations/*/messages', (method) => method === 'POST');
     const input = desk.getByTestId('reply-input');
     await input.fill('Yes, fully taped seams.');
     const answered = desk.waitForResponse((r) => r.url().includes('/api/agent-sdk/conversations/') && r.request().method() === 'POST');
     await input.press('Enter');
     await input.pressSequentially('And the zip is waterproof too', { delay: 10 });
-    release();
+    expect(replies.count).toBe(1);
+    replies.release();
     await answered;
     await message(t.visitor.page, 'agent', 'fully taped seams').waitFor();
     expect(await input.inputValue()).toBe('And the zip is waterproof too');
