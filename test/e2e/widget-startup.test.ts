@@ -54,6 +54,9 @@ describe('widget start-up', () => {
     await page.getByTestId('launcher').hover();
     await app;
     await page.locator('button.launcher').waitFor();
+    // The decision was taken (reading whether this browser holds a visitor opens the database),
+    // and whatever it would send has had the time to go out.
+    await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name === 'ringnity'));
     await page.waitForLoadState('networkidle');
     expect(calls).toEqual([]);
 
