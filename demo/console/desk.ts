@@ -127,6 +127,24 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
   const report = (action: string) => (error: unknown) => {
     problem.value = `${action} failed: ${error instanceof Error ? error.message : String(error)}`;
   };
+  // Replies one after another (`reply`); never rejects.
+  let replying: Promise<boolean> = Promise.resolve(true);
+  async function sendReply(id: string, body: string): Promise<boolean> {
+    // Sending the same text again after a failure reuses its id, so the server stores it once
+    // even when the first attempt did arrive.
+    const pending = draft?.conversationId === id && draft.body === body ? draft : { conversationId: id, body, clientMessageId: uuid() };
+    draft = pending;
+    try {
+      const message = await api.send(id, body, pending.clientMessageId);
+      draft = null;
+      if (message) merge(id, [message]);
+      problem.value = null;
+      return true;
+    } catch (error) {
+      report('Sending')(error);
+      return false;
+    }
+  }
   const setTypingIn = (conversationId: string, until: number | null) => {
     const next = { ...typingIn.value };
     if (until === null) delete next[conversationId];
@@ -414,24 +432,15 @@ export function createDesk(api: AgentApi, auth: AgentAuth): Desk {
         report('Changing presence')(error);
       }
     },
-    async reply(body) {
+    reply(body) {
       const id = selectedId.value;
-      if (!id || !body.trim()) return false;
+      if (!id || !body.trim()) return Promise.resolve(false);
       typingSender.stop();
-      // Sending the same text again after a failure reuses its id, so the server stores it once
-      // even when the first attempt did arrive.
-      const pending = draft?.conversationId === id && draft.body === body ? draft : { conversationId: id, body, clientMessageId: uuid() };
-      draft = pending;
-      try {
-        const message = await api.send(id, body, pending.clientMessageId);
-        draft = null;
-        if (message) merge(id, [message]);
-        problem.value = null;
-        return true;
-      } catch (error) {
-        report('Sending')(error);
-        return false;
-      }
+      // One reply at a time, in the order the agent sent them: the box empties at once, so the
+      // next one may be sent while this one travels.
+      const turn = replying.then(() => sendReply(id, body));
+      replying = turn;
+      return turn;
     },
     typing() {
       if (selectedId.value) typingSender.input(selectedId.value);

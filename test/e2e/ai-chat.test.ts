@@ -172,7 +172,7 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     await page.getByTestId('ai-handoff').waitFor();
     await page.getByTestId('composer-input').fill('How long does delivery take?');
     await page.getByTestId('composer-input').press('Enter');
-    expect(client.count).toBeGreaterThan(0);
+    await expect.poll(() => client.count).toBeGreaterThan(0);
     client.release();
     await message(page, 'visitor', 'How long does delivery take?').waitFor();
     await aiMessage(page, /working days/).waitFor();

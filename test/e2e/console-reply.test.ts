@@ -21,7 +21,7 @@ describe('console reply box', () => {
     const answered = desk.waitForResponse((r) => r.url().includes('/api/agent-sdk/conversations/') && r.request().method() === 'POST');
     await input.press('Enter');
     await input.pressSequentially('And the zip is waterproof too', { delay: 10 });
-    expect(replies.count).toBe(1);
+    await expect.poll(() => replies.count).toBe(1);
     replies.release();
     await answered;
     await message(t.visitor.page, 'agent', 'fully taped seams').waitFor();
@@ -51,6 +51,46 @@ describe('console reply box', () => {
     await message(t.visitor.page, 'agent', 'Sizes run small').waitFor();
     expect(await input.inputValue()).toBe('');
     expect(await message(t.visitor.page, 'agent', 'Sizes run small').count()).toBe(1);
+  });
+
+  it('sends two replies in the order the agent sent them, the second waiting for the first', async () => {
+    const desk = t.agent.page;
+    // Only the first reply's POST is held: a second sent alongside would overtake it.
+    let posts = 0;
+    const first = await holdRequests(desk, '**/api/agent-sdk/conversations/*/messages', (method) => method === 'POST' && ++posts === 1);
+    const input = desk.getByTestId('reply-input');
+    await input.fill('First: the hood is detachable.');
+    await input.press('Enter');
+    await expect.poll(() => first.count).toBe(1);
+    await input.fill('Second: it packs into its pocket.');
+    await input.press('Enter');
+    first.release();
+    const second = message(t.visitor.page, 'agent', 'Second: it packs');
+    await second.waitFor();
+    const texts = await t.visitor.page.locator('[data-testid="message"][data-sender="agent"]').allInnerTexts();
+    const at = texts.findIndex((x) => x.includes('First: the hood'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(texts.findIndex((x) => x.includes('Second: it packs')));
+    await desk.unroute('**/api/agent-sdk/conversations/*/messages');
+  });
+
+  it('puts a failed reply back ahead of what the agent typed while it travelled', async () => {
+    const desk = t.agent.page;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Held, then refused (every attempt: the console's HTTP client repeats a 503 on its own).
+    await desk.route('**/api/agent-sdk/conversations/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      await released;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ success: false, code: 'INTERNAL_ERROR', message: 'Restarting (test).' }) });
+    });
+    const input = desk.getByTestId('reply-input');
+    await input.fill('We ship to Norway.');
+    await input.press('Enter');
+    await input.pressSequentially('Delivery takes', { delay: 10 });
+    release();
+    await expect.poll(() => input.inputValue()).toBe('We ship to Norway.\n\nDelivery takes');
+    await desk.unroute('**/api/agent-sdk/conversations/*/messages');
   });
 
   it('raised no uncaught error on either side', () => {

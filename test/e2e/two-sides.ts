@@ -67,8 +67,14 @@ export function useTwoSides(setup: TwoSidesSetup = {}): TwoSides {
     name: 'the two sides',
     async open() {
       const t = await openTwoSides(setup.server);
-      if (setup.signIn) await signIn(t.agent.page, t.server.origin);
-      if (setup.openChat) await openChat(t.visitor.page, t.server.origin);
+      try {
+        if (setup.signIn) await signIn(t.agent.page, t.server.origin);
+        if (setup.openChat) await openChat(t.visitor.page, t.server.origin);
+      } catch (error) {
+        // Not handed over, so not closed by the stand-in: closed here, not left running.
+        await t.close();
+        throw error;
+      }
       return t;
     },
     close: (t) => t.close(),

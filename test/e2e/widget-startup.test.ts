@@ -56,7 +56,7 @@ describe('widget start-up', () => {
     await page.locator('button.launcher').waitFor();
     // The decision was taken (reading whether this browser holds a visitor opens the database),
     // and whatever it would send has had the time to go out.
-    await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name === 'ringnity'));
+    await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'ringnity'))).toBe(true);
     await page.waitForLoadState('networkidle');
     expect(calls).toEqual([]);
 

@@ -35,9 +35,10 @@ export function ReplyBox({ desk, closed, insertion }: { desk: Desk; closed: bool
     const body = text.trim();
     if (!body) return;
     // Emptied at once: what the agent goes on typing while the reply travels is theirs, not
-    // wiped when it lands. A failed reply comes back into an empty box (the same words keep their id).
+    // wiped when it lands. A failed reply comes back, ahead of what was typed since (alone in
+    // the box, the same words keep their id, so a retry is stored once).
     setText('');
-    if (!(await desk.reply(body))) setText((now) => (now.trim() ? now : body));
+    if (!(await desk.reply(body))) setText((now) => (now.trim() ? `${body}\n\n${now.trimStart()}` : body));
   };
   const attach = (files: FileList | null | undefined) => {
     for (const file of files ?? []) desk.attach(file);
