@@ -417,7 +417,9 @@ export function createConversation(options: ConversationOptions): ConversationCo
         if (outbox.entries.value.some((e) => e.key === key)) return outbox.confirm(key);
         await later((o) => o.change(key, 'del'));
       },
-      sendFile: (file, name) => uploads.start(file, name),
+      // The operations chunk is fetched while the bytes go up: the file's message waits on it
+      // (`settled`), and a network that drops after the upload must not fail a delivered file.
+      sendFile: (file, name) => (ops().catch(log), uploads.start(file, name)),
       rate: (rating, comment) => later((o) => o.rate(rating, comment)),
       // Nothing to read (the list asks at every scroll to the top): no chunk loaded for it.
       loadOlder: () => (hasOlder.value ? later((o) => o.loadOlder()) : Promise.resolve()),

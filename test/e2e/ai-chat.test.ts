@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { holdRequests, openPage } from './browser.ts';
@@ -8,6 +9,14 @@ import { message, openConversation, signIn, useTwoSides } from './two-sides.ts';
 // the visitor asks for one, and the agent in the console sees the transcript and replies.
 
 const AI_ANSWER = '[data-testid="ai-answer"]';
+
+/** The URL pattern of the AI client's chunk (the built file that calls `ai/visitor/chat`), not the calls' or devices' client. */
+function aiClientChunk(): string {
+  const dir = new URL('../../dist/widget/chunks/', import.meta.url);
+  const file = readdirSync(dir).find((f) => f.startsWith('client-') && readFileSync(new URL(f, dir), 'utf8').includes('ai/visitor/chat'));
+  if (!file) throw new Error('Expected the AI client chunk in dist/widget/chunks (run npm run build).');
+  return `**/widget/chunks/${file}`;
+}
 const aiMessage = (page: Page, text?: string | RegExp) => page.locator('[data-testid="message"][data-sender="ai"]', text ? { hasText: text } : {});
 
 /** Opens the demo site's chat in AI mode (the AI chunk loaded: its send button works). */
@@ -165,7 +174,7 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     const context = await t.browser.newContext();
     const { page, errors } = await openPage(context);
     // The AI client (a chunk the composer loads) is held until the visitor has pressed Enter.
-    const client = await holdRequests(page, '**/widget/chunks/client-*.js');
+    const client = await holdRequests(page, aiClientChunk());
     await page.goto(`${t.server.origin}/`);
     await page.getByTestId('launcher').click();
     // The AI composer is there (its client chunk still held): Enter goes to the AI, not the team.
@@ -177,6 +186,26 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     await message(page, 'visitor', 'How long does delivery take?').waitFor();
     await aiMessage(page, /working days/).waitFor();
     expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
+
+  it('loads the AI code again when the visitor sends after it failed to load, and sends the question once', async () => {
+    const context = await t.browser.newContext();
+    const { page, errors } = await openPage(context);
+    // The AI client chunk fails once (the network dropped), then loads.
+    let failed = 0;
+    await page.route(aiClientChunk(), (route) => (failed++ === 0 ? route.abort('failed') : route.fallback()));
+    const asked: string[] = [];
+    page.on('request', (r) => r.url().includes('/ai/') && r.method() === 'POST' && asked.push(r.url()));
+    await page.goto(`${t.server.origin}/`);
+    await page.getByTestId('launcher').click();
+    await page.getByTestId('ai-handoff').waitFor();
+    await page.getByTestId('notice').waitFor();
+    await page.getByTestId('composer-input').fill('How long does delivery take?');
+    await page.getByTestId('composer-input').press('Enter');
+    await aiMessage(page, /working days/).waitFor();
+    expect(await message(page, 'visitor', 'How long does delivery take?').count()).toBe(1);
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     await context.close();
   });

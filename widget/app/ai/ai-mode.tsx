@@ -44,8 +44,10 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
   // The model's draft: what was typed in the composer this one replaced stays (the bootstrap came late).
   const text = model.draft.value;
   const setText = (value: string) => (model.draft.value = value);
-  // Sent before the AI client (a chunk) arrived: goes out once it is here, not lost.
+  // Sent before the AI client (a chunk) arrived: goes out once it is here, not lost. Each such
+  // send loads it again if loading failed (`runtime.ai()` forgets a failed load).
   const [queued, setQueued] = useState(false);
+  const [tries, setTries] = useState(0);
   const bar = useRef<HTMLDivElement>(null);
   useChunkStyles(bar, CSS);
   const form = useRef<HTMLFormElement>(null);
@@ -74,30 +76,36 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
       },
       () => (notice.value = v.aiLoadFailed),
     );
-  }, [ai]);
+  }, [ai, tries]);
 
   // A question the AI cannot take goes to the team as an ordinary message (the outbox keeps it).
   const toPerson = (question: string) => void runtime.conversation.send(question).catch(() => undefined);
 
   const send = () => {
-    if (!body || streaming) return;
-    if (!ai) return setQueued(true);
+    // Live values, not this render's: a queued send and an Enter may both come in one frame.
+    const question = model.draft.peek().trim();
+    const live = ai?.answer.peek();
+    if (!question || model.thinking.peek() || (live && !live.done)) return;
+    if (!ai) {
+      setQueued(true);
+      return setTries((n) => n + 1);
+    }
     setQueued(false);
     setText('');
     notice.value = null;
     model.thinking.value = true;
-    ai.ask(body)
+    ai.ask(question)
       .catch((error: Partial<RuntimeError> | undefined) => {
         const code = error?.code ?? '';
         // A person took over (`ai.handedOff` turns the panel to their chat, for this conversation only).
-        if (code === 'CONVERSATION_HANDED_OFF') return toPerson(body);
+        if (code === 'CONVERSATION_HANDED_OFF') return toPerson(question);
         // The AI cannot answer on this site: people answer from now on.
         if (code === 'AI_NOT_READY' || code === 'FEATURE_NOT_AVAILABLE') {
           model.human.value = true;
-          toPerson(body);
+          toPerson(question);
         }
         // Not sent: the words come back for another try.
-        else model.draft.value ||= body;
+        else model.draft.value ||= question;
         notice.value = explain(v, code, error?.retryAfterMs);
       })
       .finally(() => (model.thinking.value = false));
