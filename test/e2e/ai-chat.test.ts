@@ -41,6 +41,9 @@ async function recordStream(page: Page) {
   return () => page.evaluate(() => (window as unknown as { streamed: string[] }).streamed);
 }
 
+/** The `data-testid` of what has focus inside the widget. */
+const focusedIn = (page: Page) => page.evaluate(() => document.querySelector('ringnity-widget')?.shadowRoot?.activeElement?.getAttribute('data-testid'));
+
 async function ask(page: Page, question: string) {
   await page.getByTestId('composer-input').fill(question);
   await page.getByTestId('send').click();
@@ -93,6 +96,8 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     await aiMessage(page).waitFor();
     await page.getByTestId('ai-handoff').click();
     await page.getByTestId('ai-handoff').waitFor({ state: 'detached' });
+    // The button went with the AI composer: the person's composer takes the focus (keyboard users type on).
+    await expect.poll(() => focusedIn(page)).toBe('composer-input');
     await page.getByTestId('composer-input').fill('Thanks, but I never got the email');
     await page.getByTestId('composer-input').press('Enter');
 
@@ -222,8 +227,7 @@ describe('ai_first: the visitor chats with the AI, then with a person', () => {
     bootstrap.release();
     await page.getByTestId('ai-handoff').waitFor();
     expect(await input.inputValue()).toBe('How long does delivery take?');
-    const focused = () => page.evaluate(() => document.querySelector('ringnity-widget')?.shadowRoot?.activeElement?.getAttribute('data-testid'));
-    await expect.poll(focused).toBe('composer-input');
+    await expect.poll(() => focusedIn(page)).toBe('composer-input');
     await page.keyboard.press('Enter');
     await message(page, 'visitor', 'How long does delivery take?').waitFor();
     await aiMessage(page, /working days/).waitFor();

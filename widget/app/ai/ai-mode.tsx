@@ -12,6 +12,7 @@ import type { AiMessageMetadata, RuntimeError } from '../../../src/index.ts';
 import type { ChatMessage } from '../../../src/types.ts';
 import { formatMessage } from '../../format.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
+import { useTakeFocus } from '../components/composer.tsx';
 import { SendIcon } from '../components/icons.tsx';
 import { useText } from '../i18n/context.ts';
 import type { ViewText } from '../i18n/en-views.ts';
@@ -51,13 +52,7 @@ export function AiComposer({ model, inputRef }: AiComposerProps) {
   const bar = useRef<HTMLDivElement>(null);
   useChunkStyles(bar, CSS);
   const form = useRef<HTMLFormElement>(null);
-  // Put in place of the composer that had focus (gone with it: focus fell to <body>), it takes
-  // the focus, so the visitor types on here. Focus elsewhere on the host page is left alone.
-  useLayoutEffect(() => {
-    const el = form.current;
-    const active = el?.ownerDocument.activeElement;
-    if (el && !(el.getRootNode() as Document | ShadowRoot).activeElement && (!active || active === el.ownerDocument.body)) el.querySelector('textarea')?.focus();
-  }, []);
+  useTakeFocus(form);
   const { s } = useText();
   const { v } = useViewText();
   const { runtime, notice } = model;
