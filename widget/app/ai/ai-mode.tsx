@@ -12,7 +12,7 @@ import type { AiMessageMetadata, RuntimeError } from '../../../src/index.ts';
 import type { ChatMessage } from '../../../src/types.ts';
 import { formatMessage } from '../../format.ts';
 import { useChunkStyles } from '../chunk-styles.ts';
-import { useTakeFocus } from '../components/composer.tsx';
+import { useTakeFocus } from '../components/take-focus.ts';
 import { SendIcon } from '../components/icons.tsx';
 import { useText } from '../i18n/context.ts';
 import type { ViewText } from '../i18n/en-views.ts';

@@ -3,27 +3,16 @@
  * Files come from the attach button or a pasted image (drops are taken by the panel); typing
  * is reported to the agent as it happens (the runtime throttles the frames).
  */
-import type { Ref, RefObject } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Ref } from 'preact';
+import { useRef } from 'preact/hooks';
 import { useText } from '../i18n/context.ts';
 import type { WidgetModel } from '../model.ts';
 import { AttachIcon, SendIcon } from './icons.tsx';
+import { useTakeFocus } from './take-focus.ts';
 
 export interface ComposerProps {
   model: WidgetModel;
   inputRef: Ref<HTMLTextAreaElement>;
-}
-
-/**
- * A composer put in place of one that had focus (the AI mode's arriving with the bootstrap, the
- * person's after a handoff) takes it: the focused one went with the swap and focus fell to
- * `<body>`, so a keyboard user types on. Focus elsewhere on the host page is left alone.
- */
-export function useTakeFocus(form: RefObject<HTMLFormElement>) {
-  useLayoutEffect(() => {
-    const doc = form.current?.ownerDocument;
-    if (doc && (!doc.activeElement || doc.activeElement === doc.body)) form.current!.querySelector('textarea')?.focus();
-  }, []);
 }
 
 export function Composer({ model, inputRef }: ComposerProps) {
