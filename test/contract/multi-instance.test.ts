@@ -92,13 +92,19 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
     await third.stop();
   });
 
-  it('a visitor on A and an agent on B: messages, receipts and typing both ways', async () => {
+  /** A visitor with a conversation and a socket on instance A, an agent with a socket on instance B. */
+  async function acrossInstances(name: string) {
     const onA = client(a);
     const onB = client(b);
-    const v = await onA.visitorWithConversation({ name: 'Robin' });
+    const v = await onA.visitorWithConversation({ name });
     const agent = await onB.agentToken();
     const visitorSocket = track(await connect(a.baseUrl, v.token));
     const agentSocket = track(await connect(b.baseUrl, agent));
+    return { onA, onB, v, agent, visitorSocket, agentSocket };
+  }
+
+  it('a visitor on A and an agent on B: messages, receipts and typing both ways', async () => {
+    const { onA, onB, v, agent, visitorSocket, agentSocket } = await acrossInstances('Robin');
 
     const sent = await onA.call('POST', `/chat/visitor/conversations/${v.conversationId}/messages`, { token: v.token, body: { body: 'hello from A', clientMessageId: 'mi-1' } });
     expect(sent.status).toBe(201);
@@ -127,12 +133,7 @@ describe.skipIf(!url)('several instances on one PostgreSQL (TEST_DATABASE_URL)',
   });
 
   it("a call across instances: call.updated, signaling both ways, and no drop while each party's socket is on another instance", async () => {
-    const onA = client(a);
-    const onB = client(b);
-    const v = await onA.visitorWithConversation({ name: 'Casey' });
-    const agent = await onB.agentToken();
-    const visitorSocket = track(await connect(a.baseUrl, v.token));
-    const agentSocket = track(await connect(b.baseUrl, agent));
+    const { onA, onB, v, agent, visitorSocket, agentSocket } = await acrossInstances('Casey');
     const isCall = (status: string) => (f: ServerFrame) => f.type === 'call.updated' && f.call.status === status;
 
     const created = await onA.call('POST', '/calls/sessions', { token: v.token, body: { conversationId: v.conversationId, type: 'audio' } });
