@@ -2,19 +2,22 @@
  * Persistent key/value storage behind the 3-method {@link RuntimeStorage} interface: IndexedDB
  * through idb-keyval in browsers, memory elsewhere; React Native or tests pass their own.
  */
-import { createStore, promisifyRequest } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { RuntimeStorage } from './types.ts';
 
 /**
- * Storage in IndexedDB (database `ringnity`, object store `kv`). The database is opened on the
- * first call, not at import.
+ * Storage in IndexedDB (database `ringnity`, object store `kv`), opened on the first call, not
+ * at import. Or in a store of the caller's (an idb-keyval `createStore(…)`, or a function that
+ * opens one on each use): a page that must close the connection itself (to delete the database)
+ * keeps it.
  */
-export function createIdbStorage(dbName = 'ringnity', storeName = 'kv'): RuntimeStorage {
-  let store: ReturnType<typeof createStore> | undefined;
+export function createIdbStorage(db: string | UseStore = 'ringnity', storeName = 'kv'): RuntimeStorage {
+  let store: UseStore | undefined;
+  const use = typeof db === 'string' ? () => (store ??= createStore(db, storeName)) : () => db;
   // What idb-keyval's get/set/del do, without them: they pull in its default store, which we
   // never use (bytes of the core's budget).
   const run = <T>(mode: IDBTransactionMode, request: (s: IDBObjectStore) => IDBRequest | IDBTransaction) =>
-    (store ??= createStore(dbName, storeName))(mode, (s) => promisifyRequest(request(s)) as Promise<T>);
+    use()(mode, (s) => promisifyRequest(request(s)) as Promise<T>);
   return {
     get: (key) => run('readonly', (s) => s.get(key)),
     set: (key, value) => run('readwrite', (s) => (s.put(value, key), s.transaction)),

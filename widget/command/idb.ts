@@ -4,8 +4,8 @@
  * lazily loaded chunk) can close it and delete the database: a database the page still holds open
  * cannot be deleted until the page unloads. Small: it is on the widget's first screen.
  */
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
-import type { RuntimeStorage } from '../../src/types.ts';
+import { createStore, type UseStore } from 'idb-keyval';
+import { createIdbStorage, type RuntimeStorage } from '../../src/index.ts';
 
 // One per page: every widget mounted here (and its remounts) shares the database.
 let store: UseStore | undefined;
@@ -18,17 +18,6 @@ export function takeStore(): UseStore | undefined {
   return open;
 }
 
-// What idb-keyval's get/set/del do (as the core's `createIdbStorage` does), without them: they
-// pull in its default store, which we never use (bytes of the first screen).
-const run = <T>(mode: IDBTransactionMode, request: (s: IDBObjectStore) => IDBRequest | IDBTransaction) =>
-  use()(mode, (s) => promisifyRequest(request(s)) as Promise<T>);
-
 /** The runtime's storage through that connection; `undefined` without IndexedDB (the core then keeps it in memory). */
 export const idbStorage = (): RuntimeStorage | undefined =>
-  typeof indexedDB == 'undefined'
-    ? undefined
-    : {
-        get: (key) => run('readonly', (s) => s.get(key)),
-        set: (key, value) => run('readwrite', (s) => (s.put(value, key), s.transaction)),
-        del: (key) => run('readwrite', (s) => (s.delete(key), s.transaction)),
-      };
+  typeof indexedDB == 'undefined' ? undefined : createIdbStorage((mode, callback) => use()(mode, callback));
