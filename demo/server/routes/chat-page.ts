@@ -43,7 +43,7 @@ const cspOrigin = (origin: string | undefined): string | undefined => (origin !=
  *   covered by `'self'`.
  */
 export function chatPageCsp(allowedOrigins: readonly string[], filesOrigin?: string, logoUrl?: unknown): string {
-  const ancestors = allowedOrigins.map((entry) => cspSourceOf(entry)).filter((o): o is string => o !== undefined && CSP_ORIGIN.test(o));
+  const ancestors = allowedOrigins.map((entry) => cspOrigin(cspSourceOf(entry)));
   const files = filesOrigin === undefined ? undefined : cspOrigin(normalizeOrigin(filesOrigin));
   const logo = logoOrigin(logoUrl);
   return cspHeader({
